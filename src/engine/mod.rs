@@ -1,0 +1,14 @@
+//! Stage 3: many trials in parallel, reproducibly, and their statistics.
+//!
+//! [`random`] keys every number by (seed, input name, trial); [`run`] evaluates trials in
+//! parallel into a per-trial table and monthly sketches; [`summary`] turns that into the
+//! [`crate::results::Summary`] every output reads.
+
+pub mod random;
+pub mod run;
+pub mod sketch;
+pub mod stats;
+pub mod summary;
+
+pub use run::{RunOutput, RunSpec, run};
+pub use summary::{ScenarioIdentity, base_case, summarise};

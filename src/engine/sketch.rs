@@ -1,0 +1,263 @@
+//! Mergeable quantile summaries for month-by-month series, so memory does not grow with
+//! trials × months.
+//!
+//! Both sketches hold integer counts only: merging is addition, which gives the same result in
+//! any order — per-thread sketches combine bit-identically whatever the thread count, and
+//! shards of a run merge into exactly the sketch of a single run.
+
+use serde::{Deserialize, Serialize};
+
+/// Relative accuracy of [`LogSketch`] quantiles.
+pub const RELATIVE_ACCURACY: f64 = 0.005;
+/// Magnitudes below this (in currency units) are counted as zero.
+const ZERO_THRESHOLD: f64 = 1.0;
+
+/// Counts over a contiguous range of bucket indices, growing as needed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Store {
+    offset: i32,
+    counts: Vec<u64>,
+}
+
+impl Store {
+    fn add(&mut self, index: i32, n: u64) {
+        if self.counts.is_empty() {
+            self.offset = index;
+            self.counts.push(0);
+        }
+        if index < self.offset {
+            let grow = (self.offset - index) as usize;
+            let mut counts = vec![0; grow];
+            counts.extend_from_slice(&self.counts);
+            self.counts = counts;
+            self.offset = index;
+        }
+        let pos = (index - self.offset) as usize;
+        if pos >= self.counts.len() {
+            self.counts.resize(pos + 1, 0);
+        }
+        self.counts[pos] += n;
+    }
+
+    fn merge(&mut self, other: &Store) {
+        for (k, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.add(other.offset + k as i32, c);
+            }
+        }
+    }
+}
+
+/// A DDSketch-style quantile sketch (Masson, Rim & Lee, 2019): values fall into buckets whose
+/// bounds grow geometrically, so any quantile is returned within ±0.5% of the true value
+/// (magnitudes under one currency unit count as zero).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogSketch {
+    positive: Store,
+    negative: Store,
+    zeros: u64,
+    count: u64,
+}
+
+impl Default for LogSketch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn gamma_ln() -> f64 {
+    ((1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)).ln()
+}
+
+impl LogSketch {
+    /// An empty sketch.
+    pub fn new() -> Self {
+        LogSketch {
+            positive: Store::default(),
+            negative: Store::default(),
+            zeros: 0,
+            count: 0,
+        }
+    }
+
+    /// Count one value.
+    #[inline]
+    pub fn add(&mut self, x: f64, inv_gamma_ln: f64) {
+        self.count += 1;
+        let m = x.abs();
+        if m.is_nan() || m < ZERO_THRESHOLD {
+            self.zeros += 1;
+            return;
+        }
+        let index = (m.ln() * inv_gamma_ln).ceil() as i32;
+        if x > 0.0 {
+            self.positive.add(index, 1);
+        } else {
+            self.negative.add(index, 1);
+        }
+    }
+
+    /// The factor `add` needs (1 / ln γ), computed once per run.
+    pub fn inv_gamma_ln() -> f64 {
+        1.0 / gamma_ln()
+    }
+
+    /// Add another sketch's counts.
+    pub fn merge(&mut self, other: &LogSketch) {
+        self.positive.merge(&other.positive);
+        self.negative.merge(&other.negative);
+        self.zeros += other.zeros;
+        self.count += other.count;
+    }
+
+    fn value_of(index: i32) -> f64 {
+        let g = gamma_ln();
+        // Midpoint (in relative terms) of the bucket (γ^(i−1), γ^i].
+        2.0 * (index as f64 * g).exp() / (1.0 + g.exp())
+    }
+
+    /// The `q`-quantile (0 ≤ q ≤ 1): the value of rank ⌊q (n − 1)⌋, within the relative
+    /// accuracy. NaN for an empty sketch.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        for (k, &c) in self.negative.counts.iter().enumerate().rev() {
+            seen += c;
+            if seen > rank {
+                return -Self::value_of(self.negative.offset + k as i32);
+            }
+        }
+        seen += self.zeros;
+        if seen > rank {
+            return 0.0;
+        }
+        for (k, &c) in self.positive.counts.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                return Self::value_of(self.positive.offset + k as i32);
+            }
+        }
+        f64::NAN
+    }
+
+    /// Number of values counted.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// A histogram of shares in [0, 1] with fixed bins, for adoption fans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareHistogram {
+    counts: Vec<u32>,
+}
+
+/// Bins of a [`ShareHistogram`]: quantiles are exact to half a bin (0.25 percentage points).
+pub const SHARE_BINS: usize = 200;
+
+impl Default for ShareHistogram {
+    fn default() -> Self {
+        ShareHistogram {
+            counts: vec![0; SHARE_BINS],
+        }
+    }
+}
+
+impl ShareHistogram {
+    /// Count one share (values outside [0, 1] go to the end bins).
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        let bin = ((x * SHARE_BINS as f64) as usize).min(SHARE_BINS - 1);
+        self.counts[bin] += 1;
+    }
+
+    /// Add another histogram's counts.
+    pub fn merge(&mut self, other: &ShareHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// The `q`-quantile as the centre of its bin. NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let n: u64 = self.counts.iter().map(|&c| u64::from(c)).sum();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        for (k, &c) in self.counts.iter().enumerate() {
+            seen += u64::from(c);
+            if seen > rank {
+                return (k as f64 + 0.5) / SHARE_BINS as f64;
+            }
+        }
+        f64::NAN
+    }
+
+    /// Absolute error bound of quantiles: half a bin.
+    pub fn absolute_error() -> f64 {
+        0.5 / SHARE_BINS as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn exact_rank(sorted: &[f64], q: f64) -> f64 {
+        sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    }
+
+    proptest! {
+        #[test]
+        fn log_sketch_quantiles_within_relative_accuracy(
+            values in proptest::collection::vec(-1e9f64..1e9, 1..400),
+            q in 0.0f64..=1.0,
+        ) {
+            let inv = LogSketch::inv_gamma_ln();
+            let mut s = LogSketch::new();
+            for &v in &values { s.add(v, inv); }
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let exact = exact_rank(&sorted, q);
+            let got = s.quantile(q);
+            if exact.abs() < ZERO_THRESHOLD {
+                prop_assert!(got.abs() < ZERO_THRESHOLD * (1.0 + RELATIVE_ACCURACY));
+            } else {
+                prop_assert!((got - exact).abs() <= RELATIVE_ACCURACY * exact.abs() * 1.000001,
+                    "q={} exact={} got={}", q, exact, got);
+            }
+        }
+
+        #[test]
+        fn merging_equals_one_sketch(values in proptest::collection::vec(-1e6f64..1e6, 0..300), cut in 0usize..300) {
+            let inv = LogSketch::inv_gamma_ln();
+            let cut = cut.min(values.len());
+            let mut whole = LogSketch::new();
+            let (mut a, mut b) = (LogSketch::new(), LogSketch::new());
+            for &v in &values { whole.add(v, inv); }
+            for &v in &values[..cut] { a.add(v, inv); }
+            for &v in &values[cut..] { b.add(v, inv); }
+            b.merge(&a);
+            for q in [0.0, 0.1, 0.5, 0.9, 1.0] {
+                prop_assert_eq!(whole.quantile(q).to_bits(), b.quantile(q).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn share_histogram_quantiles() {
+        let mut h = ShareHistogram::default();
+        for i in 0..1000 {
+            h.add(i as f64 / 1000.0);
+        }
+        assert!((h.quantile(0.5) - 0.5).abs() <= ShareHistogram::absolute_error() + 1e-3);
+        assert!((h.quantile(0.1) - 0.1).abs() <= ShareHistogram::absolute_error() + 1e-3);
+        assert!(ShareHistogram::default().quantile(0.5).is_nan());
+    }
+}

@@ -1,0 +1,243 @@
+//! From a run's per-trial table and sketches to the [`Summary`] every output reads.
+
+use rayon::prelude::*;
+
+use crate::model::{Model, Scratch, TrialOutcome};
+use crate::results::{
+    AnnualCashFlow, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
+    MonthlyQuantiles, PaybackWithin, ScenarioInfo, Summary,
+};
+use crate::scenario::CostCategory;
+
+use super::run::{RunOutput, SCALARS, col};
+use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
+use super::stats::{defined_stats, payback_stats, quantiles, stats};
+
+/// Bins of the NPV histogram.
+const HISTOGRAM_BINS: usize = 60;
+
+/// What identifies a scenario in the results, beyond the model itself.
+#[derive(Debug, Clone)]
+pub struct ScenarioIdentity {
+    pub name: String,
+    /// Path as given, or None for the built-in scenario.
+    pub file: Option<String>,
+    pub sha256: String,
+    pub currency: String,
+    /// "YYYY-MM" of month 0.
+    pub start_month: Option<String>,
+}
+
+/// The base case: one trial with every input at its most likely value. The scratch holds its
+/// month-by-month detail (what `valuecase cashflow` prints).
+pub fn base_case(model: &Model) -> (TrialOutcome, Scratch) {
+    let mut scratch = Scratch::new(model);
+    let outcome = model.evaluate(&model.base_draws(), &mut scratch);
+    (outcome, scratch)
+}
+
+fn nan_to_none(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn base_case_block(o: &TrialOutcome) -> BaseCase {
+    BaseCase {
+        npv: o.npv,
+        roi: nan_to_none(o.roi),
+        irr_annual: nan_to_none(o.irr_annual),
+        payback_months: nan_to_none(o.payback_months),
+        discounted_payback_months: nan_to_none(o.discounted_payback_months),
+        pv_benefits: o.pv_benefits,
+        pv_costs: o.pv_costs,
+    }
+}
+
+fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        let pad = lo.abs().max(1.0) * 0.01;
+        (lo - pad, hi + pad)
+    };
+    let width = (hi - lo) / HISTOGRAM_BINS as f64;
+    let mut counts = vec![0u64; HISTOGRAM_BINS];
+    let mut clipped = false;
+    for &v in values {
+        let k = ((v - lo) / width).floor();
+        if k < 0.0 || k >= HISTOGRAM_BINS as f64 {
+            clipped = true;
+        }
+        counts[(k.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
+    }
+    Histogram {
+        edges: (0..=HISTOGRAM_BINS)
+            .map(|i| lo + width * i as f64)
+            .collect(),
+        counts,
+        tails_clipped: clipped,
+    }
+}
+
+fn annual(model: &Model, scratch: &Scratch, groups: &[String], categories: &[CostCategory]) -> Vec<AnnualCashFlow> {
+    let h = model.horizon;
+    (0..h.div_ceil(12))
+        .map(|y| {
+            let months = y * 12..((y + 1) * 12).min(h);
+            let mut by_group = vec![0.0; groups.len()];
+            for (c, info) in model.capabilities.iter().enumerate() {
+                let k = groups.iter().position(|g| *g == info.group).unwrap_or(0);
+                by_group[k] += scratch.capability_benefits(c)[months.clone()].iter().sum::<f64>();
+            }
+            let mut by_category = vec![0.0; categories.len()];
+            for (l, info) in model.cost_lines.iter().enumerate() {
+                let k = categories.iter().position(|c| *c == info.category).unwrap_or(0);
+                by_category[k] += scratch.cost_line_costs(l)[months.clone()].iter().sum::<f64>();
+            }
+            let benefits = scratch.benefits[months.clone()].iter().sum();
+            let costs = scratch.costs[months].iter().sum();
+            AnnualCashFlow {
+                year: y as u32 + 1,
+                benefits_by_group: by_group,
+                costs_by_category: by_category,
+                benefits,
+                costs,
+                net: benefits - costs,
+            }
+        })
+        .collect()
+}
+
+/// Summarise a run. `elapsed_seconds` is the caller's measurement of the whole run.
+pub fn summarise(
+    model: &Model,
+    out: &RunOutput,
+    id: &ScenarioIdentity,
+    elapsed_seconds: f64,
+) -> Summary {
+    let (base, base_scratch) = base_case(model);
+    let table = &out.table;
+    let n = table.rows();
+    let h = model.horizon;
+
+    // Columns are extracted one at a time (memory stays near one copy of the table); each is
+    // summarised independently, so parallelism over columns stays deterministic.
+    let npv = &table.column(col::NPV);
+    let mut npv_sorted = npv.clone();
+    npv_sorted.par_sort_unstable_by(f64::total_cmp);
+    let npv_percentiles = quantiles(
+        &mut npv_sorted,
+        &(0..=100).map(|p| p as f64 / 100.0).collect::<Vec<_>>(),
+    );
+    let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
+
+    let payback = &table.column(col::PAYBACK);
+    let within = |m: f64| {
+        payback.iter().filter(|&&p| !p.is_nan() && p <= m).count() as f64 / n.max(1) as f64
+    };
+    let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
+    if marks.is_empty() {
+        marks.push(h as u32);
+    }
+    let prob_payback_within_months = PaybackWithin(marks.iter().map(|&m| (m, within(m as f64))).collect());
+
+    let capability_stats: Vec<_> = (SCALARS..table.width)
+        .into_par_iter()
+        .map(|c| stats(&mut table.column(c)))
+        .collect();
+    let capabilities = model
+        .capabilities
+        .iter()
+        .zip(capability_stats)
+        .enumerate()
+        .map(|(c, (info, s))| CapabilityResult {
+            name: info.name.clone(),
+            group: info.group.clone(),
+            driver: info.driver.key().to_string(),
+            npv_contribution: s,
+            base_case: base_scratch.capability_pv[c],
+        })
+        .collect();
+
+    let sk = &out.sketches;
+    let q = |p: f64| sk.cumulative_net.iter().map(|s| s.quantile(p)).collect::<Vec<_>>();
+    let cumulative_net = MonthlyQuantiles {
+        p5: q(0.05),
+        p10: q(0.10),
+        p25: q(0.25),
+        p50: q(0.50),
+        p75: q(0.75),
+        p90: q(0.90),
+        p95: q(0.95),
+        relative_error: RELATIVE_ACCURACY,
+    };
+    let adoption = model
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, info)| {
+            let row = &sk.adoption[g * h..(g + 1) * h];
+            let q = |p: f64| row.iter().map(|s| s.quantile(p)).collect::<Vec<_>>();
+            GroupAdoption {
+                name: info.name.clone(),
+                seats: info.seats,
+                go_live_month: info.go_live_month,
+                p10: q(0.10),
+                p50: q(0.50),
+                p90: q(0.90),
+                absolute_error: ShareHistogram::absolute_error(),
+            }
+        })
+        .collect();
+
+    let mut benefit_groups: Vec<String> = Vec::new();
+    for c in &model.capabilities {
+        if !benefit_groups.contains(&c.group) {
+            benefit_groups.push(c.group.clone());
+        }
+    }
+    let categories: Vec<CostCategory> = CostCategory::ALL
+        .into_iter()
+        .filter(|k| model.cost_lines.iter().any(|l| l.category == *k))
+        .collect();
+
+    let hist_range = quantiles(&mut npv_sorted, &[0.005, 0.995]);
+    let charts = ChartData {
+        npv_histogram: histogram(npv, hist_range[0], hist_range[1]),
+        npv_percentiles,
+        cumulative_net,
+        base_case_cumulative_net: base_scratch.cumulative_net.clone(),
+        payback_probability: (0..=h).map(|m| within(m as f64)).collect(),
+        adoption,
+        annual: annual(model, &base_scratch, &benefit_groups, &categories),
+        benefit_groups,
+        cost_categories: categories.iter().map(|c| c.label().to_string()).collect(),
+    };
+
+    Summary {
+        valuecase_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: ScenarioInfo {
+            name: id.name.clone(),
+            file: id.file.clone(),
+            sha256: id.sha256.clone(),
+        },
+        trials: n as u64,
+        seed: out.spec.seed,
+        horizon_months: h as u32,
+        currency: id.currency.clone(),
+        discount_rate_annual: model.discount_rate,
+        start_month: id.start_month.clone(),
+        base_case: base_case_block(&base),
+        npv: stats(&mut npv.clone()),
+        roi: defined_stats(&table.column(col::ROI)),
+        pv_benefits: stats(&mut table.column(col::PV_BENEFITS)),
+        pv_costs: stats(&mut table.column(col::PV_COSTS)),
+        irr_annual: defined_stats(&table.column(col::IRR_ANNUAL)),
+        payback_months: payback_stats(payback),
+        discounted_payback_months: payback_stats(&table.column(col::DISCOUNTED_PAYBACK)),
+        prob_npv_positive,
+        prob_payback_within_months,
+        capabilities,
+        charts,
+        elapsed_seconds,
+    }
+}

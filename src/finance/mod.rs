@@ -1,0 +1,32 @@
+//! Financial measures of a cash-flow series: NPV, IRR, MIRR, payback, XNPV/XIRR.
+//!
+//! Pure functions on slices of per-period net flows (`flows[0]` at t = 0); no knowledge of
+//! scenarios, models or currencies. None of them panics: invalid input gives NaN (`npv`,
+//! `xnpv`) or `None` (the rest), as each function documents.
+//!
+//! Every convention is named after an entry of `tests/data/finance_conventions.json` (a copy of
+//! the shared conventions file) and checked against all cases of `tests/data/finance_vectors.json`
+//! by `tests/finance_vectors.rs`:
+//!
+//! | function | convention |
+//! | --- | --- |
+//! | [`npv`], [`monthly_rate`] | `npv_t0`, `monthly_npv_t0` (Excel `NPV` = `excel_npv`: prepend a 0) |
+//! | [`irr`] | `irr_npf100` (smallest `|r|` of several roots), `irr_unique` |
+//! | [`mirr`] | `mirr` (Excel) |
+//! | [`payback`], [`discounted_payback`], [`PaybackTracker`] | `payback_first`, `discounted_payback_first` |
+//! | [`payback_last`], [`discounted_payback_last`] | `payback_last`, `discounted_payback_last` |
+//! | [`xnpv`], [`xirr`] | `xnpv_act365`, `xirr_act365` |
+
+mod irr;
+mod mirr;
+mod npv;
+mod payback;
+mod xnpv;
+
+pub use irr::irr;
+pub use mirr::mirr;
+pub use npv::{monthly_rate, npv};
+pub use payback::{
+    PaybackTracker, discounted_payback, discounted_payback_last, payback, payback_last,
+};
+pub use xnpv::{iso_date_to_days, xirr, xnpv};

@@ -1,0 +1,107 @@
+//! Net present value and the annual → monthly rate conversion.
+//!
+//! Conventions (names from `tests/data/finance_conventions.json`):
+//! - `npv_t0`: `NPV = Σ_{t=0}^{N} CF_t / (1 + rate)^t`, the first flow is at t = 0 and is not
+//!   discounted (numpy-financial's `npv`). Excel's `NPV(rate, v1..vn)` discounts its first value
+//!   one period (`excel_npv`); it equals `npv(rate, &[0.0, v1, .., vn])`.
+//! - `monthly_npv_t0`: monthly periods at `monthly_rate(annual)`.
+
+/// Monthly rate equivalent to an annual rate: `(1 + annual)^(1/12) − 1`.
+///
+/// Exists because the model works in monthly periods while scenarios state an annual discount
+/// rate (convention `monthly_npv_t0`): twelve monthly compoundings reproduce the annual rate
+/// exactly, unlike `annual / 12`. Computed as `expm1(ln1p(annual) / 12)` for accuracy at small
+/// rates. Returns −1 for `annual == −1` and NaN for `annual < −1` or NaN.
+pub fn monthly_rate(annual: f64) -> f64 {
+    (annual.ln_1p() / 12.0).exp_m1()
+}
+
+/// NPV with the first flow at t = 0 undiscounted (convention `npv_t0`, numpy-financial's `npv`).
+///
+/// `npv(rate, flows) = Σ flows[t] / (1 + rate)^t`. This is the one discounting routine the model
+/// and the engine use, so "NPV" means the same thing in every report. Returns NaN when
+/// `rate <= −1` or `rate` is NaN (the discount factor is undefined; numpy-financial 1.0.0 returns
+/// inf there, its main branch NaN). An empty slice gives 0. Non-finite flows propagate.
+///
+/// Evaluated by Horner's rule in `v = 1 / (1 + rate)`: one multiply-add per flow, no `powi`.
+pub fn npv(rate: f64, flows: &[f64]) -> f64 {
+    if rate.is_nan() || rate <= -1.0 {
+        return f64::NAN;
+    }
+    let v = 1.0 / (1.0 + rate);
+    flows.iter().rev().fold(0.0, |acc, &cf| acc * v + cf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npv_empty_is_zero() {
+        assert_eq!(npv(0.1, &[]), 0.0);
+    }
+
+    #[test]
+    fn npv_single_flow_is_undiscounted() {
+        assert_eq!(npv(0.1, &[-123.5]), -123.5);
+        assert_eq!(npv(5.0, &[42.0]), 42.0);
+    }
+
+    #[test]
+    fn npv_all_zero() {
+        assert_eq!(npv(0.07, &[0.0; 10]), 0.0);
+    }
+
+    #[test]
+    fn npv_one_period_horizon() {
+        let v = npv(0.1, &[-100.0, 110.0]);
+        assert!(v.abs() < 1e-12, "{v}");
+    }
+
+    #[test]
+    fn npv_rate_minus_one_or_below_is_nan() {
+        assert!(npv(-1.0, &[0.0, 1.0, 2.0]).is_nan());
+        assert!(npv(-1.5, &[1.0]).is_nan());
+        assert!(npv(f64::NAN, &[1.0]).is_nan());
+        assert!(npv(f64::NEG_INFINITY, &[1.0]).is_nan());
+    }
+
+    #[test]
+    fn npv_zero_rate_is_sum() {
+        assert_eq!(npv(0.0, &[-10.0, 4.0, 4.0, 3.0]), 1.0);
+    }
+
+    #[test]
+    fn npv_infinite_rate_keeps_only_t0() {
+        assert_eq!(npv(f64::INFINITY, &[-5.0, 100.0, 100.0]), -5.0);
+    }
+
+    #[test]
+    fn npv_matches_direct_sum() {
+        let flows = [-15000.0, 1500.0, 2500.0, 3500.0, 4500.0, 6000.0];
+        let direct: f64 = flows
+            .iter()
+            .enumerate()
+            .map(|(t, cf)| cf / 1.05f64.powi(t as i32))
+            .sum();
+        assert!((npv(0.05, &flows) - direct).abs() < 1e-9);
+        assert!((npv(0.05, &flows) - 122.894_854_950_942_69).abs() < 1e-9);
+    }
+
+    #[test]
+    fn npv_non_finite_flows_propagate() {
+        assert!(npv(0.1, &[1.0, f64::NAN]).is_nan());
+        assert!(npv(0.1, &[f64::INFINITY]).is_infinite());
+    }
+
+    #[test]
+    fn monthly_rate_compounds_to_annual() {
+        let m = monthly_rate(0.10);
+        assert!(((1.0 + m).powi(12) - 1.10).abs() < 1e-15);
+        assert!((m - (1.10f64.powf(1.0 / 12.0) - 1.0)).abs() < 1e-16);
+        assert_eq!(monthly_rate(0.0), 0.0);
+        assert_eq!(monthly_rate(-1.0), -1.0);
+        assert!(monthly_rate(-2.0).is_nan());
+        assert!(monthly_rate(f64::NAN).is_nan());
+    }
+}

@@ -1,0 +1,259 @@
+//! Dated flows: Excel/DAX `XNPV` and `XIRR` (conventions `xnpv_act365` and `xirr_act365` in
+//! `tests/data/finance_conventions.json`), plus an ISO-date → day-number helper.
+//!
+//! Time is actual days / 365 from the first flow's date (no leap-year adjustment: that is what
+//! Excel and DAX do, and why the same flows dated 2008 and 2014 give different XNPVs).
+
+use super::irr::{Curve, Hint, smallest_abs_rate};
+
+/// Day number of an ISO `YYYY-MM-DD` date: days since 1970-01-01 in the proleptic Gregorian
+/// calendar (1970-01-01 → 0).
+///
+/// Exists so dated flows (scenario milestones, the Excel/DAX examples in the test vectors) can
+/// feed [`xnpv`] / [`xirr`], which only need day differences. `None` unless the text is exactly
+/// four year digits, `-`, two month digits, `-`, two day digits, forming a valid date.
+pub fn iso_date_to_days(iso: &str) -> Option<i64> {
+    let b = iso.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |s: &[u8]| -> Option<i64> {
+        s.iter().try_fold(0i64, |acc, &ch| {
+            ch.is_ascii_digit().then(|| acc * 10 + i64::from(ch - b'0'))
+        })
+    };
+    let (y, m, d) = (num(&b[0..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_len = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_len {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Years (actual/365) from day `from` to day `to`, without integer overflow.
+fn years(from: i64, to: i64) -> f64 {
+    (i128::from(to) - i128::from(from)) as f64 / 365.0
+}
+
+/// Excel/DAX `XNPV` (convention `xnpv_act365`): `Σ P_i / (1 + rate)^((d_i − d_0)/365)`.
+///
+/// `days` are day numbers (e.g. from [`iso_date_to_days`]) of each flow; the first flow's date
+/// is the valuation date, so it is undiscounted (dates need not be sorted). `rate` is annual.
+/// Exists for cases whose flows fall on irregular dates. NaN when `rate <= −1` or NaN, or when
+/// `flows` and `days` differ in length; 0 for no flows.
+pub fn xnpv(rate: f64, flows: &[f64], days: &[i64]) -> f64 {
+    if rate.is_nan() || rate <= -1.0 || flows.len() != days.len() {
+        return f64::NAN;
+    }
+    let Some(&d0) = days.first() else {
+        return 0.0;
+    };
+    let base = 1.0 + rate;
+    flows
+        .iter()
+        .zip(days)
+        .map(|(&p, &d)| p / base.powf(years(d0, d)))
+        .sum()
+}
+
+/// `f(z) = Σ c_k z^(e_k)` with `0 = e_0 < e_1 < …`: an XNPV in one of the two rate domains.
+struct ExpSum {
+    c: Vec<f64>,
+    e: Vec<f64>,
+}
+
+impl Curve for ExpSum {
+    fn eval(&self, z: f64) -> (f64, f64, f64) {
+        let lz = z.ln();
+        let (mut f, mut d1, mut d2) = (0.0, 0.0, 0.0);
+        for (&c, &e) in self.c.iter().zip(&self.e) {
+            if e == 0.0 {
+                f += c;
+            } else {
+                let t = c * (e * lz).exp();
+                f += t;
+                d1 += e * t;
+                d2 += e * (e - 1.0) * t;
+            }
+        }
+        (f, d1 / z, d2 / (z * z))
+    }
+    fn magnitude(&self, z: f64) -> f64 {
+        let lz = z.ln();
+        self.c
+            .iter()
+            .zip(&self.e)
+            .map(|(c, &e)| if e == 0.0 { c.abs() } else { c.abs() * (e * lz).exp() })
+            .sum()
+    }
+    fn sign_at_zero(&self) -> f64 {
+        self.c.first().map_or(0.0, |c| c.signum())
+    }
+    fn root_floor(&self) -> f64 {
+        if self.c.len() < 2 {
+            return 1.0;
+        }
+        let rest: f64 = self.c[1..].iter().map(|c| c.abs()).sum();
+        // |f(z) − c_0| <= z^(e_1) Σ_{k>=1} |c_k| for z <= 1
+        (self.c[0].abs() / rest).powf(1.0 / self.e[1]).min(1.0)
+    }
+    fn terms(&self) -> usize {
+        self.c.len()
+    }
+}
+
+/// Excel/DAX `XIRR` (convention `xirr_act365`): the annual rate at which [`xnpv`] is 0.
+///
+/// Same root choice as [`irr`](super::irr) (smallest `|r|` when several exist; unique whenever
+/// the flows, in date order, change sign once — Descartes' rule for exponential sums), solved
+/// by the same bounded bracketed iteration rather than Excel's unguarded Newton from 0.1, so it
+/// never depends on a guess. Flows on the same day are added together. `None` when the lengths
+/// differ, fewer than two dates carry non-zero flows, the flows have one sign, a flow is not
+/// finite, or no real root `r > −1` exists.
+pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
+    if flows.len() != days.len() || flows.iter().any(|p| !p.is_finite()) {
+        return None;
+    }
+    let mut dated: Vec<(i64, f64)> = days.iter().copied().zip(flows.iter().copied()).collect();
+    dated.sort_by_key(|&(d, _)| d);
+    let mut merged: Vec<(i64, f64)> = Vec::with_capacity(dated.len());
+    for (d, p) in dated {
+        match merged.last_mut() {
+            Some(last) if last.0 == d => last.1 += p,
+            _ => merged.push((d, p)),
+        }
+    }
+    merged.retain(|&(_, p)| p != 0.0);
+    if merged.len() < 2 || merged.iter().any(|(_, p)| !p.is_finite()) {
+        return None;
+    }
+    let max_abs = merged.iter().fold(0.0f64, |m, (_, p)| m.max(p.abs()));
+    if !(1e-100..=1e100).contains(&max_abs) {
+        for (_, p) in &mut merged {
+            *p /= max_abs;
+        }
+    }
+    let sign_changes = merged
+        .windows(2)
+        .filter(|w| (w[0].1 > 0.0) != (w[1].1 > 0.0))
+        .count();
+    if sign_changes == 0 {
+        return None;
+    }
+    let total: f64 = merged.iter().map(|(_, p)| p).sum();
+    if total == 0.0 {
+        return Some(0.0);
+    }
+    let (d_first, d_last) = (merged[0].0, merged[merged.len() - 1].0);
+    let x = ExpSum {
+        c: merged.iter().map(|&(_, p)| p).collect(),
+        e: merged.iter().map(|&(d, _)| years(d_first, d)).collect(),
+    };
+    let y = ExpSum {
+        c: merged.iter().rev().map(|&(_, p)| p).collect(),
+        e: merged.iter().rev().map(|&(d, _)| years(d, d_last)).collect(),
+    };
+    let (hx, hy) = if sign_changes == 1 {
+        // Exactly one root over r > −1; f_x(0+) has the sign of the first flow, f_x(1) = total.
+        if total.signum() != merged[0].1.signum() {
+            (Hint::Unique, Hint::NoRoot)
+        } else {
+            (Hint::NoRoot, Hint::Unique)
+        }
+    } else {
+        (Hint::Unknown, Hint::Unknown)
+    };
+    smallest_abs_rate(&x, hx, &y, hy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> i64 {
+        iso_date_to_days(s).unwrap()
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_date_to_days("1970-01-01"), Some(0));
+        assert_eq!(iso_date_to_days("1970-01-02"), Some(1));
+        assert_eq!(iso_date_to_days("1969-12-31"), Some(-1));
+        assert_eq!(iso_date_to_days("2008-01-01"), Some(13879));
+        assert_eq!(iso_date_to_days("2000-03-01"), Some(11017));
+        assert_eq!(d("2008-03-01") - d("2008-01-01"), 60); // leap year
+        assert_eq!(d("2014-03-01") - d("2014-01-01"), 59);
+        assert_eq!(d("0000-03-01") - d("0000-02-28"), 2);
+        for bad in ["", "2008-1-01", "2008-13-01", "2008-02-30", "2007-02-29", "2008/01/01", "20080101xx", "2008-00-10", "2008-01-00", "+008-01-01", "2008-01-01T00"] {
+            assert_eq!(iso_date_to_days(bad), None, "{bad}");
+        }
+        assert_eq!(iso_date_to_days("2000-02-29"), Some(11016));
+        assert_eq!(iso_date_to_days("1900-02-29"), None);
+    }
+
+    #[test]
+    fn xnpv_edge_cases() {
+        assert_eq!(xnpv(0.1, &[], &[]), 0.0);
+        assert_eq!(xnpv(0.1, &[5.0], &[100]), 5.0);
+        assert!(xnpv(-1.0, &[1.0, 2.0], &[0, 365]).is_nan());
+        assert!(xnpv(f64::NAN, &[1.0], &[0]).is_nan());
+        assert!(xnpv(0.1, &[1.0, 2.0], &[0]).is_nan());
+        assert_eq!(xnpv(0.1, &[0.0, 0.0], &[0, 365]), 0.0);
+        let v = xnpv(0.1, &[-100.0, 110.0], &[0, 365]);
+        assert!(v.abs() < 1e-12, "{v}");
+        // extreme day numbers do not overflow
+        assert!(xnpv(0.1, &[1.0, 1.0], &[i64::MIN, i64::MAX]).is_finite());
+    }
+
+    #[test]
+    fn xirr_edge_cases() {
+        assert_eq!(xirr(&[], &[]), None);
+        assert_eq!(xirr(&[-1.0], &[0]), None);
+        assert_eq!(xirr(&[-1.0, 2.0], &[0]), None);
+        assert_eq!(xirr(&[0.0, 0.0], &[0, 365]), None);
+        assert_eq!(xirr(&[-1.0, -2.0], &[0, 365]), None);
+        assert_eq!(xirr(&[1.0, 2.0], &[0, 365]), None);
+        assert_eq!(xirr(&[-1.0, f64::NAN], &[0, 365]), None);
+        // same-day flows cancel: nothing left to solve
+        assert_eq!(xirr(&[-1.0, 1.0], &[7, 7]), None);
+        assert_eq!(xirr(&[-100.0, 100.0], &[0, 365]), Some(0.0));
+    }
+
+    #[test]
+    fn xirr_one_year_horizon_and_order() {
+        let r = xirr(&[-100.0, 110.0], &[0, 365]).unwrap();
+        assert!((r - 0.1).abs() < 1e-14, "{r}");
+        let r = xirr(&[110.0, -100.0], &[365, 0]).unwrap();
+        assert!((r - 0.1).abs() < 1e-14, "{r}");
+        let r = xirr(&[-100.0, 50.0], &[0, 730]).unwrap();
+        assert!((r - (0.5f64.sqrt() - 1.0)).abs() < 1e-14, "{r}");
+    }
+
+    #[test]
+    fn xirr_agrees_with_irr_on_yearly_dates() {
+        let flows = [-100.0, 39.0, 59.0, 55.0, 20.0];
+        let days: Vec<i64> = (0..5).map(|k| 365 * k).collect();
+        let a = xirr(&flows, &days).unwrap();
+        let b = crate::finance::irr(&flows).unwrap();
+        assert!((a - b).abs() < 1e-12, "{a} {b}");
+        // multiple roots: 0.25 and 4.0 (pump)
+        let flows = [-1600.0, 10000.0, -10000.0];
+        let r = xirr(&flows, &[0, 365, 730]).unwrap();
+        assert!((r - 0.25).abs() < 1e-12, "{r}");
+        assert!(xnpv(r, &flows, &[0, 365, 730]).abs() < 1e-8);
+    }
+}

@@ -1,0 +1,165 @@
+//! Adoption curves: the share of a group's seats actively using the system, month by month.
+//!
+//! Curves are evaluated with one `exp` per group and trial where the shape allows (a geometric
+//! recurrence for the exponential term), because this runs millions of times.
+
+/// The curve parameters of one group in one trial, after lever effects.
+#[derive(Debug, Clone, Copy)]
+pub enum Curve<'a> {
+    /// ceiling / (1 + exp(−growth (τ − midpoint)))
+    Logistic { growth: f64, midpoint: f64 },
+    /// Bass diffusion with innovation p and imitation q.
+    Bass { p: f64, q: f64 },
+    /// exp(−exp(−rate (τ − midpoint)))
+    Gompertz { rate: f64, midpoint: f64 },
+    /// min(1, τ / ramp_months)
+    Linear { ramp_months: f64 },
+    /// values[min(τ, len − 1)]
+    Table { values: &'a [f64] },
+}
+
+/// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
+/// zero before go-live, `ceiling × shape(τ)` from τ = t − go_live = 0 on. Results lie in
+/// [0, ceiling] for ceiling in [0, 1].
+pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
+    let h = out.len();
+    let start = go_live.min(h);
+    out[..start].fill(0.0);
+    let active = &mut out[start..];
+    if active.is_empty() {
+        return;
+    }
+    match curve {
+        Curve::Logistic { growth, midpoint } => {
+            // e(τ) = exp(−growth (τ − midpoint)); e(τ + 1) = e(τ) · exp(−growth).
+            let step = (-growth).exp();
+            let mut e = (growth * midpoint).exp();
+            for a in active.iter_mut() {
+                *a = if e.is_finite() { ceiling / (1.0 + e) } else { 0.0 };
+                e *= step;
+            }
+        }
+        Curve::Bass { p, q } => {
+            let step = (-(p + q)).exp();
+            let ratio = q / p;
+            let mut e = 1.0;
+            for a in active.iter_mut() {
+                *a = ceiling * (1.0 - e) / (1.0 + ratio * e);
+                e *= step;
+            }
+        }
+        Curve::Gompertz { rate, midpoint } => {
+            let step = (-rate).exp();
+            let mut e = (rate * midpoint).exp();
+            for a in active.iter_mut() {
+                *a = if e.is_finite() {
+                    ceiling * (-e).exp()
+                } else {
+                    0.0
+                };
+                e *= step;
+            }
+        }
+        Curve::Linear { ramp_months } => {
+            for (tau, a) in active.iter_mut().enumerate() {
+                *a = ceiling * (tau as f64 / ramp_months).min(1.0);
+            }
+        }
+        Curve::Table { values } => {
+            let last = values.len().saturating_sub(1);
+            for (tau, a) in active.iter_mut().enumerate() {
+                *a = ceiling * values.get(tau.min(last)).copied().unwrap_or(0.0);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn logistic_matches_closed_form() {
+        let mut out = vec![0.0; 60];
+        fill(
+            &mut out,
+            6,
+            0.8,
+            Curve::Logistic {
+                growth: 0.6,
+                midpoint: 4.0,
+            },
+        );
+        assert_eq!(out[5], 0.0);
+        for (t, &a) in out.iter().enumerate().skip(6) {
+            let tau = (t - 6) as f64;
+            let exact = 0.8 / (1.0 + (-0.6 * (tau - 4.0)).exp());
+            assert!((a - exact).abs() < 1e-12, "t={t}: {a} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn bass_and_gompertz_closed_forms() {
+        let mut out = vec![0.0; 40];
+        fill(&mut out, 0, 0.9, Curve::Bass { p: 0.05, q: 0.3 });
+        for (t, &a) in out.iter().enumerate() {
+            let e = (-(0.35) * t as f64).exp();
+            let exact = 0.9 * (1.0 - e) / (1.0 + 6.0 * e);
+            assert!((a - exact).abs() < 1e-12);
+        }
+        fill(
+            &mut out,
+            2,
+            1.0,
+            Curve::Gompertz {
+                rate: 0.4,
+                midpoint: 5.0,
+            },
+        );
+        // At the midpoint a Gompertz curve is at 1/e of its ceiling.
+        assert!((out[7] - (-1f64).exp()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn linear_and_table() {
+        let mut out = vec![0.0; 10];
+        fill(&mut out, 1, 0.5, Curve::Linear { ramp_months: 4.0 });
+        assert_eq!(out[..7], [0.0, 0.0, 0.125, 0.25, 0.375, 0.5, 0.5]);
+        fill(
+            &mut out,
+            8,
+            1.0,
+            Curve::Table {
+                values: &[0.2, 0.6],
+            },
+        );
+        assert_eq!(out[7..], [0.0, 0.2, 0.6]);
+    }
+
+    proptest! {
+        #[test]
+        fn adoption_stays_within_zero_and_ceiling(
+            ceiling in 0.0f64..=1.0,
+            go_live in 0usize..80,
+            kind in 0u8..5,
+            a in 0.001f64..5.0,
+            b in -30.0f64..60.0,
+        ) {
+            let table = [0.0, 0.3, 0.9, 1.0];
+            let curve = match kind {
+                0 => Curve::Logistic { growth: a, midpoint: b },
+                1 => Curve::Bass { p: a.min(1.0), q: a * 0.5 },
+                2 => Curve::Gompertz { rate: a, midpoint: b },
+                3 => Curve::Linear { ramp_months: a * 10.0 },
+                _ => Curve::Table { values: &table },
+            };
+            let mut out = vec![f64::NAN; 120];
+            fill(&mut out, go_live, ceiling, curve);
+            for &x in &out {
+                prop_assert!(x.is_finite());
+                prop_assert!((0.0..=ceiling + 1e-12).contains(&x), "{} outside [0, {}]", x, ceiling);
+            }
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Scenario → Model: every uncertain input registered once under its stable name, every
+//! reference resolved to an index, every per-month constant (discount factors) precomputed.
+
+use crate::finance::monthly_rate;
+use crate::scenario::{
+    Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
+};
+
+use super::sampler::Sampler;
+
+/// Index of an input in the `draws` slice of a trial.
+pub(crate) type InputId = usize;
+
+/// One uncertain input: its stable name (keys its random stream) and its sampler.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub sampler: Sampler,
+    pub location: Option<Location>,
+}
+
+/// Where new-business revenue comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum NewBusinessIds {
+    Revenue(InputId),
+    Funnel {
+        leads: InputId,
+        stages: Vec<InputId>,
+        win_rate: InputId,
+        deal_size: InputId,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct BaselineIds {
+    pub new_business: Option<NewBusinessIds>,
+    pub installed_base: Option<InputId>,
+    pub growth: InputId,
+    pub margin: InputId,
+    pub churn: Option<InputId>,
+    pub cost_to_serve: Option<InputId>,
+    pub marketing: Option<InputId>,
+    pub sales_cycle: Option<InputId>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CurveIds {
+    Logistic { growth: InputId, midpoint: InputId },
+    Bass { p: InputId, q: InputId },
+    Gompertz { rate: InputId, midpoint: InputId },
+    Linear { ramp_months: InputId },
+    Table { values: Vec<f64> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct GroupModel {
+    pub seats: f64,
+    pub go_live: u32,
+    pub ceiling: InputId,
+    pub curve: CurveIds,
+    pub data_quality: InputId,
+    pub hourly_cost: Option<InputId>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CapabilityModel {
+    pub driver: Driver,
+    pub effect: InputId,
+    pub value_share: InputId,
+    pub lag: usize,
+    /// (group index, seats of that group / seats of all the capability's groups)
+    pub groups: Vec<(usize, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LeverModel {
+    pub groups: Vec<usize>,
+    pub ceiling: Option<InputId>,
+    pub speed: Option<InputId>,
+    pub midpoint_shift: Option<InputId>,
+    pub bass_p: Option<InputId>,
+    pub bass_q: Option<InputId>,
+    pub data_quality: Option<InputId>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CostModel {
+    pub schedule: CostSchedule,
+    pub amount: InputId,
+    pub overrun: Option<InputId>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RiskModel {
+    pub occurs: InputId,
+    pub benefit_realised: Option<InputId>,
+    pub cost_multiplier: Option<InputId>,
+    pub delay_months: Option<InputId>,
+}
+
+/// A capability as reports name it.
+#[derive(Debug, Clone)]
+pub struct CapabilityInfo {
+    pub name: String,
+    pub group: String,
+    pub driver: Driver,
+}
+
+/// A cost line as reports name it (lever costs are prefixed with the lever's name).
+#[derive(Debug, Clone)]
+pub struct CostInfo {
+    pub name: String,
+    pub category: CostCategory,
+}
+
+/// A user group as reports name it.
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub name: String,
+    pub seats: f64,
+    pub go_live_month: u32,
+}
+
+/// A compiled scenario, ready to evaluate trials.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Every uncertain input, in registration order; `draws[i]` belongs to `inputs[i]`.
+    pub inputs: Vec<Input>,
+    /// Months in the horizon.
+    pub horizon: usize,
+    /// Annual discount rate.
+    pub discount_rate: f64,
+    /// (1 + annual)^(1/12) − 1.
+    pub monthly_rate: f64,
+    /// 1 / (1 + monthly_rate)^t for t = 0..horizon.
+    pub discount: Vec<f64>,
+    pub capabilities: Vec<CapabilityInfo>,
+    pub cost_lines: Vec<CostInfo>,
+    pub groups: Vec<GroupInfo>,
+    pub(crate) baseline: BaselineIds,
+    pub(crate) group_models: Vec<GroupModel>,
+    pub(crate) capability_models: Vec<CapabilityModel>,
+    pub(crate) lever_models: Vec<LeverModel>,
+    pub(crate) cost_models: Vec<CostModel>,
+    pub(crate) risk_models: Vec<RiskModel>,
+}
+
+struct Registry {
+    inputs: Vec<Input>,
+}
+
+impl Registry {
+    fn add(&mut self, u: &Uncertain) -> InputId {
+        self.inputs.push(Input {
+            name: u.name.clone(),
+            sampler: Sampler::new(&u.dist, u.truncate),
+            location: u.location,
+        });
+        self.inputs.len() - 1
+    }
+
+    fn add_opt(&mut self, u: Option<&Uncertain>) -> Option<InputId> {
+        u.map(|u| self.add(u))
+    }
+}
+
+impl Model {
+    /// Compile a validated scenario. Cannot fail: the scenario reader has checked everything.
+    pub fn compile(s: &Scenario) -> Model {
+        let mut reg = Registry { inputs: Vec::new() };
+        let b = &s.baseline;
+        let baseline = BaselineIds {
+            new_business: b.new_business.as_ref().map(|nb| match nb {
+                NewBusiness::Revenue(u) => NewBusinessIds::Revenue(reg.add(u)),
+                NewBusiness::Funnel(f) => NewBusinessIds::Funnel {
+                    leads: reg.add(&f.leads_per_year),
+                    stages: f.stage_conversion.iter().map(|u| reg.add(u)).collect(),
+                    win_rate: reg.add(&f.win_rate),
+                    deal_size: reg.add(&f.deal_size),
+                },
+            }),
+            installed_base: reg.add_opt(b.installed_base_revenue.as_ref()),
+            growth: reg.add(&b.growth),
+            margin: reg.add(&b.gross_margin),
+            churn: reg.add_opt(b.churn.as_ref()),
+            cost_to_serve: reg.add_opt(b.cost_to_serve.as_ref()),
+            marketing: reg.add_opt(b.marketing_spend.as_ref()),
+            sales_cycle: reg.add_opt(b.sales_cycle_months.as_ref()),
+        };
+        let role_cost: Vec<InputId> = s.roles.iter().map(|r| reg.add(&r.hourly_cost)).collect();
+
+        let group_models = s
+            .user_groups
+            .iter()
+            .map(|g| {
+                let ceiling = reg.add(g.adoption.ceiling());
+                let curve = match &g.adoption {
+                    Adoption::Logistic {
+                        growth, midpoint, ..
+                    } => CurveIds::Logistic {
+                        growth: reg.add(growth),
+                        midpoint: reg.add(midpoint),
+                    },
+                    Adoption::Bass { p, q, .. } => CurveIds::Bass {
+                        p: reg.add(p),
+                        q: reg.add(q),
+                    },
+                    Adoption::Gompertz { rate, midpoint, .. } => CurveIds::Gompertz {
+                        rate: reg.add(rate),
+                        midpoint: reg.add(midpoint),
+                    },
+                    Adoption::Linear { ramp_months, .. } => CurveIds::Linear {
+                        ramp_months: reg.add(ramp_months),
+                    },
+                    Adoption::Table { values, .. } => CurveIds::Table {
+                        values: values.clone(),
+                    },
+                };
+                GroupModel {
+                    seats: g.seats,
+                    go_live: g.go_live_month,
+                    ceiling,
+                    curve,
+                    data_quality: reg.add(&g.data_quality),
+                    hourly_cost: g.role.map(|r| role_cost[r]),
+                }
+            })
+            .collect();
+
+        let capability_models = s
+            .capabilities
+            .iter()
+            .map(|c| {
+                let seats: f64 = c.used_by.iter().map(|&g| s.user_groups[g].seats).sum();
+                let groups = c
+                    .used_by
+                    .iter()
+                    .map(|&g| {
+                        let w = if seats > 0.0 {
+                            s.user_groups[g].seats / seats
+                        } else {
+                            0.0
+                        };
+                        (g, w)
+                    })
+                    .collect();
+                CapabilityModel {
+                    driver: c.driver,
+                    effect: reg.add(&c.effect),
+                    value_share: reg.add(&c.value_share),
+                    lag: c.lag_months as usize,
+                    groups,
+                }
+            })
+            .collect();
+
+        let mut cost_models = Vec::new();
+        let mut cost_lines = Vec::new();
+        for c in &s.costs {
+            cost_models.push(CostModel {
+                schedule: c.schedule.clone(),
+                amount: reg.add(&c.amount),
+                overrun: reg.add_opt(c.overrun.as_ref()),
+            });
+            cost_lines.push(CostInfo {
+                name: c.name.clone(),
+                category: c.category,
+            });
+        }
+        let mut lever_models = Vec::new();
+        for l in &s.levers {
+            let e = &l.effects;
+            lever_models.push(LeverModel {
+                groups: l.applies_to.clone(),
+                ceiling: reg.add_opt(e.ceiling.as_ref()),
+                speed: reg.add_opt(e.speed.as_ref()),
+                midpoint_shift: reg.add_opt(e.midpoint_shift.as_ref()),
+                bass_p: reg.add_opt(e.bass_p.as_ref()),
+                bass_q: reg.add_opt(e.bass_q.as_ref()),
+                data_quality: reg.add_opt(e.data_quality.as_ref()),
+            });
+            for c in &l.costs {
+                cost_models.push(CostModel {
+                    schedule: c.schedule.clone(),
+                    amount: reg.add(&c.amount),
+                    overrun: reg.add_opt(c.overrun.as_ref()),
+                });
+                cost_lines.push(CostInfo {
+                    name: format!("{}: {}", l.name, c.name),
+                    category: c.category,
+                });
+            }
+        }
+
+        let risk_models = s
+            .risks
+            .iter()
+            .map(|r| {
+                let occurs = reg.add(&Uncertain {
+                    name: format!("risks.\"{}\".occurs", r.name),
+                    dist: crate::scenario::Dist::Bernoulli { p: r.probability },
+                    truncate: None,
+                    location: None,
+                });
+                RiskModel {
+                    occurs,
+                    benefit_realised: reg.add_opt(r.benefit_realised.as_ref()),
+                    cost_multiplier: reg.add_opt(r.cost_multiplier.as_ref()),
+                    delay_months: reg.add_opt(r.delay_months.as_ref()),
+                }
+            })
+            .collect();
+
+        let horizon = s.meta.horizon_months as usize;
+        let monthly = monthly_rate(s.meta.discount_rate);
+        let discount = (0..horizon)
+            .map(|t| 1.0 / (1.0 + monthly).powi(t as i32))
+            .collect();
+        Model {
+            inputs: reg.inputs,
+            horizon,
+            discount_rate: s.meta.discount_rate,
+            monthly_rate: monthly,
+            discount,
+            capabilities: s
+                .capabilities
+                .iter()
+                .map(|c| CapabilityInfo {
+                    name: c.name.clone(),
+                    group: c.group.clone(),
+                    driver: c.driver,
+                })
+                .collect(),
+            cost_lines,
+            groups: s
+                .user_groups
+                .iter()
+                .map(|g| GroupInfo {
+                    name: g.name.clone(),
+                    seats: g.seats,
+                    go_live_month: g.go_live_month,
+                })
+                .collect(),
+            baseline,
+            group_models,
+            capability_models,
+            lever_models,
+            cost_models,
+            risk_models,
+        }
+    }
+
+    /// Draws for the base case: every input at its most likely value.
+    pub fn base_draws(&self) -> Vec<f64> {
+        self.inputs.iter().map(|i| i.sampler.base_value()).collect()
+    }
+}

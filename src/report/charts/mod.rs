@@ -1,0 +1,304 @@
+//! The charts of a run, as slides: each one a 1920×1080 PNG and an SVG of the same picture,
+//! drawn from the binned data in [`Summary::charts`] (never from per-trial data, so drawing
+//! all of them takes a fraction of a second whatever the trial count).
+//!
+//! Every chart states its finding in its title, uses the same money/percent wording as the
+//! rest of the report, and carries a footer naming the scenario, trials, seed, scenario hash
+//! and valuecase version. Fonts are embedded (DejaVu Sans); a user font can be supplied for
+//! scripts DejaVu lacks, and any character no font can draw is reported as a warning.
+
+mod adoption;
+mod annual_cash_flow;
+mod capability_value;
+mod cashflow_fan;
+mod fonts;
+mod npv_cdf;
+mod npv_distribution;
+mod payback_probability;
+mod style;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+
+use crate::results::Summary;
+use crate::scenario::Scenario;
+use style::{Cx, DrawResult};
+
+/// What the charts are drawn from.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartContext<'a> {
+    pub summary: &'a Summary,
+    pub scenario: &'a Scenario,
+    /// A TrueType/OpenType font for PNG text in scripts the embedded DejaVu Sans lacks
+    /// (Chinese, Japanese, Korean names). SVG text is drawn by the viewer and needs no font.
+    pub png_font: Option<&'a [u8]>,
+}
+
+/// What [`write_all`] produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartOutput {
+    /// Every file written, PNG and SVG, in chart order.
+    pub files: Vec<PathBuf>,
+    /// `(name, svg text)` per chart, so the HTML board pack can inline them without reading
+    /// the files back.
+    pub svg: Vec<(String, String)>,
+    /// Things the reader of the charts should know, e.g. characters drawn as boxes.
+    pub warnings: Vec<String>,
+}
+
+/// Why charts could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The `png_font` bytes are not a usable font.
+    #[error("the font given for PNG charts cannot be used: {0}")]
+    Font(String),
+    /// Plotters failed while drawing; nothing was written for this chart.
+    #[error("could not draw the `{chart}` chart: {message}")]
+    Draw { chart: &'static str, message: String },
+    /// The file could not be written; no partial file is left behind.
+    #[error("could not write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Every chart, in the order of the board pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NpvDistribution,
+    NpvCdf,
+    CashflowFan,
+    PaybackProbability,
+    CapabilityValue,
+    Adoption,
+    AnnualCashFlow,
+}
+
+impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::NpvDistribution,
+        Kind::NpvCdf,
+        Kind::CashflowFan,
+        Kind::PaybackProbability,
+        Kind::CapabilityValue,
+        Kind::Adoption,
+        Kind::AnnualCashFlow,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::NpvDistribution => "npv-distribution",
+            Kind::NpvCdf => "npv-cdf",
+            Kind::CashflowFan => "cashflow-fan",
+            Kind::PaybackProbability => "payback-probability",
+            Kind::CapabilityValue => "capability-value",
+            Kind::Adoption => "adoption",
+            Kind::AnnualCashFlow => "annual-cash-flow",
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(self, cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        match self {
+            Kind::NpvDistribution => npv_distribution::draw(cx, root),
+            Kind::NpvCdf => npv_cdf::draw(cx, root),
+            Kind::CashflowFan => cashflow_fan::draw(cx, root),
+            Kind::PaybackProbability => payback_probability::draw(cx, root),
+            Kind::CapabilityValue => capability_value::draw(cx, root),
+            Kind::Adoption => adoption::draw(cx, root),
+            Kind::AnnualCashFlow => annual_cash_flow::draw(cx, root),
+        }
+    }
+}
+
+/// The chart names (file stems), in board-pack order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    Kind::ALL.iter().map(|k| k.name())
+}
+
+/// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
+///
+/// All charts are drawn in memory first; each file is then written to a temporary name in
+/// `dir` and renamed into place, so a failure never leaves a half-drawn chart behind.
+pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartError> {
+    let fallback = ctx
+        .png_font
+        .map(fonts::register_user)
+        .transpose()
+        .map_err(ChartError::Font)?;
+    let mut rendered = Vec::with_capacity(Kind::ALL.len());
+    let mut missing = BTreeSet::new();
+    for kind in Kind::ALL {
+        let (png, svg, lacking) = render(ctx, kind, fallback.clone())?;
+        missing.extend(lacking);
+        rendered.push((kind, png, svg));
+    }
+    let mut out = ChartOutput::default();
+    for (kind, png, svg) in rendered {
+        let png_path = dir.join(format!("{}.png", kind.name()));
+        write_atomic(&png_path, |tmp| encode_png(tmp, &png))?;
+        out.files.push(png_path);
+        let svg_path = dir.join(format!("{}.svg", kind.name()));
+        write_atomic(&svg_path, |tmp| std::fs::write(tmp, svg.as_bytes()))?;
+        out.files.push(svg_path);
+        out.svg.push((kind.name().to_string(), svg));
+    }
+    if !missing.is_empty() {
+        out.warnings.push(missing_glyph_warning(&missing, ctx.png_font.is_some()));
+    }
+    Ok(out)
+}
+
+/// Draws one chart twice: into an RGB buffer (for the PNG) and into an SVG string. Returns
+/// the characters the PNG could not draw.
+fn render(
+    ctx: &ChartContext,
+    kind: Kind,
+    fallback: Option<(&'static str, fonts::Coverage)>,
+) -> Result<(Vec<u8>, String, BTreeSet<char>), ChartError> {
+    let fail = |e: Box<dyn std::error::Error>| ChartError::Draw {
+        chart: kind.name(),
+        message: e.to_string(),
+    };
+    let (w, h) = (style::W as u32, style::H as u32);
+    let mut pixels = vec![0u8; (w * h * 3) as usize];
+    let cx = Cx::new(ctx.summary, ctx.scenario, true, fallback);
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+        kind.draw(&cx, &root).map_err(fail)?;
+        root.present().map_err(|e| fail(Box::new(e)))?;
+    }
+    let mut svg = String::new();
+    {
+        let vcx = Cx::new(ctx.summary, ctx.scenario, false, None);
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        kind.draw(&vcx, &root).map_err(fail)?;
+        root.present().map_err(|e| fail(Box::new(e)))?;
+    }
+    Ok((pixels, svg, cx.missing_glyphs()))
+}
+
+/// Encodes an RGB buffer of the chart size as PNG at `path`.
+fn encode_png(path: &Path, pixels: &[u8]) -> std::io::Result<()> {
+    let (w, h) = (style::W as u32, style::H as u32);
+    let mut backend = BitMapBackend::new(path, (w, h));
+    backend
+        .blit_bitmap((0, 0), (w, h), pixels)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    backend
+        .present()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes `path` by letting `write` fill a temporary file in the same directory, then
+/// renaming it over `path`: readers see the old file or the complete new one, never a part.
+fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), ChartError> {
+    let io = |source| ChartError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("chart");
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
+    // The image encoder picks the format from the extension, so keep it last.
+    let tmp = dir.join(format!(".{name}.{}.tmp.{ext}", std::process::id()));
+    let result = write(&tmp).and_then(|()| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
+            .and_then(|f| f.sync_all())
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(io(e))
+        }
+    }
+}
+
+fn missing_glyph_warning(missing: &BTreeSet<char>, user_font: bool) -> String {
+    let shown: String = missing.iter().take(24).collect();
+    let more = if missing.len() > 24 {
+        format!(" and {} more", missing.len() - 24)
+    } else {
+        String::new()
+    };
+    let font = if user_font {
+        "the supplied PNG font"
+    } else {
+        "the embedded DejaVu Sans"
+    };
+    format!(
+        "PNG charts: {font} has no glyph for {shown}{more}; these characters appear as boxes \
+         in the PNG files (SVG charts and report.html are not affected). Supply a TrueType font \
+         that covers them for the PNG charts."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_leaves_nothing_on_failure() {
+        let dir = std::env::temp_dir().join(format!("vc-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("x.svg");
+        let err = write_atomic(&target, |tmp| {
+            std::fs::write(tmp, b"half")?;
+            Err(std::io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        write_atomic(&target, |tmp| std::fs::write(tmp, b"<svg/>")).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"<svg/>");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Draws the fixture's charts; set VALUECASE_CHART_DIR to keep them for looking at.
+    #[test]
+    fn draws_every_chart_of_the_fixture() {
+        let (summary, scenario) = (fixture::summary(), fixture::scenario());
+        let dir = match std::env::var_os("VALUECASE_CHART_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => std::env::temp_dir().join(format!("vc-charts-{}", std::process::id())),
+        };
+        std::fs::create_dir_all(&dir).unwrap();
+        let ctx = ChartContext {
+            summary: &summary,
+            scenario: &scenario,
+            png_font: None,
+        };
+        let t = std::time::Instant::now();
+        let out = write_all(&ctx, &dir).unwrap();
+        eprintln!("drew {} files in {:?}", out.files.len(), t.elapsed());
+        assert_eq!(out.files.len(), 14);
+        assert_eq!(out.svg.len(), 7);
+        // The fixture has Chinese names: DejaVu lacks them, so the PNGs warn.
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        assert!(out.warnings[0].contains('客'));
+        if std::env::var_os("VALUECASE_CHART_DIR").is_none() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn warning_names_the_characters() {
+        let w = missing_glyph_warning(&"客户".chars().collect(), false);
+        assert!(w.contains("客户") && w.contains("DejaVu"), "{w}");
+    }
+}

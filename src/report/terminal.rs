@@ -1,0 +1,147 @@
+//! The terminal summary: a table a sponsor can read aloud and one plain sentence.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+
+use crate::export::cashflow_csv::CashflowTable;
+use crate::results::{PartialStats, Stats, Summary};
+
+use super::format::{money, months, percent, ratio_percent};
+
+/// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
+pub fn headline(s: &Summary) -> String {
+    let payback = match s.payback_months.stats.p50 {
+        Some(m) => format!("median payback {m:.1} months"),
+        None => format!(
+            "the median outcome does not pay back within {} months",
+            s.horizon_months
+        ),
+    };
+    format!(
+        "P(NPV > 0) = {}; {}; 90% of outcomes between {} and {}",
+        percent(s.prob_npv_positive),
+        payback,
+        money(s.npv.p5, &s.currency),
+        money(s.npv.p95, &s.currency)
+    )
+}
+
+fn money_row(name: &str, st: &Stats, base: f64, cur: &str) -> Vec<String> {
+    vec![
+        name.to_string(),
+        money(base, cur),
+        money(st.mean, cur),
+        money(st.p10, cur),
+        money(st.p50, cur),
+        money(st.p90, cur),
+    ]
+}
+
+fn ratio_row(name: &str, st: &PartialStats, base: Option<f64>) -> Vec<String> {
+    vec![
+        name.to_string(),
+        ratio_percent(base),
+        ratio_percent(st.mean),
+        ratio_percent(st.p10),
+        ratio_percent(st.p50),
+        ratio_percent(st.p90),
+    ]
+}
+
+fn months_row(name: &str, st: &PartialStats, base: Option<f64>) -> Vec<String> {
+    let short = |m: Option<f64>| months(m).replace(" months", "");
+    vec![
+        name.to_string(),
+        short(base),
+        short(st.mean),
+        short(st.p10),
+        short(st.p50),
+        short(st.p90),
+    ]
+}
+
+/// The summary table followed by the headline.
+pub fn summary(s: &Summary) -> String {
+    let cur = &s.currency;
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec!["", "Base case", "Mean", "P10", "P50", "P90"]);
+    let b = &s.base_case;
+    t.add_row(money_row("NPV", &s.npv, b.npv, cur));
+    t.add_row(money_row("PV benefits", &s.pv_benefits, b.pv_benefits, cur));
+    t.add_row(money_row("PV costs", &s.pv_costs, b.pv_costs, cur));
+    t.add_row(ratio_row("ROI", &s.roi.stats, b.roi));
+    t.add_row(ratio_row("IRR (annual)", &s.irr_annual.stats, b.irr_annual));
+    t.add_row(months_row("Payback (months)", &s.payback_months.stats, b.payback_months));
+    t.add_row(months_row(
+        "Discounted payback (months)",
+        &s.discounted_payback_months.stats,
+        b.discounted_payback_months,
+    ));
+    for i in 1..6 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut caps = Table::new();
+    caps.load_style(UTF8_FULL_CONDENSED);
+    caps.set_header(vec!["Capability", "Group", "PV of benefits P10", "P50", "P90"]);
+    let mut sorted: Vec<_> = s.capabilities.iter().collect();
+    sorted.sort_by(|a, b| b.npv_contribution.p50.total_cmp(&a.npv_contribution.p50));
+    for c in sorted {
+        caps.add_row(vec![
+            c.name.clone(),
+            c.group.clone(),
+            money(c.npv_contribution.p10, cur),
+            money(c.npv_contribution.p50, cur),
+            money(c.npv_contribution.p90, cur),
+        ]);
+    }
+    for i in 2..5 {
+        if let Some(c) = caps.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!(
+        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n\n{caps}\n\n{}\n",
+        s.scenario.name,
+        s.trials,
+        s.seed,
+        s.horizon_months,
+        ratio_percent(Some(s.discount_rate_annual)),
+        headline(s)
+    )
+}
+
+/// The base-case cash flow as a terminal table (money formatted; CSV has full precision).
+pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    let keep: Vec<usize> = t
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.starts_with("benefit: ") && !h.starts_with("cost: "))
+        .map(|(i, _)| i)
+        .collect();
+    table.set_header(keep.iter().map(|&i| t.headers[i].clone()).collect::<Vec<_>>());
+    for row in &t.rows {
+        table.add_row(
+            keep.iter()
+                .map(|&i| match t.headers[i].as_str() {
+                    "month" => format!("{:.0}", row[i]),
+                    "discount_factor" => format!("{:.6}", row[i]),
+                    _ => money(row[i], currency),
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    for i in 0..keep.len() {
+        if let Some(c) = table.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    format!(
+        "{table}\n(benefit and cost lines by name: use --csv for every column in full precision)\n"
+    )
+}

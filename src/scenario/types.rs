@@ -1,0 +1,447 @@
+//! The validated scenario: plain data, every cross-reference resolved to an index.
+//!
+//! Nothing here can be invalid: the reader (`parse.rs`) refuses any file that would produce a
+//! value the model could not use, so later stages never re-check user input.
+
+use serde::Serialize;
+
+/// Where a value came from in the scenario file, so later stages can point back at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+}
+
+/// A number that may be uncertain: every numeric input of the model is one of these.
+///
+/// The `name` is the input's stable identity (`capabilities."Lead scoring".uplift`): random
+/// numbers are keyed by it, so reordering a file or adding an input leaves the draws of the
+/// other inputs unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertain {
+    /// Stable name, also the field path shown in messages.
+    pub name: String,
+    /// The distribution before truncation.
+    pub dist: Dist,
+    /// Optional truncation to `[lower, upper]` (either side may be infinite).
+    pub truncate: Option<(f64, f64)>,
+    /// Where it was written, when it came from a file.
+    pub location: Option<Location>,
+}
+
+impl Uncertain {
+    /// A fixed value, for defaults the user did not write.
+    pub fn fixed(name: impl Into<String>, value: f64) -> Self {
+        Uncertain {
+            name: name.into(),
+            dist: Dist::Fixed(value),
+            truncate: None,
+            location: None,
+        }
+    }
+
+    /// True when the value does not vary between trials.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.dist, Dist::Fixed(_))
+    }
+}
+
+/// The distributions a scenario may use; parameters are already validated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Dist {
+    /// A plain number.
+    Fixed(f64),
+    /// Uniform on `[min, max]`.
+    Uniform { min: f64, max: f64 },
+    /// Triangular with `min <= mode <= max`, `min < max`.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// PERT (scaled Beta) with `min <= mode <= max`, `min < max`; `shape` is usually 4.
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+        shape: f64,
+    },
+    /// Normal with `sd > 0`.
+    Normal { mean: f64, sd: f64 },
+    /// Lognormal: `ln X ~ Normal(mu, sigma)`, `sigma > 0` (a 90% interval is converted on read).
+    LogNormal { mu: f64, sigma: f64 },
+    /// Beta on `[0, 1]`, `alpha, beta > 0`.
+    Beta { alpha: f64, beta: f64 },
+    /// Finite set of values; weights are positive and normalised to sum to 1.
+    Discrete { values: Vec<f64>, weights: Vec<f64> },
+    /// 1 with probability `p`, else 0.
+    Bernoulli { p: f64 },
+}
+
+/// A calendar month, for axis labels only (the model counts months from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct YearMonth {
+    pub year: i32,
+    /// 1..=12
+    pub month: u32,
+}
+
+/// Scenario-wide settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub name: String,
+    pub description: String,
+    /// ISO 4217 code, e.g. "USD".
+    pub currency: String,
+    /// 1..=600.
+    pub horizon_months: u32,
+    /// Annual rate, e.g. 0.10.
+    pub discount_rate: f64,
+    /// Default number of trials (overridden by `--trials`).
+    pub trials: u64,
+    /// Default seed (overridden by `--seed`).
+    pub seed: u64,
+    /// Month 0 as a calendar month, for labels.
+    pub start: Option<YearMonth>,
+}
+
+/// The business before the programme. Annual figures; all may be uncertain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    /// Annual revenue from new business: given directly or derived from the funnel.
+    pub new_business: Option<NewBusiness>,
+    /// Annual revenue from the installed base (renewals, upsell).
+    pub installed_base_revenue: Option<Uncertain>,
+    /// Annual growth of all baseline amounts (0.05 = 5% a year). Default 0.
+    pub growth: Uncertain,
+    /// Share of revenue that is gross margin; revenue effects count at this share.
+    pub gross_margin: Uncertain,
+    /// Annual churn of the installed base (0.12 = 12% a year).
+    pub churn: Option<Uncertain>,
+    /// Annual cost to serve customers.
+    pub cost_to_serve: Option<Uncertain>,
+    /// Annual marketing spend.
+    pub marketing_spend: Option<Uncertain>,
+    /// Average sales cycle in months (needed by the `sales_cycle` driver).
+    pub sales_cycle_months: Option<Uncertain>,
+}
+
+/// How the annual new-business revenue is specified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewBusiness {
+    /// A single annual amount.
+    Revenue(Uncertain),
+    /// leads × Π stage conversion × win rate × deal size.
+    Funnel(Funnel),
+}
+
+/// The sales funnel; its product is the annual new-business revenue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Funnel {
+    pub leads_per_year: Uncertain,
+    /// Conversion at each stage before the win/loss decision, each in [0, 1].
+    pub stage_conversion: Vec<Uncertain>,
+    pub win_rate: Uncertain,
+    pub deal_size: Uncertain,
+}
+
+/// A job family whose time has a price (used by the `hours_saved` driver).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Role {
+    pub name: String,
+    pub headcount: f64,
+    /// Loaded cost of one hour, in the scenario currency.
+    pub hourly_cost: Uncertain,
+}
+
+/// A set of users going live together: a rollout wave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserGroup {
+    pub name: String,
+    pub seats: f64,
+    /// Month (0-based) at which the group goes live.
+    pub go_live_month: u32,
+    /// Index into `Scenario::roles`, for valuing hours saved.
+    pub role: Option<usize>,
+    pub adoption: Adoption,
+    /// Share of an uplift actually realised, given data quality, before levers (default 1).
+    pub data_quality: Uncertain,
+}
+
+/// The adoption curve: share of the group's seats actively using the system, by months since
+/// go-live (τ = t − go_live); zero before go-live.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "curve", rename_all = "snake_case")]
+pub enum Adoption {
+    /// ceiling / (1 + exp(−growth (τ − midpoint)))
+    Logistic {
+        ceiling: Uncertain,
+        growth: Uncertain,
+        midpoint: Uncertain,
+    },
+    /// Bass diffusion: ceiling × (1 − e^{−(p+q)τ}) / (1 + (q/p) e^{−(p+q)τ})
+    Bass {
+        ceiling: Uncertain,
+        p: Uncertain,
+        q: Uncertain,
+    },
+    /// ceiling × exp(−exp(−rate (τ − midpoint))): quick start, long tail.
+    Gompertz {
+        ceiling: Uncertain,
+        rate: Uncertain,
+        midpoint: Uncertain,
+    },
+    /// ceiling × min(1, τ / ramp_months)
+    Linear {
+        ceiling: Uncertain,
+        ramp_months: Uncertain,
+    },
+    /// ceiling × values[min(τ, len − 1)]; values in [0, 1].
+    Table { ceiling: Uncertain, values: Vec<f64> },
+}
+
+impl Adoption {
+    /// The ceiling, whatever the curve.
+    pub fn ceiling(&self) -> &Uncertain {
+        match self {
+            Adoption::Logistic { ceiling, .. }
+            | Adoption::Bass { ceiling, .. }
+            | Adoption::Gompertz { ceiling, .. }
+            | Adoption::Linear { ceiling, .. }
+            | Adoption::Table { ceiling, .. } => ceiling,
+        }
+    }
+}
+
+/// The value driver a capability moves. Units of the capability's `effect` differ by driver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Driver {
+    /// Relative uplift of leads per year (funnel, compounds).
+    LeadVolume,
+    /// Relative uplift of every stage conversion combined (funnel, compounds).
+    Conversion,
+    /// Relative uplift of the win rate (funnel, compounds).
+    WinRate,
+    /// Relative uplift of the average deal size (funnel, compounds).
+    DealSize,
+    /// Relative reduction of the sales cycle: revenue is pulled forward once.
+    SalesCycle,
+    /// Churn reduction in fraction points a year (0.01 = one percentage point).
+    Retention,
+    /// Relative uplift of installed-base revenue.
+    CrossSell,
+    /// Relative reduction of the cost to serve (reductions compound).
+    CostToServe,
+    /// Relative reduction of marketing spend for the same result (reductions compound).
+    MarketingEfficiency,
+    /// Hours saved per user per week; valued at the role's hourly cost × value share.
+    HoursSaved,
+    /// A direct annual amount at full adoption.
+    DirectValue,
+}
+
+impl Driver {
+    /// All drivers, in documentation order.
+    pub const ALL: [Driver; 11] = [
+        Driver::LeadVolume,
+        Driver::Conversion,
+        Driver::WinRate,
+        Driver::DealSize,
+        Driver::SalesCycle,
+        Driver::Retention,
+        Driver::CrossSell,
+        Driver::CostToServe,
+        Driver::MarketingEfficiency,
+        Driver::HoursSaved,
+        Driver::DirectValue,
+    ];
+
+    /// The name used in scenario files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Driver::LeadVolume => "lead_volume",
+            Driver::Conversion => "conversion",
+            Driver::WinRate => "win_rate",
+            Driver::DealSize => "deal_size",
+            Driver::SalesCycle => "sales_cycle",
+            Driver::Retention => "retention",
+            Driver::CrossSell => "cross_sell",
+            Driver::CostToServe => "cost_to_serve",
+            Driver::MarketingEfficiency => "marketing_efficiency",
+            Driver::HoursSaved => "hours_saved",
+            Driver::DirectValue => "direct_value",
+        }
+    }
+
+    /// True for the drivers that multiply new-business revenue.
+    pub fn is_funnel(self) -> bool {
+        matches!(
+            self,
+            Driver::LeadVolume | Driver::Conversion | Driver::WinRate | Driver::DealSize
+        )
+    }
+}
+
+/// A CRM capability: what it moves, how much at full adoption, and who uses it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Capability {
+    pub name: String,
+    /// Capability group for reporting (e.g. "Customer insight").
+    pub group: String,
+    /// Indices into `Scenario::user_groups`; never empty (defaults to all groups).
+    pub used_by: Vec<usize>,
+    pub driver: Driver,
+    /// The effect at full adoption, in the driver's unit (see [`Driver`]).
+    pub effect: Uncertain,
+    /// Share of saved time turned into value (`hours_saved` only; 1 otherwise).
+    pub value_share: Uncertain,
+    /// Months after each group's go-live before the capability starts to act.
+    pub lag_months: u32,
+}
+
+/// The four lever kinds of a change programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeverKind {
+    Communication,
+    Training,
+    Appraisal,
+    Generic,
+}
+
+/// What a lever does to the adoption and data quality of the groups it applies to.
+/// Every effect is drawn once per trial and applied to all of the lever's groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct LeverEffects {
+    /// Added to the adoption ceiling (fraction points; result capped at 1).
+    pub ceiling: Option<Uncertain>,
+    /// Multiplies the curve's speed (logistic growth, Gompertz rate, 1 / linear ramp months).
+    pub speed: Option<Uncertain>,
+    /// Added to the midpoint in months (negative = earlier); logistic and Gompertz.
+    pub midpoint_shift: Option<Uncertain>,
+    /// Multiplies Bass p (innovation).
+    pub bass_p: Option<Uncertain>,
+    /// Multiplies Bass q (imitation).
+    pub bass_q: Option<Uncertain>,
+    /// Added to the data-quality share (fraction points; result capped at 1).
+    pub data_quality: Option<Uncertain>,
+}
+
+/// A change-management lever: costs money, shifts adoption and data quality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lever {
+    pub name: String,
+    pub kind: LeverKind,
+    /// Indices into `Scenario::user_groups`; never empty (defaults to all groups).
+    pub applies_to: Vec<usize>,
+    pub effects: LeverEffects,
+    pub costs: Vec<CostLine>,
+}
+
+/// Cost categories, for stacking in charts and tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostCategory {
+    Licence,
+    Implementation,
+    InternalLabour,
+    Training,
+    ChangeManagement,
+    Administration,
+    Other,
+}
+
+impl CostCategory {
+    /// All categories, in reporting order.
+    pub const ALL: [CostCategory; 7] = [
+        CostCategory::Licence,
+        CostCategory::Implementation,
+        CostCategory::InternalLabour,
+        CostCategory::Training,
+        CostCategory::ChangeManagement,
+        CostCategory::Administration,
+        CostCategory::Other,
+    ];
+
+    /// The name used in scenario files.
+    pub fn key(self) -> &'static str {
+        match self {
+            CostCategory::Licence => "licence",
+            CostCategory::Implementation => "implementation",
+            CostCategory::InternalLabour => "internal_labour",
+            CostCategory::Training => "training",
+            CostCategory::ChangeManagement => "change_management",
+            CostCategory::Administration => "administration",
+            CostCategory::Other => "other",
+        }
+    }
+
+    /// A label for charts and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            CostCategory::Licence => "Licences",
+            CostCategory::Implementation => "Implementation",
+            CostCategory::InternalLabour => "Internal labour",
+            CostCategory::Training => "Training",
+            CostCategory::ChangeManagement => "Change management",
+            CostCategory::Administration => "Administration",
+            CostCategory::Other => "Other",
+        }
+    }
+}
+
+/// When a cost falls due.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CostSchedule {
+    /// `amount` once, in `month`.
+    OneOff { month: u32 },
+    /// `amount` every month from `from_month` to `to_month` inclusive (clipped to the horizon).
+    Monthly { from_month: u32, to_month: Option<u32> },
+    /// `amount` per seat per month for each group, from its go-live to `to_month` (or the end).
+    PerSeatMonthly {
+        groups: Vec<usize>,
+        to_month: Option<u32>,
+    },
+    /// `amount` per seat once, in each group's go-live month.
+    PerSeatOneOff { groups: Vec<usize> },
+}
+
+/// One line of the cost plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostLine {
+    pub name: String,
+    pub category: CostCategory,
+    pub schedule: CostSchedule,
+    pub amount: Uncertain,
+    /// Relative overrun (0.1 = 10% over), if the line may overrun.
+    pub overrun: Option<Uncertain>,
+}
+
+/// A programme-level event that may or may not happen in a trial.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    pub name: String,
+    /// Per-trial probability, in [0, 1]. In the base case the event happens iff p > 0.5.
+    pub probability: f64,
+    /// Share of benefits realised when it happens (in [0, 1]).
+    pub benefit_realised: Option<Uncertain>,
+    /// Multiplier on all costs when it happens (≥ 0; 1.2 = 20% more).
+    pub cost_multiplier: Option<Uncertain>,
+    /// Go-live delay for every group, in months (≥ 0, rounded to whole months).
+    pub delay_months: Option<Uncertain>,
+}
+
+/// A complete, validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub baseline: Baseline,
+    pub roles: Vec<Role>,
+    pub user_groups: Vec<UserGroup>,
+    pub capabilities: Vec<Capability>,
+    pub levers: Vec<Lever>,
+    pub costs: Vec<CostLine>,
+    pub risks: Vec<Risk>,
+}
