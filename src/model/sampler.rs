@@ -420,7 +420,7 @@ mod tests {
         assert_eq!(d.quantile(0.1), 1.0);
         assert_eq!(d.quantile(0.3), 2.0);
         assert_eq!(d.quantile(0.9), 3.0);
-        assert_eq!(d.base_value(), 3.0);
+        assert_eq!(d.base_value(), 2.0);
         let b = Sampler::new(&Dist::Bernoulli { p: 0.2 }, None);
         assert_eq!(b.base_value(), 0.0);
         assert_eq!(b.quantile(0.1), 1.0);

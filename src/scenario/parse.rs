@@ -57,8 +57,8 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     if diagnostics.is_empty() {
         return Ok(scenario);
     }
-    diagnostics.dedup();
     diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
+    diagnostics.dedup();
     Err(ScenarioError { file, diagnostics })
 }
 
@@ -211,8 +211,11 @@ impl Names {
         if let Some((i, _)) = self.index.get(name) {
             return Some(*i);
         }
-        let mut d = Diagnostic::new(field, format!("there is no {} named {}", self.what, quoted(name)))
-            .at(Some(loc));
+        let mut d = Diagnostic::new(
+            field,
+            format!("there is no {} named {}", self.what, quoted(name)),
+        )
+        .at(Some(loc));
         if self.list.is_empty() {
             d = d.allowed(format!("no {} is defined in this scenario", self.what));
         } else {
@@ -232,7 +235,10 @@ fn item_name<'r>(t: &mut Table<'r>, section: &str, what: &str) -> Option<(&'r st
     let v = t.required("name", format!("a unique name for the {what}, in quotes"))?;
     let name = v.string()?;
     if name.trim().is_empty() {
-        v.report(v.diag("the name is empty").allowed(format!("a unique name for the {what}")));
+        v.report(
+            v.diag("the name is empty")
+                .allowed(format!("a unique name for the {what}")),
+        );
         return None;
     }
     t.set_path(format!("{section}.{}", quoted(name)));
@@ -266,7 +272,9 @@ struct Ctx<'r> {
 impl Ctx<'_> {
     /// Largest month allowed inside the horizon.
     fn last_month(&self) -> i64 {
-        i64::from(self.horizon.unwrap_or(600)).saturating_sub(1).max(0)
+        i64::from(self.horizon.unwrap_or(600))
+            .saturating_sub(1)
+            .max(0)
     }
 
     fn month_text(&self) -> String {
@@ -346,7 +354,9 @@ fn keyword<T: Copy>(
     if let Some((_, x)) = options.iter().find(|(k, _)| *k == s) {
         return Some(*x);
     }
-    let mut d = v.diag(format!("unknown {key} {}", quoted(s))).allowed(allowed);
+    let mut d = v
+        .diag(format!("unknown {key} {}", quoted(s)))
+        .allowed(allowed);
     if let Some(sug) = did_you_mean(s, names.iter().copied()) {
         d = d.suggest(sug);
     }
@@ -401,6 +411,20 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         })
         .collect();
     let risks = parse_risks(&mut root, r);
+    // Fields written above the first [section] header land at the top level: say where they
+    // belong instead of calling them unknown sections.
+    for (fields, section) in [
+        (&SCENARIO_FIELDS[..], "scenario"),
+        (&BASELINE_FIELDS[..], "baseline"),
+    ] {
+        for &key in fields {
+            root.reject_with(
+                key,
+                |k| format!("`{k}` belongs in the [{section}] section: move it below the [{section}] line"),
+                None,
+            );
+        }
+    }
     root.finish();
     Scenario {
         meta,
@@ -413,6 +437,29 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         risks,
     }
 }
+
+const SCENARIO_FIELDS: [&str; 8] = [
+    "name",
+    "description",
+    "currency",
+    "horizon_months",
+    "discount_rate",
+    "trials",
+    "seed",
+    "start",
+];
+
+const BASELINE_FIELDS: [&str; 9] = [
+    "new_business_revenue",
+    "installed_base_revenue",
+    "growth",
+    "gross_margin",
+    "churn",
+    "cost_to_serve",
+    "marketing_spend",
+    "sales_cycle_months",
+    "funnel",
+];
 
 fn parse_meta(root: &mut Table<'_>) -> (Meta, Option<u32>) {
     let mut meta = Meta {
@@ -438,14 +485,18 @@ fn parse_meta(root: &mut Table<'_>) -> (Meta, Option<u32>) {
         && let Some(name) = v.string()
     {
         if name.trim().is_empty() {
-            v.report(v.diag("the scenario name is empty").allowed("a non-empty name"));
+            v.report(
+                v.diag("the scenario name is empty")
+                    .allowed("a non-empty name"),
+            );
         }
         meta.name = name.to_string();
     }
     if let Ok(Some(d)) = t.optional_string("description") {
         meta.description = d.to_string();
     }
-    let currency_text = "a three-letter ISO 4217 currency code in capitals, e.g. \"USD\", \"EUR\", \"CNY\"";
+    let currency_text =
+        "a three-letter ISO 4217 currency code in capitals, e.g. \"USD\", \"EUR\", \"CNY\"";
     if let Some(v) = t.required("currency", currency_text)
         && let Some(c) = v.string()
     {
@@ -533,7 +584,11 @@ fn parse_baseline(root: &mut Table<'_>, ctx: &mut Ctx<'_>) -> Baseline {
         0.0,
     );
     let gross_margin = t.uncertain_or("gross_margin", &unit, 1.0);
-    let churn = opt(&mut t, "churn", &unit.with_note("annual share of the installed base lost"));
+    let churn = opt(
+        &mut t,
+        "churn",
+        &unit.with_note("annual share of the installed base lost"),
+    );
     let cost_to_serve = opt(&mut t, "cost_to_serve", &money);
     let marketing_spend = opt(&mut t, "marketing_spend", &money);
     let sales_cycle_months = opt(
@@ -588,7 +643,9 @@ fn parse_funnel(t: &mut Table<'_>) -> Funnel {
     let leads_per_year = req(
         t,
         "leads_per_year",
-        &Bounds::closed(0.0, 1e12).soft_cap().with_note("leads a year"),
+        &Bounds::closed(0.0, 1e12)
+            .soft_cap()
+            .with_note("leads a year"),
     );
     let mut stage_conversion = Vec::new();
     if let Some(v) = t.take("stage_conversion")
@@ -638,12 +695,15 @@ fn parse_roles(root: &mut Table<'_>, ctx: &mut Ctx<'_>) -> Vec<Role> {
 }
 
 fn parse_user_groups(root: &mut Table<'_>, ctx: &mut Ctx<'_>) -> Vec<UserGroup> {
-    let present = root.has("user_groups");
+    let before = ctx.r.count();
     let tables = root.tables("user_groups");
-    if !present {
+    if tables.is_empty() && ctx.r.count() == before {
         ctx.r.report(
-            Diagnostic::new("user_groups", "no user groups: a scenario needs at least one")
-                .allowed("one or more [[user_groups]] sections (a rollout wave each)"),
+            Diagnostic::new(
+                "user_groups",
+                "no user groups: a scenario needs at least one",
+            )
+            .allowed("one or more [[user_groups]] sections (a rollout wave each)"),
         );
     }
     let mut groups = Vec::new();
@@ -854,16 +914,21 @@ const EFFECT_FIELDS: [&str; 4] = ["uplift", "hours_per_week", "value_share", "an
 
 fn parse_capabilities(root: &mut Table<'_>, ctx: &Ctx<'_>) -> Vec<Capability> {
     let r = ctx.r;
-    if !root.has("capabilities") {
+    let before = r.count();
+    let tables = root.tables("capabilities");
+    if tables.is_empty() && r.count() == before {
         r.report(
-            Diagnostic::new("capabilities", "no capabilities: a scenario needs at least one")
-                .allowed("one or more [[capabilities]] sections, each with a driver"),
+            Diagnostic::new(
+                "capabilities",
+                "no capabilities: a scenario needs at least one",
+            )
+            .allowed("one or more [[capabilities]] sections, each with a driver"),
         );
     }
     let mut names = Names::new("capability");
     let all = ctx.all_groups();
     let mut out = Vec::new();
-    for (i, mut t) in root.tables("capabilities").into_iter().enumerate() {
+    for (i, mut t) in tables.into_iter().enumerate() {
         let name = item_name(&mut t, "capabilities", "capability");
         if let Some((n, loc)) = name {
             let field = t.field_path("name");
@@ -893,7 +958,11 @@ fn parse_capabilities(root: &mut Table<'_>, ctx: &Ctx<'_>) -> Vec<Capability> {
                                     join_words(fields)
                                 )
                             },
-                            Some(format!("for the {} driver: {}", d.key(), join_words(fields))),
+                            Some(format!(
+                                "for the {} driver: {}",
+                                d.key(),
+                                join_words(fields)
+                            )),
                         );
                     }
                 }
@@ -992,7 +1061,11 @@ fn check_prerequisites(
         );
     }
     if driver == Driver::Retention {
-        need(p.churn, "baseline.churn", "add `churn = ...` (annual, e.g. 0.12) to [baseline]");
+        need(
+            p.churn,
+            "baseline.churn",
+            "add `churn = ...` (annual, e.g. 0.12) to [baseline]",
+        );
     }
     if matches!(driver, Driver::Retention | Driver::CrossSell) {
         need(
@@ -1137,8 +1210,8 @@ fn parse_cost(
     }
     let categories: Vec<(&'static str, CostCategory)> =
         CostCategory::ALL.iter().map(|c| (c.key(), *c)).collect();
-    let category = keyword(t, "category", &categories, default_category)
-        .unwrap_or(CostCategory::Other);
+    let category =
+        keyword(t, "category", &categories, default_category).unwrap_or(CostCategory::Other);
     let kinds: [(&'static str, usize); 4] = [
         ("one_off", 0),
         ("monthly", 1),
@@ -1272,8 +1345,14 @@ mod tests {
     use crate::scenario::types::Dist;
 
     const SHIPPED: [(&str, &str); 5] = [
-        ("hightech-1b.toml", include_str!("../../scenarios/hightech-1b.toml")),
-        ("midmarket-50m.toml", include_str!("../../scenarios/midmarket-50m.toml")),
+        (
+            "hightech-1b.toml",
+            include_str!("../../scenarios/hightech-1b.toml"),
+        ),
+        (
+            "midmarket-50m.toml",
+            include_str!("../../scenarios/midmarket-50m.toml"),
+        ),
         (
             "hightech-no-change-programme.toml",
             include_str!("../../scenarios/hightech-no-change-programme.toml"),
@@ -1372,21 +1451,43 @@ uplift = { pert = [0.01, 0.05, 0.1] }
         assert_eq!(s.meta.horizon_months, 60);
         assert_eq!(s.meta.discount_rate, 0.10);
         assert_eq!(s.meta.trials, 100_000);
-        assert_eq!(s.meta.start, Some(YearMonth { year: 2027, month: 1 }));
+        assert_eq!(
+            s.meta.start,
+            Some(YearMonth {
+                year: 2027,
+                month: 1
+            })
+        );
         let seats: f64 = s.user_groups.iter().map(|g| g.seats).sum();
         assert_eq!(seats, 850.0);
         assert!((8..=12).contains(&s.capabilities.len()));
         assert_eq!(s.baseline.gross_margin.dist, Dist::Fixed(0.5));
-        let fail = s.risks.iter().find(|r| r.name == "Programme fails to take hold").unwrap();
+        let fail = s
+            .risks
+            .iter()
+            .find(|r| r.name == "Programme fails to take hold")
+            .unwrap();
         assert_eq!(fail.probability, 0.45);
         let haircut = s.risks.iter().find(|r| r.probability == 1.0).unwrap();
         assert!(matches!(
             haircut.benefit_realised.as_ref().unwrap().dist,
-            Dist::Pert { min: 0.70, mode: 0.85, max: 0.95, .. }
+            Dist::Pert {
+                min: 0.70,
+                mode: 0.85,
+                max: 0.95,
+                ..
+            }
         ));
         let mid = ok(SHIPPED[1].1);
         assert_eq!(mid.user_groups.iter().map(|g| g.seats).sum::<f64>(), 125.0);
-        assert_eq!(mid.roles.iter().find(|r| r.name == "Sales rep").unwrap().headcount, 100.0);
+        assert_eq!(
+            mid.roles
+                .iter()
+                .find(|r| r.name == "Sales rep")
+                .unwrap()
+                .headcount,
+            100.0
+        );
     }
 
     #[test]
@@ -1401,7 +1502,11 @@ uplift = { pert = [0.01, 0.05, 0.1] }
             for g in &mut s.user_groups {
                 clear(&mut g.data_quality);
                 match &mut g.adoption {
-                    Adoption::Logistic { ceiling, growth, midpoint } => {
+                    Adoption::Logistic {
+                        ceiling,
+                        growth,
+                        midpoint,
+                    } => {
                         clear(ceiling);
                         clear(growth);
                         clear(midpoint);
@@ -1411,12 +1516,19 @@ uplift = { pert = [0.01, 0.05, 0.1] }
                         clear(p);
                         clear(q);
                     }
-                    Adoption::Gompertz { ceiling, rate, midpoint } => {
+                    Adoption::Gompertz {
+                        ceiling,
+                        rate,
+                        midpoint,
+                    } => {
                         clear(ceiling);
                         clear(rate);
                         clear(midpoint);
                     }
-                    Adoption::Linear { ceiling, ramp_months } => {
+                    Adoption::Linear {
+                        ceiling,
+                        ramp_months,
+                    } => {
                         clear(ceiling);
                         clear(ramp_months);
                     }
@@ -1437,9 +1549,13 @@ uplift = { pert = [0.01, 0.05, 0.1] }
                 }
             }
             for r in &mut s.risks {
-                for u in [&mut r.benefit_realised, &mut r.cost_multiplier, &mut r.delay_months]
-                    .into_iter()
-                    .flatten()
+                for u in [
+                    &mut r.benefit_realised,
+                    &mut r.cost_multiplier,
+                    &mut r.delay_months,
+                ]
+                .into_iter()
+                .flatten()
                 {
                     clear(u);
                 }
@@ -1467,20 +1583,32 @@ uplift = { pert = [0.01, 0.05, 0.1] }
         let cap = &s.capabilities[0];
         assert_eq!(cap.effect.name, r#"capabilities."Opportunities".uplift"#);
         assert_eq!(cap.effect.location, at(line_of(&text, "uplift ="), 10));
-        assert_eq!(cap.value_share.name, r#"capabilities."Opportunities".value_share"#);
+        assert_eq!(
+            cap.value_share.name,
+            r#"capabilities."Opportunities".value_share"#
+        );
         assert_eq!(cap.value_share.dist, Dist::Fixed(1.0));
         assert_eq!(cap.group, "Other");
         assert_eq!(cap.used_by, vec![0]);
         let g = &s.user_groups[0];
-        assert_eq!(g.adoption.ceiling().name, r#"user_groups."Sales".adoption.ceiling"#);
-        assert_eq!(g.data_quality, Uncertain::fixed(r#"user_groups."Sales".data_quality"#, 1.0));
+        assert_eq!(
+            g.adoption.ceiling().name,
+            r#"user_groups."Sales".adoption.ceiling"#
+        );
+        assert_eq!(
+            g.data_quality,
+            Uncertain::fixed(r#"user_groups."Sales".data_quality"#, 1.0)
+        );
         assert_eq!(g.role, Some(0));
         assert_eq!(s.roles[0].hourly_cost.name, r#"roles."Rep".hourly_cost"#);
         assert_eq!(s.baseline.growth, Uncertain::fixed("baseline.growth", 0.0));
         assert_eq!(s.costs[0].amount.name, r#"costs."Licences".amount"#);
         assert_eq!(
             s.costs[0].schedule,
-            CostSchedule::PerSeatMonthly { groups: vec![0], to_month: None }
+            CostSchedule::PerSeatMonthly {
+                groups: vec![0],
+                to_month: None
+            }
         );
         assert_eq!(
             s.risks[0].delay_months.as_ref().unwrap().name,
@@ -1504,17 +1632,29 @@ uplift = { pert = [0.01, 0.05, 0.1] }
             panic!("funnel expected: {:?}", s.baseline.new_business)
         };
         assert_eq!(f.stage_conversion.len(), 2);
-        assert_eq!(f.stage_conversion[1].name, "baseline.funnel.stage_conversion[1]");
+        assert_eq!(
+            f.stage_conversion[1].name,
+            "baseline.funnel.stage_conversion[1]"
+        );
         assert_eq!(f.leads_per_year.name, "baseline.funnel.leads_per_year");
         assert!(matches!(f.deal_size.dist, Dist::LogNormal { .. }));
         let lever = &s.levers[0];
         assert_eq!(lever.kind, LeverKind::Training);
         assert_eq!(lever.applies_to, vec![0]);
-        assert_eq!(lever.effects.speed.as_ref().unwrap().name, r#"levers."Training".effects.speed"#);
+        assert_eq!(
+            lever.effects.speed.as_ref().unwrap().name,
+            r#"levers."Training".effects.speed"#
+        );
         let cost = &lever.costs[0];
         assert_eq!(cost.category, CostCategory::Training);
-        assert_eq!(cost.amount.name, r#"levers."Training".costs."Course".amount"#);
-        assert_eq!(cost.schedule, CostSchedule::PerSeatOneOff { groups: vec![0] });
+        assert_eq!(
+            cost.amount.name,
+            r#"levers."Training".costs."Course".amount"#
+        );
+        assert_eq!(
+            cost.schedule,
+            CostSchedule::PerSeatOneOff { groups: vec![0] }
+        );
     }
 
     #[test]
@@ -1544,7 +1684,10 @@ uplift = { pert = [0.01, 0.05, 0.1] }
         assert_eq!(e.suggestion.as_deref(), Some("Rep"));
         assert_eq!(e.location, at(line_of(&text, "role = \"rep\""), 8));
 
-        let text = MIN.replace("driver = \"win_rate\"", "used_by = [\"Sales\", \"Sale\"]\ndriver = \"win_rate\"");
+        let text = MIN.replace(
+            "driver = \"win_rate\"",
+            "used_by = [\"Sales\", \"Sale\"]\ndriver = \"win_rate\"",
+        );
         let d = errors(&text);
         let e = find(&d, r#"capabilities."Opportunities".used_by"#);
         assert_eq!(e.suggestion.as_deref(), Some("Sales"));
@@ -1558,7 +1701,11 @@ uplift = { pert = [0.01, 0.05, 0.1] }
             .replace("midpoint = 3", "p = 0.05\nq = 0.3");
         let d = errors(&text);
         let e = find(&d, r#"user_groups."Sales".adoption.growth"#);
-        assert!(e.message.contains("bass takes ceiling, p and q"), "{}", e.message);
+        assert!(
+            e.message.contains("bass takes ceiling, p and q"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.location, at(line_of(&text, "growth = 0.5"), 1));
         assert_eq!(d.len(), 1, "{d:#?}");
 
@@ -1593,28 +1740,47 @@ uplift = { pert = [0.01, 0.05, 0.1] }
             .filter(|d| d.field == r#"capabilities."Churn".driver"#)
             .map(|d| d.message.as_str())
             .collect();
-        assert!(msgs.iter().any(|m| m.contains("baseline.churn")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("baseline.installed_base_revenue")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.contains("baseline.churn")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("baseline.installed_base_revenue")),
+            "{msgs:?}"
+        );
         let e = find(&d, r#"capabilities."Admin".driver"#);
         assert!(e.message.contains("has no role"), "{}", e.message);
     }
 
     #[test]
     fn ranges_cover_the_whole_distribution() {
-        let text = MIN.replace("ceiling = 0.8", "ceiling = { normal = { mean = 0.8, sd = 0.1 } }");
+        let text = MIN.replace(
+            "ceiling = 0.8",
+            "ceiling = { normal = { mean = 0.8, sd = 0.1 } }",
+        );
         let d = errors(&text);
         let e = find(&d, r#"user_groups."Sales".adoption.ceiling"#);
-        assert!(e.allowed.as_deref().unwrap().contains("min = 0, max = 1"), "{e:?}");
+        assert!(
+            e.allowed.as_deref().unwrap().contains("min = 0, max = 1"),
+            "{e:?}"
+        );
         assert_eq!(e.location, at(line_of(&text, "ceiling ="), 11));
         let fixed = text.replace("sd = 0.1 } }", "sd = 0.1 }, min = 0, max = 1 }");
         let s = ok(&fixed);
-        assert_eq!(s.user_groups[0].adoption.ceiling().truncate, Some((0.0, 1.0)));
+        assert_eq!(
+            s.user_groups[0].adoption.ceiling().truncate,
+            Some((0.0, 1.0))
+        );
 
         let d = errors(&MIN.replace("go_live_month = 1", "go_live_month = 24"));
         let e = find(&d, r#"user_groups."Sales".go_live_month"#);
         assert!(e.allowed.as_deref().unwrap().contains("0 to 23"), "{e:?}");
 
-        let d = errors(&MIN.replace("new_business_revenue = 1_000_000", "new_business_revenue = 2e15"));
+        let d = errors(&MIN.replace(
+            "new_business_revenue = 1_000_000",
+            "new_business_revenue = 2e15",
+        ));
         let e = find(&d, "baseline.new_business_revenue");
         assert!(e.allowed.as_deref().unwrap().contains("1e15"), "{e:?}");
 
@@ -1625,14 +1791,24 @@ uplift = { pert = [0.01, 0.05, 0.1] }
 
     #[test]
     fn duplicate_names_name_both_lines() {
-        let text = format!("{MIN}\n[[capabilities]]\nname = \"Opportunities\"\ndriver = \"deal_size\"\nuplift = 0.02\n");
+        let text = format!(
+            "{MIN}\n[[capabilities]]\nname = \"Opportunities\"\ndriver = \"deal_size\"\nuplift = 0.02\n"
+        );
         let d = errors(&text);
         let first = line_of(&text, "name = \"Opportunities\"");
         let second = text.rfind("name = \"Opportunities\"").unwrap();
         let second = text[..second].matches('\n').count() as u32 + 1;
         let e = find(&d, r#"capabilities."Opportunities".name"#);
-        assert!(e.message.contains(&format!("line {first}")), "{}", e.message);
-        assert!(e.message.contains(&format!("line {second}")), "{}", e.message);
+        assert!(
+            e.message.contains(&format!("line {first}")),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains(&format!("line {second}")),
+            "{}",
+            e.message
+        );
         assert_eq!(e.location, at(second, 8));
     }
 
@@ -1673,7 +1849,10 @@ benefit_realised = 2
 "#;
         let d = errors(text);
         assert!(d.len() >= 14, "{d:#?}");
-        let lines: Vec<u32> = d.iter().filter_map(|d| d.location.map(|l| l.line)).collect();
+        let lines: Vec<u32> = d
+            .iter()
+            .filter_map(|d| d.location.map(|l| l.line))
+            .collect();
         let mut sorted = lines.clone();
         sorted.sort();
         assert_eq!(lines, sorted);
@@ -1693,7 +1872,10 @@ benefit_realised = 2
             r#"risks."R".probability"#,
             r#"risks."R".benefit_realised"#,
         ] {
-            assert!(d.iter().any(|d| d.field == field), "{field} missing from {d:#?}");
+            assert!(
+                d.iter().any(|d| d.field == field),
+                "{field} missing from {d:#?}"
+            );
         }
         let curve = find(&d, r#"user_groups."A".adoption.curve"#);
         assert_eq!(curve.suggestion.as_deref(), Some("logistic"));
@@ -1716,12 +1898,32 @@ benefit_realised = 2
         let d = errors(&text);
         assert!(find(&d, "costs").message.contains("[[costs]]"));
         // No groups and no capabilities at all.
-        let d = errors("[scenario]\nname = \"x\"\ncurrency = \"EUR\"\nhorizon_months = 12\ndiscount_rate = 0.08\n");
+        let d = errors(
+            "[scenario]\nname = \"x\"\ncurrency = \"EUR\"\nhorizon_months = 12\ndiscount_rate = 0.08\n",
+        );
+        find(&d, "user_groups");
+        find(&d, "capabilities");
+        // Fields above the first header.
+        let text = format!("horizon_months = 12\n{MIN}").replace("horizon_months = 24\n", "");
+        let d = errors(&text);
+        let e = find(&d, "horizon_months");
+        assert!(
+            e.message.contains("belongs in the [scenario] section"),
+            "{e:?}"
+        );
+        assert_eq!(e.location, at(1, 1));
+        // Empty lists.
+        let text = "user_groups = []\ncapabilities = []\n[scenario]\nname = \"x\"\ncurrency = \"EUR\"\nhorizon_months = 12\ndiscount_rate = 0.08\n";
+        let d = errors(text);
+        assert_eq!(d.len(), 2, "{d:#?}");
         find(&d, "user_groups");
         find(&d, "capabilities");
         // Missing [scenario].
         let d = errors(&MIN.replace("[scenario]", "[scenarios]"));
-        assert_eq!(find(&d, "scenarios").suggestion.as_deref(), Some("scenario"));
+        assert_eq!(
+            find(&d, "scenarios").suggestion.as_deref(),
+            Some("scenario")
+        );
         assert!(find(&d, "scenario").message.contains("[scenario]"));
         // A risk without effect, a cost field of another kind.
         let text = format!(
@@ -1729,7 +1931,11 @@ benefit_realised = 2
         );
         let d = errors(&text);
         find(&d, r#"risks."R""#);
-        assert!(find(&d, r#"costs."C".groups"#).message.contains("one_off takes month"));
+        assert!(
+            find(&d, r#"costs."C".groups"#)
+                .message
+                .contains("one_off takes month")
+        );
     }
 
     #[test]
@@ -1746,11 +1952,16 @@ benefit_realised = 2
 
     #[test]
     fn error_display_has_file_line_column() {
-        let e = parse_str(&MIN.replace("seats = 10", "seat = 10"), Some(Path::new("case.toml")))
-            .unwrap_err();
+        let e = parse_str(
+            &MIN.replace("seats = 10", "seat = 10"),
+            Some(Path::new("case.toml")),
+        )
+        .unwrap_err();
         let shown = e.to_string();
         assert!(
-            shown.contains(r#"error: case.toml:18:1: user_groups."Sales".seat: unknown field `seat`"#),
+            shown.contains(
+                r#"error: case.toml:18:1: user_groups."Sales".seat: unknown field `seat`"#
+            ),
             "{shown}"
         );
         assert!(shown.contains("help: did you mean `seats`?"), "{shown}");
@@ -1766,7 +1977,11 @@ benefit_realised = 2
             e.diagnostics[0].clone()
         };
         // Missing file.
-        assert!(one(&dir.path().join("nope.toml")).message.contains("not found"));
+        assert!(
+            one(&dir.path().join("nope.toml"))
+                .message
+                .contains("not found")
+        );
         // A directory.
         assert!(one(dir.path()).message.contains("directory"));
         // Empty file.
@@ -1786,9 +2001,16 @@ benefit_realised = 2
         assert!(one(&utf16).message.contains("UTF-16"));
         // Too large (a sparse file: nothing is read).
         let big = dir.path().join("big.toml");
-        File::create(&big).unwrap().set_len(MAX_FILE_BYTES + 1).unwrap();
+        File::create(&big)
+            .unwrap()
+            .set_len(MAX_FILE_BYTES + 1)
+            .unwrap();
         let d = one(&big);
-        assert!(d.message.contains(&(MAX_FILE_BYTES + 1).to_string()), "{}", d.message);
+        assert!(
+            d.message.contains(&(MAX_FILE_BYTES + 1).to_string()),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains("10 MiB"), "{}", d.message);
         // A valid file returns its bytes; its errors carry the path.
         let good = dir.path().join("good.toml");
@@ -1814,6 +2036,129 @@ benefit_realised = 2
         match parse_file(&p) {
             Ok(_) => {}
             Err(e) => assert!(e.diagnostics[0].message.contains("cannot read"), "{e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    const DOC: &str = include_str!("../../docs/SCENARIO.md");
+
+    fn blocks() -> Vec<&'static str> {
+        DOC.split("```toml\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or(""))
+            .collect()
+    }
+
+    fn group(name: &str, adoption: &str) -> String {
+        format!("\n[[user_groups]]\nname = \"{name}\"\nseats = 100\ngo_live_month = 6\n{adoption}")
+    }
+
+    /// Every TOML example in docs/SCENARIO.md is valid TOML, and the examples put together
+    /// make valid scenarios.
+    #[test]
+    fn scenario_reference_examples_parse() {
+        let blocks = blocks();
+        assert!(blocks.len() >= 12);
+        for b in &blocks {
+            assert!(
+                DeTable::parse(b).is_ok(),
+                "invalid TOML in docs/SCENARIO.md:\n{b}"
+            );
+        }
+        let first = |prefix: &str| -> &str {
+            blocks
+                .iter()
+                .find(|b| b.starts_with(prefix))
+                .unwrap_or_else(|| panic!("no example starting with {prefix}"))
+        };
+        let baselines: Vec<&str> = blocks
+            .iter()
+            .copied()
+            .filter(|b| b.starts_with("[baseline]"))
+            .collect();
+        let mut all = String::new();
+        all += first("[scenario]");
+        all += baselines[0];
+        all += first("[[roles]]");
+        all += first("[[user_groups]]");
+        for (i, b) in blocks
+            .iter()
+            .filter(|b| b.starts_with("[user_groups.adoption]"))
+            .enumerate()
+        {
+            all += &group(&format!("Extra {i}"), b);
+        }
+        all += &group(
+            "Wave 4 - Marketing",
+            "[user_groups.adoption]\ncurve = \"linear\"\nceiling = 0.8\nramp_months = 6\n",
+        );
+        for prefix in ["[[capabilities]]", "[[levers]]", "[[costs]]", "[[risks]]"] {
+            all += first(prefix);
+        }
+        let s = parse_str(&all, None).unwrap_or_else(|e| panic!("{e}\n{all}"));
+        assert_eq!(s.capabilities.len(), Driver::ALL.len());
+        let curves = ["logistic", "bass", "gompertz", "linear", "table"];
+        for c in curves {
+            assert!(all.contains(&format!("curve = \"{c}\"")), "no {c} example");
+        }
+
+        let funnel = format!(
+            "{}{}{}{}\n[[capabilities]]\nname = \"x\"\ndriver = \"win_rate\"\nuplift = 0.05\n",
+            first("[scenario]"),
+            baselines[1],
+            first("[[roles]]"),
+            first("[[user_groups]]"),
+        );
+        let s = parse_str(&funnel, None).unwrap_or_else(|e| panic!("{e}\n{funnel}"));
+        assert!(matches!(
+            s.baseline.new_business,
+            Some(NewBusiness::Funnel(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const REFERENCE: &str = include_str!("../../scenarios/hightech-change-programme.toml");
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Damaging a valid scenario anywhere gives errors (or a scenario), never a panic, and
+        /// every located error points inside the text.
+        #[test]
+        fn damaged_scenarios_never_panic(start in 0usize..REFERENCE.len(), len in 0usize..40, insert in "[ -~é—\n]{0,8}") {
+            let mut start = start;
+            while !REFERENCE.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(REFERENCE.len());
+            while !REFERENCE.is_char_boundary(end) {
+                end -= 1;
+            }
+            let text = format!("{}{}{}", &REFERENCE[..start], insert, &REFERENCE[end..]);
+            if let Err(e) = parse_str(&text, None) {
+                prop_assert!(!e.diagnostics.is_empty());
+                let lines = text.lines().count() as u32 + 1;
+                for d in &e.diagnostics {
+                    if let Some(l) = d.location {
+                        prop_assert!(l.line >= 1 && l.line <= lines && l.column >= 1, "{d:?}");
+                    }
+                }
+            }
+        }
+
+        /// Arbitrary text never panics either.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = parse_str(&text, None);
         }
     }
 }

@@ -290,8 +290,16 @@ impl Bounds {
     }
 
     pub(crate) fn contains(&self, x: f64) -> bool {
-        let lo_ok = if self.lo_open { x > self.lo } else { x >= self.lo };
-        let hi_ok = if self.hi_open { x < self.hi } else { x <= self.hi };
+        let lo_ok = if self.lo_open {
+            x > self.lo
+        } else {
+            x >= self.lo
+        };
+        let hi_ok = if self.hi_open {
+            x < self.hi
+        } else {
+            x <= self.hi
+        };
         x.is_finite() && lo_ok && hi_ok
     }
 
@@ -394,10 +402,7 @@ fn atoms(dist: &Dist) -> Option<Vec<f64>> {
 /// no probability.
 fn truncated_support(dist: &Dist, lo: f64, hi: f64) -> Option<Support> {
     if let Some(points) = atoms(dist) {
-        let inside: Vec<f64> = points
-            .into_iter()
-            .filter(|&x| x >= lo && x <= hi)
-            .collect();
+        let inside: Vec<f64> = points.into_iter().filter(|&x| x >= lo && x <= hi).collect();
         if inside.is_empty() {
             return None;
         }
@@ -456,7 +461,9 @@ pub(crate) fn describe_dist(dist: &Dist) -> String {
             fmt_num(*mode),
             fmt_num(*max)
         ),
-        Dist::Normal { mean, sd } => format!("normal (mean {}, sd {})", fmt_num(*mean), fmt_num(*sd)),
+        Dist::Normal { mean, sd } => {
+            format!("normal (mean {}, sd {})", fmt_num(*mean), fmt_num(*sd))
+        }
         Dist::LogNormal { mu, sigma } => {
             format!("lognormal (mu {}, sigma {})", fmt_num(*mu), fmt_num(*sigma))
         }
@@ -524,7 +531,9 @@ fn number_of(value: &DeValue<'_>) -> Result<f64, String> {
         DeValue::Float(f) => {
             let s = f.as_str();
             if s.contains("nan") {
-                return Err("`nan` is not a number a scenario can use; write a finite number".into());
+                return Err(
+                    "`nan` is not a number a scenario can use; write a finite number".into(),
+                );
             }
             if s.contains("inf") {
                 return Err(format!(
@@ -541,7 +550,11 @@ fn number_of(value: &DeValue<'_>) -> Result<f64, String> {
 }
 
 impl<'r> Value<'r> {
-    pub(crate) fn new(reader: &'r Reader<'r>, value: &'r Spanned<DeValue<'r>>, path: String) -> Self {
+    pub(crate) fn new(
+        reader: &'r Reader<'r>,
+        value: &'r Spanned<DeValue<'r>>,
+        path: String,
+    ) -> Self {
         Value {
             reader,
             value,
@@ -657,8 +670,11 @@ impl<'r> Value<'r> {
             },
             other => {
                 self.report(
-                    self.diag(format!("expected a whole number, found {}", kind_name(other)))
-                        .allowed(allowed_text()),
+                    self.diag(format!(
+                        "expected a whole number, found {}",
+                        kind_name(other)
+                    ))
+                    .allowed(allowed_text()),
                 );
                 return None;
             }
@@ -703,9 +719,7 @@ impl<'r> Value<'r> {
                     .collect(),
             ),
             other => {
-                self.report(
-                    self.diag(format!("expected a list [..], found {}", kind_name(other))),
-                );
+                self.report(self.diag(format!("expected a list [..], found {}", kind_name(other))));
                 None
             }
         }
@@ -714,12 +728,10 @@ impl<'r> Value<'r> {
     /// A list of plain numbers; `expected` is the form shown in messages (`[min, mode, max]`).
     fn numbers(&self, count: Option<usize>, expected: &str) -> Option<Vec<f64>> {
         let DeValue::Array(items) = self.value.get_ref() else {
-            self.report(
-                self.diag(format!(
-                    "expected a list {expected}, found {}",
-                    kind_name(self.value.get_ref())
-                )),
-            );
+            self.report(self.diag(format!(
+                "expected a list {expected}, found {}",
+                kind_name(self.value.get_ref())
+            )));
             return None;
         };
         if let Some(n) = count
@@ -851,7 +863,11 @@ impl<'r> Value<'r> {
         let message = format!(
             "{}{} can take values in {range}, outside the allowed range",
             describe_dist(dist),
-            if truncate.is_some() { " (truncated)" } else { "" },
+            if truncate.is_some() {
+                " (truncated)"
+            } else {
+                ""
+            },
         );
         let mut sides = Vec::new();
         if !lo_ok {
@@ -892,11 +908,7 @@ impl<'r> Value<'r> {
         let mut t = self.table()?;
         t.what = "distribution key";
         t.flat = true;
-        let present: Vec<&'static str> = DIST_KEYS
-            .iter()
-            .copied()
-            .filter(|k| t.has(k))
-            .collect();
+        let present: Vec<&'static str> = DIST_KEYS.iter().copied().filter(|k| t.has(k)).collect();
         let mut result = None;
         match present.as_slice() {
             [] => {
@@ -950,13 +962,11 @@ impl<'r> Value<'r> {
             let lo = lo.unwrap_or(f64::NEG_INFINITY);
             let hi = hi.unwrap_or(f64::INFINITY);
             if lo >= hi {
-                self.report(
-                    self.diag(format!(
-                        "truncation min ({}) must be below max ({})",
-                        fmt_num(lo),
-                        fmt_num(hi)
-                    )),
-                );
+                self.report(self.diag(format!(
+                    "truncation min ({}) must be below max ({})",
+                    fmt_num(lo),
+                    fmt_num(hi)
+                )));
                 return None;
             }
             Some((lo, hi))
@@ -1082,7 +1092,10 @@ fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
                 if sigma > 0.0 {
                     Some(Dist::LogNormal { mu, sigma })
                 } else {
-                    bad(format!("lognormal needs sigma > 0, found {}", fmt_num(sigma)))
+                    bad(format!(
+                        "lognormal needs sigma > 0, found {}",
+                        fmt_num(sigma)
+                    ))
                 }
             }
         }
@@ -1153,7 +1166,10 @@ fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
             if (0.0..=1.0).contains(&p) {
                 Some(Dist::Bernoulli { p })
             } else {
-                bad(format!("bernoulli needs a probability in [0, 1], found {}", fmt_num(p)))
+                bad(format!(
+                    "bernoulli needs a probability in [0, 1], found {}",
+                    fmt_num(p)
+                ))
             }
         }
         _ => None,
@@ -1418,8 +1434,10 @@ impl<'r> Table<'r> {
             }
             DeValue::Table(_) => {
                 v.report(
-                    v.diag(format!("`{key}` is a list: write [[{key}]] (double brackets) for each entry"))
-                        .allowed(format!("[[{key}]] sections")),
+                    v.diag(format!(
+                        "`{key}` is a list: write [[{key}]] (double brackets) for each entry"
+                    ))
+                    .allowed(format!("[[{key}]] sections")),
                 );
                 Vec::new()
             }
@@ -1453,9 +1471,10 @@ impl<'r> Table<'r> {
                 DeValue::String(s) => out.push((s.as_ref(), item.location())),
                 other => {
                     ok = false;
-                    item.report(
-                        item.diag(format!("expected a name in quotes, found {}", kind_name(other))),
-                    );
+                    item.report(item.diag(format!(
+                        "expected a name in quotes, found {}",
+                        kind_name(other)
+                    )));
                 }
             }
         }
@@ -1552,11 +1571,20 @@ mod tests {
             let (u, d) = unc(&format!("x = {lit}"), Bounds::money());
             assert!(u.is_none());
             assert_eq!(d.len(), 1, "{lit}: {d:?}");
-            assert!(d[0].message.contains(lit.trim_start_matches(['+', '-'])), "{d:?}");
+            assert!(
+                d[0].message.contains(lit.trim_start_matches(['+', '-'])),
+                "{d:?}"
+            );
         }
         let (_, d) = unc("x = { pert = [0, nan, 1] }", Bounds::closed(0.0, 1.0));
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].location, Some(Location { line: 1, column: 18 }));
+        assert_eq!(
+            d[0].location,
+            Some(Location {
+                line: 1,
+                column: 18
+            })
+        );
         let (_, d) = unc("x = 1e400", Bounds::money());
         assert!(d[0].message.contains("too large"));
     }
@@ -1595,12 +1623,27 @@ mod tests {
             ),
             ("{ pert = [3, 3, 3] }", Dist::Fixed(3.0)),
             ("{ triangular = [3, 3, 3] }", Dist::Fixed(3.0)),
-            ("{ normal = { mean = 10, sd = 2 } }", Dist::Normal { mean: 10.0, sd: 2.0 }),
+            (
+                "{ normal = { mean = 10, sd = 2 } }",
+                Dist::Normal {
+                    mean: 10.0,
+                    sd: 2.0,
+                },
+            ),
             (
                 "{ lognormal = { mu = 2.3, sigma = 0.4 } }",
-                Dist::LogNormal { mu: 2.3, sigma: 0.4 },
+                Dist::LogNormal {
+                    mu: 2.3,
+                    sigma: 0.4,
+                },
             ),
-            ("{ beta = { alpha = 2, beta = 5 } }", Dist::Beta { alpha: 2.0, beta: 5.0 }),
+            (
+                "{ beta = { alpha = 2, beta = 5 } }",
+                Dist::Beta {
+                    alpha: 2.0,
+                    beta: 5.0,
+                },
+            ),
             (
                 "{ discrete = { values = [1, 2, 3], weights = [1, 0, 3] } }",
                 Dist::Discrete {
@@ -1641,10 +1684,16 @@ mod tests {
     #[test]
     fn truncation_and_ranges() {
         let unit = Bounds::closed(0.0, 1.0);
-        let (u, d) = unc("x = { normal = { mean = 0.8, sd = 0.1 }, min = 0, max = 1 }", unit);
+        let (u, d) = unc(
+            "x = { normal = { mean = 0.8, sd = 0.1 }, min = 0, max = 1 }",
+            unit,
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(u.unwrap().truncate, Some((0.0, 1.0)));
-        let (u, d) = unc("x = { normal = { mean = 0.05, sd = 0.02 }, min = 0 }", Bounds::closed(0.0, f64::INFINITY));
+        let (u, d) = unc(
+            "x = { normal = { mean = 0.05, sd = 0.02 }, min = 0 }",
+            Bounds::closed(0.0, f64::INFINITY),
+        );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(u.unwrap().truncate, Some((0.0, f64::INFINITY)));
 
@@ -1662,16 +1711,26 @@ mod tests {
 
         // Open lower bound: lognormal is fine, a pert touching 0 is not.
         let pos = Bounds::above(0.0);
-        assert!(unc("x = { lognormal = { mu = 0, sigma = 1 } }", pos).1.is_empty());
+        assert!(
+            unc("x = { lognormal = { mu = 0, sigma = 1 } }", pos)
+                .1
+                .is_empty()
+        );
         assert_eq!(unc("x = { pert = [0, 1, 2] }", pos).1.len(), 1);
         assert_eq!(unc("x = 0", pos).1.len(), 1);
 
         // Truncation outside the support.
         let (_, d) = unc("x = { uniform = [0, 1] , min = 2 }", Bounds::money());
         assert!(d[0].message.contains("leaves no probability"), "{d:?}");
-        let (_, d) = unc("x = { bernoulli = 0.5, min = 0.2, max = 0.8 }", Bounds::money());
+        let (_, d) = unc(
+            "x = { bernoulli = 0.5, min = 0.2, max = 0.8 }",
+            Bounds::money(),
+        );
         assert_eq!(d.len(), 1);
-        let (_, d) = unc("x = { normal = { mean = 0, sd = 1 }, min = 1, max = 1 }", Bounds::money());
+        let (_, d) = unc(
+            "x = { normal = { mean = 0, sd = 1 }, min = 1, max = 1 }",
+            Bounds::money(),
+        );
         assert!(d[0].message.contains("below max"), "{d:?}");
         // A discrete truncated to part of its atoms is fine and its support shrinks.
         let (u, d) = unc(

@@ -476,8 +476,8 @@ impl Axis {
             (lo - 1.0, lo + 1.0)
         };
         let step = nice_step(hi - lo, max_ticks);
-        let a = (lo / step - 1e-9).floor() * step;
-        let b = (hi / step + 1e-9).ceil() * step;
+        let a = (lo / step + 1e-9).floor() * step;
+        let b = (hi / step - 1e-9).ceil() * step;
         let n = ((b - a) / step).round() as i64;
         let ticks = (0..=n)
             .map(|i| {
@@ -522,7 +522,7 @@ impl Axis {
     pub(crate) fn months(horizon: u32, start: Option<&str>, title_if_no_start: &str) -> Axis {
         let horizon = horizon.max(1);
         let calendar = start.and_then(|s| format::calendar_month(s, 0)).is_some();
-        let max_ticks = if calendar { 8 } else { 12 };
+        let max_ticks = if calendar { 8 } else { 10 };
         let step = [1, 2, 3, 6, 12, 24, 36, 60, 120, 240]
             .into_iter()
             .find(|s| horizon / s <= max_ticks)
@@ -909,7 +909,7 @@ mod tests {
                 d.dedup();
                 assert_eq!(d.len(), labels.len(), "{lo} {hi} {n}: {labels:?}");
                 assert!(a.lo <= lo && a.hi >= hi);
-                assert!(labels.iter().all(|l| !l.starts_with("-$0")));
+                assert!(labels.iter().all(|l| *l != "-$0"));
             }
         }
         let a = Axis::money(-12e6, 87e6, "USD", 6, "");

@@ -1,0 +1,220 @@
+//! The real binary, run as a user would: every shipped scenario, the JSON contract,
+//! reproducibility across thread counts, and cash flows that reproduce the NPV by hand.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::cargo_bin("valuecase").expect("binary builds")
+}
+
+fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 5, "expected the shipped scenarios, found {v:?}");
+    v
+}
+
+fn run_json(args: &[&str], threads: Option<&str>) -> Value {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let mut cmd = bin();
+    cmd.arg("run").args(args).arg("--json").arg("--out").arg(out_dir.path());
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    let v: Value = serde_json::from_slice(&out).expect("stdout is only JSON");
+    let file: Value = serde_json::from_slice(
+        &std::fs::read(out_dir.path().join("results.json")).expect("results.json written"),
+    )
+    .expect("results.json parses");
+    assert_eq!(
+        strip_elapsed(v.clone()),
+        strip_elapsed(file),
+        "stdout JSON and results.json agree"
+    );
+    v
+}
+
+fn strip_elapsed(mut v: Value) -> Value {
+    v.as_object_mut().expect("object").remove("elapsed_seconds");
+    v
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    let mut cmd = bin();
+    cmd.arg("validate").args(shipped_scenarios());
+    cmd.assert().success();
+}
+
+#[test]
+fn every_shipped_scenario_runs() {
+    for s in shipped_scenarios() {
+        let v = run_json(&[s.to_str().expect("utf-8 path"), "--trials", "2000"], None);
+        assert_eq!(v["trials"], 2000, "{s:?}");
+        assert!(v["npv"]["p50"].is_number(), "{s:?}");
+    }
+}
+
+#[test]
+fn json_has_every_key_of_the_contract() {
+    let v = run_json(&["--trials", "3000", "--seed", "7"], None);
+    for key in [
+        "valuecase_version",
+        "scenario",
+        "trials",
+        "seed",
+        "horizon_months",
+        "currency",
+        "discount_rate_annual",
+        "base_case",
+        "npv",
+        "roi",
+        "pv_benefits",
+        "pv_costs",
+        "irr_annual",
+        "payback_months",
+        "discounted_payback_months",
+        "prob_npv_positive",
+        "prob_payback_within_months",
+        "capabilities",
+        "elapsed_seconds",
+    ] {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(v["seed"], 7);
+    assert!(v["scenario"]["file"].is_null(), "built-in scenario has no file");
+    assert_eq!(v["scenario"]["sha256"].as_str().map(str::len), Some(64));
+    for key in [
+        "npv",
+        "roi",
+        "irr_annual",
+        "payback_months",
+        "discounted_payback_months",
+        "pv_benefits",
+        "pv_costs",
+    ] {
+        assert!(v["base_case"].get(key).is_some(), "base_case.{key}");
+    }
+    let stats = [
+        "mean", "std", "stderr", "min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max",
+    ];
+    for block in ["npv", "roi", "pv_benefits", "pv_costs", "irr_annual", "payback_months"] {
+        for k in stats {
+            assert!(v[block].get(k).is_some(), "{block}.{k}");
+        }
+    }
+    assert!(v["irr_annual"]["undefined_fraction"].is_number());
+    assert!(v["payback_months"]["never_fraction"].is_number());
+    assert!(v["discounted_payback_months"]["never_fraction"].is_number());
+    let within = v["prob_payback_within_months"].as_object().expect("map");
+    let horizon = v["horizon_months"].as_u64().expect("horizon");
+    let keys: Vec<u64> = within.keys().map(|k| k.parse().expect("month key")).collect();
+    let expected: Vec<u64> = (1..=horizon / 12).map(|y| y * 12).collect();
+    assert_eq!(keys, expected);
+    let caps = v["capabilities"].as_array().expect("array");
+    assert!(!caps.is_empty());
+    for c in caps {
+        assert!(c["name"].is_string() && c["group"].is_string());
+        for k in stats {
+            assert!(c["npv_contribution"].get(k).is_some());
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_results_for_any_thread_count() {
+    let a = strip_elapsed(run_json(&["--trials", "5000", "--seed", "11"], None));
+    let b = strip_elapsed(run_json(&["--trials", "5000", "--seed", "11"], None));
+    let one = strip_elapsed(run_json(&["--trials", "5000", "--seed", "11"], Some("1")));
+    let three = strip_elapsed(run_json(&["--trials", "5000", "--seed", "11"], Some("3")));
+    assert_eq!(a, b, "run to run");
+    assert_eq!(a, one, "default threads vs RAYON_NUM_THREADS=1");
+    assert_eq!(a, three, "default threads vs 3 threads");
+    let other = strip_elapsed(run_json(&["--trials", "5000", "--seed", "12"], None));
+    assert_ne!(a["npv"], other["npv"], "a different seed changes the draws");
+}
+
+#[test]
+fn npv_from_cashflow_csv_equals_base_case_npv() {
+    for s in shipped_scenarios() {
+        let csv_out = bin()
+            .args(["cashflow", "--csv"])
+            .arg(&s)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let mut rdr = csv::Reader::from_reader(csv_out.as_slice());
+        let headers = rdr.headers().expect("header").clone();
+        for name in [
+            "month",
+            "benefits",
+            "costs",
+            "net",
+            "cumulative_net",
+            "discount_factor",
+            "discounted_net",
+            "cumulative_discounted_net",
+        ] {
+            assert!(headers.iter().any(|h| h == name), "column {name} in {s:?}");
+        }
+        let idx = |n: &str| headers.iter().position(|h| h == n).expect("column");
+        let (net, df) = (idx("net"), idx("discount_factor"));
+        let annual: f64 = {
+            let v = run_json(&[s.to_str().expect("utf-8"), "--trials", "1"], None);
+            v["discount_rate_annual"].as_f64().expect("rate")
+        };
+        let monthly = (1.0 + annual).powf(1.0 / 12.0) - 1.0;
+        let mut npv = 0.0;
+        for (t, rec) in rdr.records().enumerate() {
+            let rec = rec.expect("row");
+            let f: f64 = rec[net].parse().expect("number");
+            let d: f64 = rec[df].parse().expect("number");
+            assert!((d - (1.0 + monthly).powi(-(t as i32))).abs() < 1e-12);
+            npv += f / (1.0 + monthly).powi(t as i32);
+        }
+        let v = run_json(&[s.to_str().expect("utf-8"), "--trials", "1"], None);
+        let base = v["base_case"]["npv"].as_f64().expect("npv");
+        assert!(
+            (npv - base).abs() <= 1e-6 * base.abs().max(1.0),
+            "{s:?}: recomputed {npv} vs base_case.npv {base}"
+        );
+    }
+}
+
+#[test]
+fn human_summary_has_table_and_sentence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .args(["run", "--trials", "2000", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("P(NPV > 0) = "), "{text}");
+    assert!(text.contains("90% of outcomes between $"), "{text}");
+    assert!(text.contains("NPV") && text.contains("Payback"), "{text}");
+    assert!(dir.path().join("results.json").exists());
+}
+
+#[test]
+fn init_writes_a_valid_starter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("my-case.toml");
+    bin().arg("init").arg(&file).assert().success();
+    bin().arg("validate").arg(&file).assert().success();
+    // Refuses to overwrite.
+    bin().arg("init").arg(&file).assert().code(2);
+}
