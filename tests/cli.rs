@@ -11,11 +11,12 @@ fn bin() -> Command {
 }
 
 fn shipped_scenarios() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-        .expect("scenarios/ exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .expect("scenarios/ exists")
+            .map(|e| e.expect("readable entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
     v.sort();
     assert!(v.len() >= 5, "expected the shipped scenarios, found {v:?}");
     v
@@ -24,7 +25,11 @@ fn shipped_scenarios() -> Vec<PathBuf> {
 fn run_json(args: &[&str], threads: Option<&str>) -> Value {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let mut cmd = bin();
-    cmd.arg("run").args(args).arg("--json").arg("--out").arg(out_dir.path());
+    cmd.arg("run")
+        .args(args)
+        .arg("--json")
+        .arg("--out")
+        .arg(out_dir.path());
     if let Some(t) = threads {
         cmd.env("RAYON_NUM_THREADS", t);
     }
@@ -90,7 +95,10 @@ fn json_has_every_key_of_the_contract() {
         assert!(v.get(key).is_some(), "missing key {key}");
     }
     assert_eq!(v["seed"], 7);
-    assert!(v["scenario"]["file"].is_null(), "built-in scenario has no file");
+    assert!(
+        v["scenario"]["file"].is_null(),
+        "built-in scenario has no file"
+    );
     assert_eq!(v["scenario"]["sha256"].as_str().map(str::len), Some(64));
     for key in [
         "npv",
@@ -106,7 +114,14 @@ fn json_has_every_key_of_the_contract() {
     let stats = [
         "mean", "std", "stderr", "min", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "max",
     ];
-    for block in ["npv", "roi", "pv_benefits", "pv_costs", "irr_annual", "payback_months"] {
+    for block in [
+        "npv",
+        "roi",
+        "pv_benefits",
+        "pv_costs",
+        "irr_annual",
+        "payback_months",
+    ] {
         for k in stats {
             assert!(v[block].get(k).is_some(), "{block}.{k}");
         }
@@ -116,7 +131,10 @@ fn json_has_every_key_of_the_contract() {
     assert!(v["discounted_payback_months"]["never_fraction"].is_number());
     let within = v["prob_payback_within_months"].as_object().expect("map");
     let horizon = v["horizon_months"].as_u64().expect("horizon");
-    let keys: Vec<u64> = within.keys().map(|k| k.parse().expect("month key")).collect();
+    let keys: Vec<u64> = within
+        .keys()
+        .map(|k| k.parse().expect("month key"))
+        .collect();
     let expected: Vec<u64> = (1..=horizon / 12).map(|y| y * 12).collect();
     assert_eq!(keys, expected);
     let caps = v["capabilities"].as_array().expect("array");

@@ -9,7 +9,11 @@ use valuecase::scenario::parse_str;
 /// A scenario exercising every driver, with the given uplift scale and discount rate.
 fn scenario(uplifts: &[f64; 8], rate: f64, cost_first: bool) -> String {
     let [win, deal, conv, cts1, cts2, ret, cycle, hours] = *uplifts;
-    let licence_from = if cost_first { "kind = \"one_off\"\nmonth = 0" } else { "kind = \"per_seat_monthly\"" };
+    let licence_from = if cost_first {
+        "kind = \"one_off\"\nmonth = 0"
+    } else {
+        "kind = \"per_seat_monthly\""
+    };
     format!(
         r#"
 [scenario]
@@ -185,7 +189,12 @@ fn truly_zero_uplifts_give_exactly_minus_pv_costs() {
     let m = model(&text);
     let (o, _) = base_case(&m);
     assert_eq!(o.pv_benefits, 0.0);
-    assert!((o.npv + o.pv_costs).abs() < 1e-6, "{} vs {}", o.npv, o.pv_costs);
+    assert!(
+        (o.npv + o.pv_costs).abs() < 1e-6,
+        "{} vs {}",
+        o.npv,
+        o.pv_costs
+    );
 }
 
 /// NPV is linear in one normal input: the Monte Carlo mean must lie within 4 standard errors of
@@ -222,7 +231,15 @@ month = 0
 amount = 1_000_000
 "#;
     let m = model(text);
-    let out = engine::run(&m, RunSpec { seed: 3, first_trial: 0, trials: 20_000 }, &|_| {});
+    let out = engine::run(
+        &m,
+        RunSpec {
+            seed: 3,
+            first_trial: 0,
+            trials: 20_000,
+        },
+        &|_| {},
+    );
     let npv = out.table.column(col::NPV);
     let n = npv.len() as f64;
     let mean = npv.iter().sum::<f64>() / n;
@@ -236,5 +253,8 @@ amount = 1_000_000
     );
     // And the spread is the analytic one too (sd of NPV = sd of the input × annuity / 12).
     let analytic_sd = 400_000.0 / 12.0 * annuity;
-    assert!((sd / analytic_sd - 1.0).abs() < 0.03, "sd {sd} vs {analytic_sd}");
+    assert!(
+        (sd / analytic_sd - 1.0).abs() < 0.03,
+        "sd {sd} vs {analytic_sd}"
+    );
 }

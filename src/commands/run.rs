@@ -33,8 +33,7 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
 fn prepare_output_dir(dir: &PathBuf) -> Result<(), AppError> {
     fs::create_dir_all(dir).map_err(|e| AppError::io("create output directory", dir, &e))?;
     let probe = dir.join(format!(".valuecase-probe-{}", std::process::id()));
-    fs::write(&probe, b"")
-        .map_err(|e| AppError::io("write into output directory", dir, &e))?;
+    fs::write(&probe, b"").map_err(|e| AppError::io("write into output directory", dir, &e))?;
     let _ = fs::remove_file(&probe);
     Ok(())
 }
@@ -75,9 +74,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         file: loaded.file.clone(),
         sha256: loaded.sha256.clone(),
         currency: meta.currency.clone(),
-        start_month: meta
-            .start
-            .map(|s| format!("{:04}-{:02}", s.year, s.month)),
+        start_month: meta.start.map(|s| format!("{:04}-{:02}", s.year, s.month)),
     };
     let mut summary = engine::summarise(&model, &output, &identity, 0.0);
     drop(output);

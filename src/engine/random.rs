@@ -76,7 +76,10 @@ mod tests {
         assert!((mean - 0.5).abs() < 0.005, "{mean}");
         // Chi-square with 9 degrees of freedom: 99.9% quantile is 27.9.
         let expected = n as f64 / 10.0;
-        let chi: f64 = bins.iter().map(|&b| (b as f64 - expected).powi(2) / expected).sum();
+        let chi: f64 = bins
+            .iter()
+            .map(|&b| (b as f64 - expected).powi(2) / expected)
+            .sum();
         assert!(chi < 27.9, "chi-square {chi}");
     }
 

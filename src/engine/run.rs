@@ -53,7 +53,12 @@ impl TrialTable {
 
     /// One column, in trial order.
     pub fn column(&self, c: usize) -> Vec<f64> {
-        self.data.iter().skip(c).step_by(self.width).copied().collect()
+        self.data
+            .iter()
+            .skip(c)
+            .step_by(self.width)
+            .copied()
+            .collect()
     }
 }
 

@@ -74,7 +74,11 @@ pub fn stats(values: &mut [f64]) -> Stats {
     Stats {
         mean,
         std,
-        stderr: if n > 0 { std / (n as f64).sqrt() } else { f64::NAN },
+        stderr: if n > 0 {
+            std / (n as f64).sqrt()
+        } else {
+            f64::NAN
+        },
         min,
         p5: p[0],
         p10: p[1],

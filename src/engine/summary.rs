@@ -78,7 +78,12 @@ fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     }
 }
 
-fn annual(model: &Model, scratch: &Scratch, groups: &[String], categories: &[CostCategory]) -> Vec<AnnualCashFlow> {
+fn annual(
+    model: &Model,
+    scratch: &Scratch,
+    groups: &[String],
+    categories: &[CostCategory],
+) -> Vec<AnnualCashFlow> {
     let h = model.horizon;
     (0..h.div_ceil(12))
         .map(|y| {
@@ -86,12 +91,19 @@ fn annual(model: &Model, scratch: &Scratch, groups: &[String], categories: &[Cos
             let mut by_group = vec![0.0; groups.len()];
             for (c, info) in model.capabilities.iter().enumerate() {
                 let k = groups.iter().position(|g| *g == info.group).unwrap_or(0);
-                by_group[k] += scratch.capability_benefits(c)[months.clone()].iter().sum::<f64>();
+                by_group[k] += scratch.capability_benefits(c)[months.clone()]
+                    .iter()
+                    .sum::<f64>();
             }
             let mut by_category = vec![0.0; categories.len()];
             for (l, info) in model.cost_lines.iter().enumerate() {
-                let k = categories.iter().position(|c| *c == info.category).unwrap_or(0);
-                by_category[k] += scratch.cost_line_costs(l)[months.clone()].iter().sum::<f64>();
+                let k = categories
+                    .iter()
+                    .position(|c| *c == info.category)
+                    .unwrap_or(0);
+                by_category[k] += scratch.cost_line_costs(l)[months.clone()]
+                    .iter()
+                    .sum::<f64>();
             }
             let benefits = scratch.benefits[months.clone()].iter().sum();
             let costs = scratch.costs[months].iter().sum();
@@ -138,7 +150,8 @@ pub fn summarise(
     if marks.is_empty() {
         marks.push(h as u32);
     }
-    let prob_payback_within_months = PaybackWithin(marks.iter().map(|&m| (m, within(m as f64))).collect());
+    let prob_payback_within_months =
+        PaybackWithin(marks.iter().map(|&m| (m, within(m as f64))).collect());
 
     let capability_stats: Vec<_> = (SCALARS..table.width)
         .into_par_iter()
@@ -159,7 +172,12 @@ pub fn summarise(
         .collect();
 
     let sk = &out.sketches;
-    let q = |p: f64| sk.cumulative_net.iter().map(|s| s.quantile(p)).collect::<Vec<_>>();
+    let q = |p: f64| {
+        sk.cumulative_net
+            .iter()
+            .map(|s| s.quantile(p))
+            .collect::<Vec<_>>()
+    };
     let cumulative_net = MonthlyQuantiles {
         p5: q(0.05),
         p10: q(0.10),

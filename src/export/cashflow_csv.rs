@@ -15,7 +15,12 @@ pub struct CashflowTable {
 /// Build the table from a trial's detail (normally the base case).
 pub fn table(model: &Model, s: &Scratch) -> CashflowTable {
     let mut headers = vec!["month".to_string()];
-    headers.extend(model.capabilities.iter().map(|c| format!("benefit: {}", c.name)));
+    headers.extend(
+        model
+            .capabilities
+            .iter()
+            .map(|c| format!("benefit: {}", c.name)),
+    );
     headers.extend(model.cost_lines.iter().map(|c| format!("cost: {}", c.name)));
     headers.extend(
         [
@@ -67,6 +72,8 @@ pub fn to_csv(t: &CashflowTable) -> Result<String, AppError> {
         }))
         .map_err(internal)?;
     }
-    let bytes = w.into_inner().map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("CSV: {e}")))
 }

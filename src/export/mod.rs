@@ -22,7 +22,10 @@ pub trait Exporter {
 
 /// Write `bytes` to `path` atomically: all or nothing.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -173,7 +173,14 @@ fn tol(z: f64) -> f64 {
 /// Starts from `z0 ∈ [lo, hi]` whose evaluation `e0` the caller already has. Safeguarded
 /// Halley (Newton when `f''` is unknown), bisection whenever a step leaves the bracket or fails
 /// to halve the step before last (the Numerical Recipes `rtsafe` rule). Bounded.
-fn solve<C: Curve>(g: &C, mut lo: f64, mut hi: f64, sign_hi: f64, z0: f64, e0: (f64, f64, f64)) -> f64 {
+fn solve<C: Curve>(
+    g: &C,
+    mut lo: f64,
+    mut hi: f64,
+    sign_hi: f64,
+    z0: f64,
+    e0: (f64, f64, f64),
+) -> f64 {
     let mut z = z0;
     let (mut f, mut d1, mut d2) = e0;
     let mut dx_old = hi - lo;
@@ -314,11 +321,20 @@ pub(super) fn largest_root<C: Curve>(g: &C, hint: Hint, z_min: f64) -> Option<f6
 /// Among the largest roots of the two domain curves, the rate with the smallest `|r|`
 /// (`x`: `r = 1/z − 1 ≥ 0`; `y`: `r = z − 1 < 0`). The domain with the cheaper hint is solved
 /// first and bounds the search in the other. Ties go to the positive rate.
-pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(x: &X, hx: Hint, y: &Y, hy: Hint) -> Option<f64> {
+pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
+    x: &X,
+    hx: Hint,
+    y: &Y,
+    hy: Hint,
+) -> Option<f64> {
     let r_of_x = |z: f64| (1.0 - z) / z;
     let r_of_y = |z: f64| {
         let r = z - 1.0;
-        if r <= -1.0 { -1.0 + f64::EPSILON / 2.0 } else { r }
+        if r <= -1.0 {
+            -1.0 + f64::EPSILON / 2.0
+        } else {
+            r
+        }
     };
     let (rx, ry) = if hx <= hy {
         let rx = largest_root(x, hx, 0.0).map(r_of_x);
@@ -483,7 +499,10 @@ mod tests {
             let r = irr(&f).unwrap();
             assert!(close(r, expected, 1e-12), "scale {scale}: {r}");
         }
-        assert_eq!(irr(&[-f64::MAX, f64::MAX, f64::MAX]).map(|r| r.is_finite()), Some(true));
+        assert_eq!(
+            irr(&[-f64::MAX, f64::MAX, f64::MAX]).map(|r| r.is_finite()),
+            Some(true)
+        );
     }
 
     #[test]

@@ -311,7 +311,10 @@ mod tests {
         for f in [-100.0, 60.0, 60.0, 60.0] {
             t.push(f);
         }
-        assert_eq!(t.payback(), discounted_payback(0.1, &[-100.0, 60.0, 60.0, 60.0]));
+        assert_eq!(
+            t.payback(),
+            discounted_payback(0.1, &[-100.0, 60.0, 60.0, 60.0])
+        );
         let mut bad = PaybackTracker::discounted(-2.0);
         bad.reset();
         bad.push(1.0);

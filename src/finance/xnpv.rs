@@ -97,7 +97,13 @@ impl Curve for ExpSum {
         self.c
             .iter()
             .zip(&self.e)
-            .map(|(c, &e)| if e == 0.0 { c.abs() } else { c.abs() * (e * lz).exp() })
+            .map(|(c, &e)| {
+                if e == 0.0 {
+                    c.abs()
+                } else {
+                    c.abs() * (e * lz).exp()
+                }
+            })
             .sum()
     }
     fn sign_at_zero(&self) -> f64 {
@@ -165,7 +171,11 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     };
     let y = ExpSum {
         c: merged.iter().rev().map(|&(_, p)| p).collect(),
-        e: merged.iter().rev().map(|&(d, _)| years(d, d_last)).collect(),
+        e: merged
+            .iter()
+            .rev()
+            .map(|&(d, _)| years(d, d_last))
+            .collect(),
     };
     let (hx, hy) = if sign_changes == 1 {
         // Exactly one root over r > −1; f_x(0+) has the sign of the first flow, f_x(1) = total.
@@ -198,7 +208,19 @@ mod tests {
         assert_eq!(d("2008-03-01") - d("2008-01-01"), 60); // leap year
         assert_eq!(d("2014-03-01") - d("2014-01-01"), 59);
         assert_eq!(d("0000-03-01") - d("0000-02-28"), 2);
-        for bad in ["", "2008-1-01", "2008-13-01", "2008-02-30", "2007-02-29", "2008/01/01", "20080101xx", "2008-00-10", "2008-01-00", "+008-01-01", "2008-01-01T00"] {
+        for bad in [
+            "",
+            "2008-1-01",
+            "2008-13-01",
+            "2008-02-30",
+            "2007-02-29",
+            "2008/01/01",
+            "20080101xx",
+            "2008-00-10",
+            "2008-01-00",
+            "+008-01-01",
+            "2008-01-01T00",
+        ] {
             assert_eq!(iso_date_to_days(bad), None, "{bad}");
         }
         assert_eq!(iso_date_to_days("2000-02-29"), Some(11016));

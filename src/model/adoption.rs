@@ -35,7 +35,11 @@ pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
             let step = (-growth).exp();
             let mut e = (growth * midpoint).exp();
             for a in active.iter_mut() {
-                *a = if e.is_finite() { ceiling / (1.0 + e) } else { 0.0 };
+                *a = if e.is_finite() {
+                    ceiling / (1.0 + e)
+                } else {
+                    0.0
+                };
                 e *= step;
             }
         }

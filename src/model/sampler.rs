@@ -30,14 +30,37 @@ pub struct Sampler {
 #[derive(Debug, Clone)]
 enum Kind {
     Fixed(f64),
-    Uniform { min: f64, width: f64 },
-    Triangular { min: f64, max: f64, mode: f64, split: f64 },
-    Normal { mean: f64, sd: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
+    Triangular {
+        min: f64,
+        max: f64,
+        mode: f64,
+        split: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
     /// A quantile table on [0, 1] scaled to `[offset, offset + scale]`.
-    Table { offset: f64, scale: f64, table: Box<[f64]> },
-    Discrete { values: Box<[f64]>, cumulative: Box<[f64]> },
-    Bernoulli { p: f64 },
+    Table {
+        offset: f64,
+        scale: f64,
+        table: Box<[f64]>,
+    },
+    Discrete {
+        values: Box<[f64]>,
+        cumulative: Box<[f64]>,
+    },
+    Bernoulli {
+        p: f64,
+    },
 }
 
 fn std_normal_cdf(z: f64) -> f64 {
@@ -150,9 +173,7 @@ impl Kind {
                 }
             }
             Kind::Uniform { min, width } => ((x - min) / width).clamp(0.0, 1.0),
-            Kind::Triangular {
-                min, max, mode, ..
-            } => {
+            Kind::Triangular { min, max, mode, .. } => {
                 if x <= *min {
                     0.0
                 } else if x >= *max {
@@ -344,22 +365,41 @@ mod tests {
         );
         let expected = (0.01 + 4.0 * 0.05 + 0.12) / 6.0;
         let got = mean_of(&s, 200_000);
-        assert!((got - expected).abs() / expected < 2e-4, "{got} vs {expected}");
+        assert!(
+            (got - expected).abs() / expected < 2e-4,
+            "{got} vs {expected}"
+        );
         assert_eq!(s.base_value(), 0.05);
     }
 
     #[test]
     fn beta_median_and_mean() {
-        let s = Sampler::new(&Dist::Beta { alpha: 2.0, beta: 5.0 }, None);
+        let s = Sampler::new(
+            &Dist::Beta {
+                alpha: 2.0,
+                beta: 5.0,
+            },
+            None,
+        );
         let got = mean_of(&s, 200_000);
         assert!((got - 2.0 / 7.0).abs() < 1e-4, "{got}");
         // Median of Beta(2,5) ≈ 0.26445
-        assert!((s.base_value() - 0.26445).abs() < 1e-3, "{}", s.base_value());
+        assert!(
+            (s.base_value() - 0.26445).abs() < 1e-3,
+            "{}",
+            s.base_value()
+        );
     }
 
     #[test]
     fn beta_with_u_shape_is_monotone_and_bounded() {
-        let s = Sampler::new(&Dist::Beta { alpha: 0.5, beta: 0.5 }, None);
+        let s = Sampler::new(
+            &Dist::Beta {
+                alpha: 0.5,
+                beta: 0.5,
+            },
+            None,
+        );
         let mut prev = f64::NEG_INFINITY;
         for i in 1..1000 {
             let v = s.quantile(i as f64 / 1000.0);
@@ -381,10 +421,22 @@ mod tests {
         );
         assert!((mean_of(&t, 100_000) - 7.0).abs() < 1e-4);
         assert_eq!(t.base_value(), 6.0);
-        let n = Sampler::new(&Dist::Normal { mean: 10.0, sd: 2.0 }, None);
+        let n = Sampler::new(
+            &Dist::Normal {
+                mean: 10.0,
+                sd: 2.0,
+            },
+            None,
+        );
         assert!((n.quantile(0.975) - (10.0 + 2.0 * 1.959964)).abs() < 1e-5);
         assert_eq!(n.base_value(), 10.0);
-        let l = Sampler::new(&Dist::LogNormal { mu: 1.0, sigma: 0.5 }, None);
+        let l = Sampler::new(
+            &Dist::LogNormal {
+                mu: 1.0,
+                sigma: 0.5,
+            },
+            None,
+        );
         assert!((l.base_value() - 1f64.exp()).abs() < 1e-12);
     }
 
@@ -424,7 +476,13 @@ mod tests {
         let b = Sampler::new(&Dist::Bernoulli { p: 0.2 }, None);
         assert_eq!(b.base_value(), 0.0);
         assert_eq!(b.quantile(0.1), 1.0);
-        assert_eq!(Sampler::new(&Dist::Bernoulli { p: 0.7 }, None).base_value(), 1.0);
-        assert_eq!(Sampler::new(&Dist::Bernoulli { p: 0.5 }, None).base_value(), 0.0);
+        assert_eq!(
+            Sampler::new(&Dist::Bernoulli { p: 0.7 }, None).base_value(),
+            1.0
+        );
+        assert_eq!(
+            Sampler::new(&Dist::Bernoulli { p: 0.5 }, None).base_value(),
+            0.0
+        );
     }
 }

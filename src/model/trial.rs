@@ -236,7 +236,9 @@ impl Model {
                 win_rate,
                 deal_size,
             }) => {
-                d(*leads) * stages.iter().map(|&i| d(i)).product::<f64>() * d(*win_rate)
+                d(*leads)
+                    * stages.iter().map(|&i| d(i)).product::<f64>()
+                    * d(*win_rate)
                     * d(*deal_size)
             }
             None => 0.0,
@@ -288,7 +290,13 @@ impl Model {
                     }
                 }
                 if !weights.is_empty() {
-                    split_exact(base * (1.0 - kept), &weights, &mut s.capability_benefit, t, h);
+                    split_exact(
+                        base * (1.0 - kept),
+                        &weights,
+                        &mut s.capability_benefit,
+                        t,
+                        h,
+                    );
                 }
             }
 
@@ -327,8 +335,7 @@ impl Model {
                         } else {
                             0.0
                         };
-                        let v =
-                            nb_month * margin * cycle_months * (share - s.cycle_share_prev[c]);
+                        let v = nb_month * margin * cycle_months * (share - s.cycle_share_prev[c]);
                         s.cycle_share_prev[c] = share;
                         v
                     }

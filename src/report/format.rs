@@ -119,7 +119,11 @@ pub fn calendar_month(start: &str, offset: u32) -> Option<String> {
         return None;
     }
     let index = y * 12 + (m - 1) + offset as i64;
-    Some(format!("{} {}", NAMES[index.rem_euclid(12) as usize], index.div_euclid(12)))
+    Some(format!(
+        "{} {}",
+        NAMES[index.rem_euclid(12) as usize],
+        index.div_euclid(12)
+    ))
 }
 
 /// A probability as a whole percentage, with "<1%" and ">99%" at the extremes.
@@ -130,7 +134,7 @@ pub fn percent(p: f64) -> String {
     let pct = p * 100.0;
     if pct > 0.0 && pct < 0.5 {
         "<1%".into()
-    } else if pct < 100.0 && pct >= 99.5 {
+    } else if (99.5..100.0).contains(&pct) {
         ">99%".into()
     } else {
         format!("{pct:.0}%")

@@ -72,7 +72,11 @@ pub fn summary(s: &Summary) -> String {
     t.add_row(money_row("PV costs", &s.pv_costs, b.pv_costs, cur));
     t.add_row(ratio_row("ROI", &s.roi.stats, b.roi));
     t.add_row(ratio_row("IRR (annual)", &s.irr_annual.stats, b.irr_annual));
-    t.add_row(months_row("Payback (months)", &s.payback_months.stats, b.payback_months));
+    t.add_row(months_row(
+        "Payback (months)",
+        &s.payback_months.stats,
+        b.payback_months,
+    ));
     t.add_row(months_row(
         "Discounted payback (months)",
         &s.discounted_payback_months.stats,
@@ -85,7 +89,13 @@ pub fn summary(s: &Summary) -> String {
     }
     let mut caps = Table::new();
     caps.load_style(UTF8_FULL_CONDENSED);
-    caps.set_header(vec!["Capability", "Group", "PV of benefits P10", "P50", "P90"]);
+    caps.set_header(vec![
+        "Capability",
+        "Group",
+        "PV of benefits P10",
+        "P50",
+        "P90",
+    ]);
     let mut sorted: Vec<_> = s.capabilities.iter().collect();
     sorted.sort_by(|a, b| b.npv_contribution.p50.total_cmp(&a.npv_contribution.p50));
     for c in sorted {
@@ -124,7 +134,11 @@ pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
         .filter(|(_, h)| !h.starts_with("benefit: ") && !h.starts_with("cost: "))
         .map(|(i, _)| i)
         .collect();
-    table.set_header(keep.iter().map(|&i| t.headers[i].clone()).collect::<Vec<_>>());
+    table.set_header(
+        keep.iter()
+            .map(|&i| t.headers[i].clone())
+            .collect::<Vec<_>>(),
+    );
     for row in &t.rows {
         table.add_row(
             keep.iter()

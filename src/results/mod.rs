@@ -111,9 +111,9 @@ impl<'de> Deserialize<'de> for PaybackWithin {
         let mut pairs = map
             .into_iter()
             .map(|(k, v)| {
-                k.parse::<u32>()
-                    .map(|m| (m, v))
-                    .map_err(|_| serde::de::Error::custom(format!("month key `{k}` is not a whole number")))
+                k.parse::<u32>().map(|m| (m, v)).map_err(|_| {
+                    serde::de::Error::custom(format!("month key `{k}` is not a whole number"))
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         pairs.sort_by_key(|(m, _)| *m);

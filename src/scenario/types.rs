@@ -126,6 +126,8 @@ pub struct Baseline {
 }
 
 /// How the annual new-business revenue is specified.
+// One value per scenario: the size difference between variants costs nothing worth boxing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NewBusiness {
@@ -197,7 +199,10 @@ pub enum Adoption {
         ramp_months: Uncertain,
     },
     /// ceiling × values[min(τ, len − 1)]; values in [0, 1].
-    Table { ceiling: Uncertain, values: Vec<f64> },
+    Table {
+        ceiling: Uncertain,
+        values: Vec<f64>,
+    },
 }
 
 impl Adoption {
@@ -398,7 +403,10 @@ pub enum CostSchedule {
     /// `amount` once, in `month`.
     OneOff { month: u32 },
     /// `amount` every month from `from_month` to `to_month` inclusive (clipped to the horizon).
-    Monthly { from_month: u32, to_month: Option<u32> },
+    Monthly {
+        from_month: u32,
+        to_month: Option<u32>,
+    },
     /// `amount` per seat per month for each group, from its go-live to `to_month` (or the end).
     PerSeatMonthly {
         groups: Vec<usize>,

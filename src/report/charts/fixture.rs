@@ -118,10 +118,20 @@ const CAPS: [(&str, &str, &str, f64); 10] = [
         7.0e6,
     ),
     ("Sales forecasting", "Customer insight", "deal_size", 6.5e6),
-    ("Churn early warning", "Customer insight", "retention", 5.5e6),
+    (
+        "Churn early warning",
+        "Customer insight",
+        "retention",
+        5.5e6,
+    ),
     ("Account planning", "Customer offers", "cross_sell", 5.0e6),
     ("Mobile CRM for field sales", "People", "hours_saved", 4.5e6),
-    ("Customer self-service portal", "eCRM", "cost_to_serve", 4.0e6),
+    (
+        "Customer self-service portal",
+        "eCRM",
+        "cost_to_serve",
+        4.0e6,
+    ),
     (
         "Campaign management",
         "Customer offers",
@@ -134,8 +144,8 @@ const CAPS: [(&str, &str, &str, f64); 10] = [
 /// The summary of a 100,000-trial run of the reference case.
 pub(crate) fn summary() -> Summary {
     let npv_mean = FAIL_W * FAIL.0 + (1.0 - FAIL_W) * OK.0;
-    let second = FAIL_W * (FAIL.0 * FAIL.0 + FAIL.1 * FAIL.1)
-        + (1.0 - FAIL_W) * (OK.0 * OK.0 + OK.1 * OK.1);
+    let second =
+        FAIL_W * (FAIL.0 * FAIL.0 + FAIL.1 * FAIL.1) + (1.0 - FAIL_W) * (OK.0 * OK.0 + OK.1 * OK.1);
     let npv_std = (second - npv_mean * npv_mean).sqrt();
     let npv = stats_from(npv_q, npv_mean, npv_std);
 
@@ -204,14 +214,8 @@ pub(crate) fn summary() -> Summary {
         "Administration",
     ];
     let years: [([f64; 5], [f64; 6]); 5] = [
-        (
-            [1.2, 0.8, 0.3, 0.2, 0.3],
-            [1.7, 5.5, 1.2, 0.6, 0.9, 0.3],
-        ),
-        (
-            [6.5, 4.5, 2.0, 1.5, 1.6],
-            [1.7, 0.8, 0.6, 0.2, 0.4, 0.3],
-        ),
+        ([1.2, 0.8, 0.3, 0.2, 0.3], [1.7, 5.5, 1.2, 0.6, 0.9, 0.3]),
+        ([6.5, 4.5, 2.0, 1.5, 1.6], [1.7, 0.8, 0.6, 0.2, 0.4, 0.3]),
         ([9.0, 6.2, 3.2, 2.2, 2.3], [1.75, 0.0, 0.5, 0.1, 0.1, 0.3]),
         ([9.6, 6.6, 3.5, 2.4, 2.5], [1.8, 0.0, 0.5, 0.1, 0.0, 0.3]),
         ([9.8, 6.8, 3.6, 2.5, 2.6], [1.85, 0.0, 0.5, 0.1, 0.0, 0.3]),
@@ -461,7 +465,12 @@ pub(crate) fn scenario() -> Scenario {
         },
         baseline: Baseline {
             new_business: Some(NewBusiness::Funnel(Funnel {
-                leads_per_year: pert("baseline.funnel.leads_per_year", 36_000.0, 40_000.0, 46_000.0),
+                leads_per_year: pert(
+                    "baseline.funnel.leads_per_year",
+                    36_000.0,
+                    40_000.0,
+                    46_000.0,
+                ),
                 stage_conversion: vec![
                     pert("baseline.funnel.stage_conversion[0]", 0.25, 0.3, 0.35),
                     pert("baseline.funnel.stage_conversion[1]", 0.45, 0.5, 0.55),
@@ -498,7 +507,12 @@ pub(crate) fn scenario() -> Scenario {
             kind: LeverKind::Appraisal,
             applies_to: vec![0, 1, 2],
             effects: LeverEffects {
-                ceiling: Some(pert("levers.\"KPI-based appraisal\".ceiling", 0.0, 0.05, 0.1)),
+                ceiling: Some(pert(
+                    "levers.\"KPI-based appraisal\".ceiling",
+                    0.0,
+                    0.05,
+                    0.1,
+                )),
                 data_quality: Some(pert(
                     "levers.\"KPI-based appraisal\".data_quality",
                     0.0,
@@ -511,7 +525,12 @@ pub(crate) fn scenario() -> Scenario {
                 "Appraisal redesign",
                 CostCategory::ChangeManagement,
                 CostSchedule::OneOff { month: 2 },
-                pert("levers.\"KPI-based appraisal\".costs.\"Appraisal redesign\".amount", 150e3, 250e3, 400e3),
+                pert(
+                    "levers.\"KPI-based appraisal\".costs.\"Appraisal redesign\".amount",
+                    150e3,
+                    250e3,
+                    400e3,
+                ),
                 false,
             )],
         }],
@@ -565,7 +584,12 @@ pub(crate) fn scenario() -> Scenario {
                 "risks.\"Programme failure\".benefit_realised",
                 Dist::Uniform { min: 0.0, max: 0.3 },
             )),
-            cost_multiplier: Some(pert("risks.\"Programme failure\".cost_multiplier", 1.0, 1.2, 1.5)),
+            cost_multiplier: Some(pert(
+                "risks.\"Programme failure\".cost_multiplier",
+                1.0,
+                1.2,
+                1.5,
+            )),
             delay_months: Some(u(
                 "risks.\"Programme failure\".delay_months",
                 Dist::Bernoulli { p: 0.5 },

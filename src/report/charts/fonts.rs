@@ -138,7 +138,10 @@ fn format4(b: &[u8], t: usize) -> Option<Vec<(u32, u32)>> {
     let range_offsets = deltas + 2 * segs;
     let mut out = Vec::new();
     for s in 0..segs {
-        let (start, end) = (be16(b, starts + 2 * s)? as u32, be16(b, ends + 2 * s)? as u32);
+        let (start, end) = (
+            be16(b, starts + 2 * s)? as u32,
+            be16(b, ends + 2 * s)? as u32,
+        );
         let delta = be16(b, deltas + 2 * s)? as u32;
         let ro_at = range_offsets + 2 * s;
         let ro = be16(b, ro_at)? as usize;

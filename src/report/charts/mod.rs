@@ -60,7 +60,10 @@ pub enum ChartError {
     Font(String),
     /// Plotters failed while drawing; nothing was written for this chart.
     #[error("could not draw the `{chart}` chart: {message}")]
-    Draw { chart: &'static str, message: String },
+    Draw {
+        chart: &'static str,
+        message: String,
+    },
     /// The file could not be written; no partial file is left behind.
     #[error("could not write {}: {source}", path.display())]
     Io {
@@ -153,7 +156,8 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         out.svg.push((kind.name().to_string(), svg));
     }
     if !missing.is_empty() {
-        out.warnings.push(missing_glyph_warning(&missing, ctx.png_font.is_some()));
+        out.warnings
+            .push(missing_glyph_warning(&missing, ctx.png_font.is_some()));
     }
     Ok(out)
 }

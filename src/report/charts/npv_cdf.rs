@@ -40,7 +40,13 @@ where
     // The 1st to 99th percentile fill the axis; the extreme tails run to its edges.
     let (lo, hi) = (q[1], q[q.len() - 2]);
     let pad = (hi - lo).max(1.0) * 0.04;
-    let x = Axis::money(lo - pad, hi + pad, cx.currency(), 10, "Net present value (NPV)");
+    let x = Axis::money(
+        lo - pad,
+        hi + pad,
+        cx.currency(),
+        10,
+        "Net present value (NPV)",
+    );
     let y = Axis::percent(1.0, 0.1, "Share of outcomes with NPV at or below the value");
     let plot = style::frame(
         cx,

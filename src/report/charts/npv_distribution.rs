@@ -125,7 +125,13 @@ where
             4,
             16.0,
         )?;
-        style::line(root, (*label_x, label_y + 44), (*px, label_y + 56), style::ACCENT, 2)?;
+        style::line(
+            root,
+            (*label_x, label_y + 44),
+            (*px, label_y + 56),
+            style::ACCENT,
+            2,
+        )?;
         style::label_box(
             cx,
             root,

@@ -191,10 +191,12 @@ impl<'a> Cx<'a> {
             return 0;
         }
         let font = self.font(text, size, bold);
-        font.box_size(text).map(|(w, _)| w as i32).unwrap_or_else(|_| {
-            // A font that cannot lay out still has a width: estimate 0.6 em a character.
-            (text.chars().count() as f64 * size * 0.52) as i32
-        })
+        font.box_size(text)
+            .map(|(w, _)| w as i32)
+            .unwrap_or_else(|_| {
+                // A font that cannot lay out still has a width: estimate 0.6 em a character.
+                (text.chars().count() as f64 * size * 0.52) as i32
+            })
     }
 
     /// Draws `text` anchored at `at` (h: left/centre/right, v: top/centre/bottom).
@@ -237,7 +239,9 @@ impl<'a> Cx<'a> {
         DB::ErrorType: 'static,
     {
         let style = TextStyle {
-            font: self.font(text, size, false).transform(FontTransform::Rotate270),
+            font: self
+                .font(text, size, false)
+                .transform(FontTransform::Rotate270),
             color: color.to_backend_color(),
             pos: Pos::new(HPos::Center, VPos::Center),
         };
@@ -624,7 +628,11 @@ where
         .map(|(_, t)| cx.width(t, TICK, false))
         .max()
         .unwrap_or(0);
-    let last_x_label = x.ticks.last().map(|(_, t)| cx.width(t, TICK, false)).unwrap_or(0);
+    let last_x_label = x
+        .ticks
+        .last()
+        .map(|(_, t)| cx.width(t, TICK, false))
+        .unwrap_or(0);
     let plot = Plot {
         left: MARGIN + tick_w + 18,
         top: PLOT_TOP,
@@ -656,7 +664,13 @@ where
         if opts.vgrid {
             line(root, (px, plot.top), (px, plot.bottom), GRID, 2)?;
         }
-        line(root, (px, plot.bottom), (px, plot.bottom + 10), AXIS_LINE, 2)?;
+        line(
+            root,
+            (px, plot.bottom),
+            (px, plot.bottom + 10),
+            AXIS_LINE,
+            2,
+        )?;
         cx.text(
             root,
             label,
@@ -914,7 +928,10 @@ mod tests {
         }
         let a = Axis::money(-12e6, 87e6, "USD", 6, "");
         let labels: Vec<String> = a.ticks.into_iter().map(|(_, t)| t).collect();
-        assert_eq!(labels, ["-$20M", "$0", "$20M", "$40M", "$60M", "$80M", "$100M"]);
+        assert_eq!(
+            labels,
+            ["-$20M", "$0", "$20M", "$40M", "$60M", "$80M", "$100M"]
+        );
     }
 
     #[test]
