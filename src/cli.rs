@@ -35,11 +35,11 @@ pub struct RunArgs {
     /// Scenario file (TOML). Without one, runs the built-in reference scenario
     /// (a copy of scenarios/hightech-1b.toml).
     pub scenario: Option<PathBuf>,
-    /// Number of trials (default: the scenario's `trials`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Number of trials, 1 to 100,000,000 (default: the scenario's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
     pub trials: Option<u64>,
-    /// Seed for the random numbers (default: the scenario's `seed`).
-    #[arg(long)]
+    /// Seed for the random numbers, a whole number >= 0 (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Output directory (default: output/<scenario file name>/, output/reference/ for the
     /// built-in scenario).
@@ -54,6 +54,51 @@ pub struct RunArgs {
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
+}
+
+/// Most trials a run may ask for.
+pub const MAX_TRIALS: u64 = 100_000_000;
+
+/// A whole number as a person may type it: `10000`, `10_000`, `1e6` (exact whole numbers in
+/// scientific notation are accepted: scenario files allow them too).
+fn whole_number(s: &str) -> Result<i128, String> {
+    let t = s.trim().replace('_', "");
+    if let Ok(n) = t.parse::<i128>() {
+        return Ok(n);
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e30 => Ok(x as i128),
+        Ok(x) if x.is_finite() && x.abs() < 1e30 => Err(format!("{s} is not a whole number")),
+        _ => Err(format!("`{s}` is not a whole number")),
+    }
+}
+
+/// `--trials`: a clear message for 0, negative, fractional, huge and non-numeric values.
+fn parse_trials(s: &str) -> Result<u64, String> {
+    let n = whole_number(s).map_err(|e| {
+        format!("{e}: write a number of trials from 1 to {MAX_TRIALS}, e.g. --trials 10000")
+    })?;
+    if n < 1 {
+        return Err(format!(
+            "a run needs at least 1 trial, found {n}: write a number from 1 to {MAX_TRIALS}"
+        ));
+    }
+    if n > i128::from(MAX_TRIALS) {
+        return Err(format!(
+            "{s} ({n}) trials is above the maximum of {MAX_TRIALS}: run at most {MAX_TRIALS} trials (100,000 already give a Monte Carlo error far below the input uncertainty)"
+        ));
+    }
+    u64::try_from(n).map_err(|_| format!("{s} is out of range"))
+}
+
+/// `--seed`: any whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    let allowed = format!(
+        "a seed is a whole number from 0 to {}, e.g. --seed 42",
+        u64::MAX
+    );
+    let n = whole_number(s).map_err(|e| format!("{e}: {allowed}"))?;
+    u64::try_from(n).map_err(|_| format!("{s} is out of range: {allowed}"))
 }
 
 /// Options of `valuecase validate`.

@@ -1,5 +1,7 @@
 //! `valuecase init FILE`: a commented starter scenario to edit.
 
+use std::io::Write;
+
 use crate::cli::InitArgs;
 use crate::error::AppError;
 use crate::export::write_atomically;
@@ -14,10 +16,13 @@ pub fn init(args: &InitArgs) -> Result<(), AppError> {
         )));
     }
     write_atomically(&args.file, STARTER.as_bytes())?;
-    println!(
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
         "wrote {}; edit it, then run: valuecase run {}",
         args.file.display(),
         args.file.display()
-    );
-    Ok(())
+    )
+    .and_then(|_| stdout.flush())
+    .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
 }

@@ -1,5 +1,7 @@
 //! `valuecase validate`: every problem in every file, then a non-zero exit if any.
 
+use std::io::Write;
+
 use crate::cli::ValidateArgs;
 use crate::error::AppError;
 use crate::scenario;
@@ -7,11 +9,17 @@ use crate::scenario;
 /// Check each file; print "ok" lines for good ones and all diagnostics for bad ones.
 pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     let mut failed = 0;
+    let mut stdout = std::io::stdout().lock();
     for path in &args.scenarios {
         match scenario::parse_file(path) {
-            Ok(_) => println!("ok: {}", path.display()),
+            Ok(_) => writeln!(stdout, "ok: {}", path.display())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| {
+                    AppError::Input(format!("error: cannot write to standard output: {e}"))
+                })?,
             Err(e) => {
-                eprintln!("{e}");
+                // A closed or full stderr must not turn a diagnosis into a panic.
+                let _ = writeln!(std::io::stderr(), "{e}");
                 failed += 1;
             }
         }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::model::{Model, Scratch, TrialOutcome};
 
 use super::random::{stream_key, uniform};
-use super::sketch::{LogSketch, ShareHistogram};
+use super::sketch::{LogSketch, ShareHistogram, SketchMapping};
 
 /// Trials per parallel work item.
 pub const BLOCK: usize = 1024;
@@ -98,15 +98,24 @@ pub struct RunOutput {
     pub sketches: MonthlySketches,
 }
 
-/// Draw every input for `trial` into `draws`.
-struct Drawer {
+/// Trials whose inputs are drawn together, input by input: one sampler (and its quantile
+/// table) stays in cache for the whole lane, and its branch is predicted.
+pub const LANE: usize = 64;
+
+/// Draws every random input of a model for given trials.
+///
+/// The uniform of input `k` in trial `n` depends only on (seed, input name, n), so drawing
+/// trials in lanes, in any order or on any thread, gives the same numbers.
+#[derive(Debug, Clone)]
+pub struct Drawer {
     /// (input index, stream key) of the inputs that vary.
     random: Vec<(usize, u64)>,
     base: Vec<f64>,
 }
 
 impl Drawer {
-    fn new(model: &Model, seed: u64) -> Self {
+    /// The drawer for `model` under `seed`.
+    pub fn new(model: &Model, seed: u64) -> Self {
         Drawer {
             random: model
                 .inputs
@@ -119,10 +128,34 @@ impl Drawer {
         }
     }
 
+    /// Number of inputs that vary between trials.
+    pub fn random_inputs(&self) -> usize {
+        self.random.len()
+    }
+
+    /// A `draws` vector with every fixed input set (the random ones are overwritten per trial).
+    pub fn base(&self) -> Vec<f64> {
+        self.base.clone()
+    }
+
+    /// Draw the random inputs of trials `first..first + n` (n ≤ [`LANE`]) into `lanes`,
+    /// input-major: `lanes[j * LANE + i]` is random input `j` in trial `first + i`.
     #[inline]
-    fn draw(&self, model: &Model, trial: u64, draws: &mut [f64]) {
-        for &(k, key) in &self.random {
-            draws[k] = model.inputs[k].sampler.quantile(uniform(key, trial));
+    pub fn draw_lane(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
+        for (j, &(k, key)) in self.random.iter().enumerate() {
+            let sampler = &model.inputs[k].sampler;
+            let out = &mut lanes[j * LANE..j * LANE + n];
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = sampler.quantile(uniform(key, first + i as u64));
+            }
+        }
+    }
+
+    /// Copy trial `i` of a lane into `draws`.
+    #[inline]
+    pub fn gather(&self, lanes: &[f64], i: usize, draws: &mut [f64]) {
+        for (j, &(k, _)) in self.random.iter().enumerate() {
+            draws[k] = lanes[j * LANE + i];
         }
     }
 }
@@ -130,9 +163,11 @@ impl Drawer {
 struct Worker {
     scratch: Scratch,
     draws: Vec<f64>,
+    lanes: Vec<f64>,
     sketches: MonthlySketches,
 }
 
+#[inline]
 fn write_row(row: &mut [f64], o: &TrialOutcome, capability_pv: &[f64]) {
     row[col::NPV] = o.npv;
     row[col::PV_BENEFITS] = o.pv_benefits;
@@ -150,7 +185,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
     let width = SCALARS + model.capabilities.len();
     let mut data = vec![0.0; spec.trials as usize * width];
     let drawer = Drawer::new(model, spec.seed);
-    let inv_gamma_ln = LogSketch::inv_gamma_ln();
+    let mapping = SketchMapping::default();
     let h = model.horizon;
     let groups = model.groups.len();
 
@@ -160,22 +195,29 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
         .fold(
             || Worker {
                 scratch: Scratch::new(model),
-                draws: drawer.base.clone(),
+                draws: drawer.base(),
+                lanes: vec![0.0; drawer.random_inputs() * LANE],
                 sketches: MonthlySketches::new(model),
             },
             |mut w, (block, rows)| {
                 let first = spec.first_trial + (block * BLOCK) as u64;
-                for (i, row) in rows.chunks_mut(width).enumerate() {
-                    drawer.draw(model, first + i as u64, &mut w.draws);
-                    let outcome = model.evaluate(&w.draws, &mut w.scratch);
-                    write_row(row, &outcome, &w.scratch.capability_pv);
-                    for t in 0..h {
-                        w.sketches.cumulative_net[t].add(w.scratch.cumulative_net[t], inv_gamma_ln);
-                    }
-                    for g in 0..groups {
-                        let a = w.scratch.group_adoption(g);
-                        for t in 0..h {
-                            w.sketches.adoption[g * h + t].add(a[t]);
+                for (l, lane_rows) in rows.chunks_mut(LANE * width).enumerate() {
+                    let lane_first = first + (l * LANE) as u64;
+                    let n = lane_rows.len() / width;
+                    drawer.draw_lane(model, lane_first, n, &mut w.lanes);
+                    for (i, row) in lane_rows.chunks_mut(width).enumerate() {
+                        drawer.gather(&w.lanes, i, &mut w.draws);
+                        let outcome = model.evaluate(&w.draws, &mut w.scratch);
+                        write_row(row, &outcome, &w.scratch.capability_pv);
+                        let sk = &mut w.sketches;
+                        for (s, &v) in sk.cumulative_net.iter_mut().zip(&w.scratch.cumulative_net) {
+                            s.add(v, mapping);
+                        }
+                        for g in 0..groups {
+                            let a = w.scratch.group_adoption(g);
+                            for (s, &v) in sk.adoption[g * h..(g + 1) * h].iter_mut().zip(a) {
+                                s.add(v);
+                            }
                         }
                     }
                 }
@@ -196,4 +238,28 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
         table: TrialTable { width, data },
         sketches,
     }
+}
+
+/// Only draw the inputs of `spec`'s trials, exactly as [`run`] does (same lanes, same blocks,
+/// same threads), and return a checksum: the floor under the engine's time.
+pub fn draw_only(model: &Model, spec: RunSpec) -> f64 {
+    let drawer = Drawer::new(model, spec.seed);
+    let blocks = (spec.trials as usize).div_ceil(BLOCK);
+    (0..blocks)
+        .into_par_iter()
+        .fold(
+            || (vec![0.0; drawer.random_inputs() * LANE], 0.0),
+            |(mut lanes, mut acc), block| {
+                let first = block * BLOCK;
+                let end = (first + BLOCK).min(spec.trials as usize);
+                for lane_first in (first..end).step_by(LANE) {
+                    let n = (end - lane_first).min(LANE);
+                    drawer.draw_lane(model, spec.first_trial + lane_first as u64, n, &mut lanes);
+                    acc += std::hint::black_box(&lanes)[0];
+                }
+                (lanes, acc)
+            },
+        )
+        .map(|(_, acc)| acc)
+        .sum()
 }

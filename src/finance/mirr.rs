@@ -79,4 +79,18 @@ mod tests {
         assert!((a - 0.21).abs() < 1e-14);
         assert!((b - (1.331f64.sqrt() - 1.0)).abs() < 1e-14, "{b}");
     }
+
+    proptest::proptest! {
+        /// No input panics; a result exists exactly when both signs are present (for finite,
+        /// moderate inputs).
+        #[test]
+        fn mirr_is_total(
+            flows in proptest::collection::vec(-1e6f64..1e6, 0..50),
+            fr in -0.9f64..1.0,
+            rr in -0.9f64..1.0,
+        ) {
+            let both = flows.iter().any(|&c| c > 0.0) && flows.iter().any(|&c| c < 0.0);
+            proptest::prop_assert_eq!(mirr(&flows, fr, rr).is_some(), both);
+        }
+    }
 }

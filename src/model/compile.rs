@@ -98,6 +98,43 @@ pub(crate) struct RiskModel {
     pub delay_months: Option<InputId>,
 }
 
+/// Capability indices (into `capability_models`, ascending) by driver, precomputed so that a
+/// trial visits only the capabilities a driver has and skips drivers nobody uses.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DriverIndex {
+    /// lead_volume, conversion, win_rate, deal_size: they compound together.
+    pub funnel: Vec<usize>,
+    pub cost_to_serve: Vec<usize>,
+    pub marketing: Vec<usize>,
+    pub sales_cycle: Vec<usize>,
+    pub retention: Vec<usize>,
+    pub cross_sell: Vec<usize>,
+    pub hours_saved: Vec<usize>,
+    pub direct_value: Vec<usize>,
+}
+
+impl DriverIndex {
+    fn new(capabilities: &[CapabilityModel]) -> Self {
+        let mut ix = DriverIndex::default();
+        for (c, cm) in capabilities.iter().enumerate() {
+            let list = match cm.driver {
+                Driver::LeadVolume | Driver::Conversion | Driver::WinRate | Driver::DealSize => {
+                    &mut ix.funnel
+                }
+                Driver::CostToServe => &mut ix.cost_to_serve,
+                Driver::MarketingEfficiency => &mut ix.marketing,
+                Driver::SalesCycle => &mut ix.sales_cycle,
+                Driver::Retention => &mut ix.retention,
+                Driver::CrossSell => &mut ix.cross_sell,
+                Driver::HoursSaved => &mut ix.hours_saved,
+                Driver::DirectValue => &mut ix.direct_value,
+            };
+            list.push(c);
+        }
+        ix
+    }
+}
+
 /// A capability as reports name it.
 #[derive(Debug, Clone)]
 pub struct CapabilityInfo {
@@ -140,6 +177,7 @@ pub struct Model {
     pub(crate) baseline: BaselineIds,
     pub(crate) group_models: Vec<GroupModel>,
     pub(crate) capability_models: Vec<CapabilityModel>,
+    pub(crate) by_driver: DriverIndex,
     pub(crate) lever_models: Vec<LeverModel>,
     pub(crate) cost_models: Vec<CostModel>,
     pub(crate) risk_models: Vec<RiskModel>,
@@ -227,7 +265,7 @@ impl Model {
             })
             .collect();
 
-        let capability_models = s
+        let capability_models: Vec<CapabilityModel> = s
             .capabilities
             .iter()
             .map(|c| {
@@ -343,6 +381,7 @@ impl Model {
                 .collect(),
             baseline,
             group_models,
+            by_driver: DriverIndex::new(&capability_models),
             capability_models,
             lever_models,
             cost_models,

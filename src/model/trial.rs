@@ -34,8 +34,10 @@ pub struct Scratch {
     pub adoption: Vec<f64>,
     /// Adoption × data quality by group, same layout.
     quality_adoption: Vec<f64>,
-    /// Realised share of each capability's full effect, `[cap * horizon + t]`.
-    cap_factor: Vec<f64>,
+    /// Realised uplift x_c(t) of each capability, `[cap * horizon + t]`.
+    uplift: Vec<f64>,
+    /// Baseline growth factor G(t) by month.
+    growth: Vec<f64>,
     /// Benefit of each capability by month (after risk), `[cap * horizon + t]`.
     pub capability_benefit: Vec<f64>,
     /// Cost of each cost line by month (after overruns and risk), `[line * horizon + t]`.
@@ -72,7 +74,8 @@ impl Scratch {
             horizon: h,
             adoption: vec![0.0; g * h],
             quality_adoption: vec![0.0; g * h],
-            cap_factor: vec![0.0; c * h],
+            uplift: vec![0.0; c * h],
+            growth: vec![0.0; h],
             capability_benefit: vec![0.0; c * h],
             cost_line: vec![0.0; l * h],
             benefits: vec![0.0; h],
@@ -109,6 +112,74 @@ impl Scratch {
     }
 }
 
+/// `row[t] = scale · Σ_g w_g · adoption_g(t − lag)` (zero for t < lag): the realised share
+/// A_c(t) of a capability used by `groups` (group index, seat weight), times `scale`. One pass
+/// for the usual single-group capability.
+#[inline]
+fn realised_share(row: &mut [f64], lag: usize, groups: &[(usize, f64)], adoption: &[f64], scale: f64) {
+    let h = row.len();
+    let lag = lag.min(h);
+    let (before, after) = row.split_at_mut(lag);
+    before.fill(0.0);
+    match groups {
+        [(g, w)] => {
+            let k = w * scale;
+            for (r, &a) in after.iter_mut().zip(&adoption[g * h..(g + 1) * h]) {
+                *r = k * a;
+            }
+        }
+        _ => {
+            after.fill(0.0);
+            for &(g, w) in groups {
+                for (r, &a) in after.iter_mut().zip(&adoption[g * h..(g + 1) * h]) {
+                    *r += w * a;
+                }
+            }
+            for r in after.iter_mut() {
+                *r *= scale;
+            }
+        }
+    }
+}
+
+/// Σ a[t] · b[t] as four interleaved partial sums (t mod 4), added up in a fixed order: the
+/// same bits on every machine and thread count, and four times shorter dependency chains than
+/// a running sum.
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let (mut ca, mut cb) = (a.chunks_exact(4), b.chunks_exact(4));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let mut tail = 0.0;
+    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
+        tail += x * y;
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+}
+
+/// Σ a[t], split like [`dot`].
+#[inline]
+fn sum(a: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let mut ca = a.chunks_exact(4);
+    for x in &mut ca {
+        for k in 0..4 {
+            acc[k] += x[k];
+        }
+    }
+    let mut tail = 0.0;
+    for x in ca.remainder() {
+        tail += x;
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+}
+
 /// Split `total` among parts in proportion to `weights` so that the parts add up to `total`
 /// (the last part takes the rounding remainder). Equal split when the weights sum to zero.
 fn split_exact(total: f64, weights: &[(usize, f64)], out: &mut [f64], t: usize, h: usize) {
@@ -132,25 +203,9 @@ fn split_exact(total: f64, weights: &[(usize, f64)], out: &mut [f64], t: usize, 
 }
 
 impl Model {
-    /// Evaluate one trial. `draws[i]` is the value of `self.inputs[i]`.
-    pub fn evaluate(&self, draws: &[f64], s: &mut Scratch) -> TrialOutcome {
-        let h = self.horizon;
+    /// Lever effects summed (or multiplied) per group.
+    fn lever_totals(&self, draws: &[f64], s: &mut Scratch) {
         let d = |id: usize| draws[id];
-
-        // --- Risks: benefit share, cost multiplier, delay.
-        let mut benefit_share = 1.0;
-        let mut cost_multiplier = 1.0;
-        let mut delay = 0.0;
-        for r in &self.risk_models {
-            if d(r.occurs) >= 0.5 {
-                benefit_share *= r.benefit_realised.map_or(1.0, d);
-                cost_multiplier *= r.cost_multiplier.map_or(1.0, d);
-                delay += r.delay_months.map_or(0.0, d).round();
-            }
-        }
-        let delay = delay.max(0.0) as usize;
-
-        // --- Levers: totals per group.
         s.ceiling_add.fill(0.0);
         s.speed.fill(1.0);
         s.midpoint_shift.fill(0.0);
@@ -178,6 +233,30 @@ impl Model {
                     s.quality_add[g] += d(id);
                 }
             }
+        }
+    }
+
+    /// Evaluate one trial. `draws[i]` is the value of `self.inputs[i]`.
+    pub fn evaluate(&self, draws: &[f64], s: &mut Scratch) -> TrialOutcome {
+        let h = self.horizon;
+        let d = |id: usize| draws[id];
+
+        // --- Risks: benefit share, cost multiplier, delay.
+        let mut benefit_share = 1.0;
+        let mut cost_multiplier = 1.0;
+        let mut delay = 0.0;
+        for r in &self.risk_models {
+            if d(r.occurs) >= 0.5 {
+                benefit_share *= r.benefit_realised.map_or(1.0, d);
+                cost_multiplier *= r.cost_multiplier.map_or(1.0, d);
+                delay += r.delay_months.map_or(0.0, d).round();
+            }
+        }
+        let delay = delay.max(0.0) as usize;
+
+        // --- Levers: totals per group (left at their neutral values when there are none).
+        if !self.lever_models.is_empty() {
+            self.lever_totals(draws, s);
         }
 
         // --- Adoption per group, and adoption × data quality.
@@ -212,16 +291,15 @@ impl Model {
             }
         }
 
-        // --- Realised share of each capability's effect: seat-weighted, lagged.
+        // --- Realised uplift of each capability, x_c(t) = U_c · A_c(t), once per capability
+        // as a whole row (A_c: seat-weighted, lagged quality-weighted adoption). Hours-saved
+        // and direct-value capabilities are computed straight from adoption below.
         for (c, cm) in self.capability_models.iter().enumerate() {
-            let row = &mut s.cap_factor[c * h..(c + 1) * h];
-            row.fill(0.0);
-            for &(g, w) in &cm.groups {
-                let src = &s.quality_adoption[g * h..(g + 1) * h];
-                for t in cm.lag..h {
-                    row[t] += w * src[t - cm.lag];
-                }
+            if matches!(cm.driver, Driver::HoursSaved | Driver::DirectValue) {
+                continue;
             }
+            let row = &mut s.uplift[c * h..(c + 1) * h];
+            realised_share(row, cm.lag, &cm.groups, &s.quality_adoption, d(cm.effect));
         }
 
         // --- Baseline amounts.
@@ -236,9 +314,7 @@ impl Model {
                 win_rate,
                 deal_size,
             }) => {
-                d(*leads)
-                    * stages.iter().map(|&i| d(i)).product::<f64>()
-                    * d(*win_rate)
+                d(*leads) * stages.iter().map(|&i| d(i)).product::<f64>() * d(*win_rate)
                     * d(*deal_size)
             }
             None => 0.0,
@@ -248,123 +324,145 @@ impl Model {
         let cost_to_serve = b.cost_to_serve.map_or(0.0, d);
         let marketing = b.marketing.map_or(0.0, d);
         let cycle_months = b.sales_cycle.map_or(0.0, d);
-
-        // --- Benefits by capability and month.
-        s.capability_benefit.fill(0.0);
-        s.retention_stock.fill(0.0);
-        s.cycle_share_prev.fill(0.0);
-        let mut weights = std::mem::take(&mut s.weights);
         let mut growth = 1.0;
-        for t in 0..h {
-            let nb_month = new_business * growth / 12.0;
-            let ib_annual = installed_base * growth;
+        for g in s.growth.iter_mut() {
+            *g = growth;
+            growth *= growth_step;
+        }
 
-            // Funnel drivers compound: revenue × Π(1 + realised uplift). The gain is split by
-            // each factor's share of the log of the product, which sums exactly to the gain.
-            let mut product = 1.0;
-            weights.clear();
-            for (c, cm) in self.capability_models.iter().enumerate() {
-                if cm.driver.is_funnel() {
-                    let f = 1.0 + d(cm.effect) * s.cap_factor[c * h + t];
+        // --- Benefits by capability and month, driver by driver: each driver visits only its
+        // own capabilities (lists precomputed by `compile`); drivers nobody uses cost nothing.
+        let ix = &self.by_driver;
+        for &c in ix.funnel.iter().chain(&ix.cost_to_serve).chain(&ix.marketing) {
+            s.capability_benefit[c * h..(c + 1) * h].fill(0.0);
+        }
+        let x = &s.uplift;
+        let out = &mut s.capability_benefit;
+
+        // Funnel drivers compound: revenue × Π(1 + realised uplift). The gain is split by
+        // each factor's share of the log of the product, which sums exactly to the gain.
+        if !ix.funnel.is_empty() {
+            let weights = &mut s.weights;
+            for t in 0..h {
+                let mut product = 1.0;
+                weights.clear();
+                for &c in &ix.funnel {
+                    let f = 1.0 + x[c * h + t];
                     product *= f;
                     weights.push((c, f.ln()));
                 }
-            }
-            if !weights.is_empty() {
+                let nb_month = new_business * s.growth[t] / 12.0;
                 let gain = nb_month * margin * (product - 1.0);
-                split_exact(gain, &weights, &mut s.capability_benefit, t, h);
+                split_exact(gain, weights, out, t, h);
             }
+        }
 
-            // Cost reductions compound too: saving = base × (1 − Π(1 − realised reduction)).
-            for (driver, base) in [
-                (Driver::CostToServe, cost_to_serve * growth / 12.0),
-                (Driver::MarketingEfficiency, marketing * growth / 12.0),
-            ] {
+        // Cost reductions compound too: saving = base × (1 − Π(1 − realised reduction)).
+        for (list, base) in [(&ix.cost_to_serve, cost_to_serve), (&ix.marketing, marketing)] {
+            if list.is_empty() {
+                continue;
+            }
+            let weights = &mut s.weights;
+            for t in 0..h {
                 let mut kept = 1.0;
                 weights.clear();
-                for (c, cm) in self.capability_models.iter().enumerate() {
-                    if cm.driver == driver {
-                        let r = (d(cm.effect) * s.cap_factor[c * h + t]).min(0.999_999);
-                        kept *= 1.0 - r;
-                        weights.push((c, -(1.0 - r).ln()));
-                    }
+                for &c in list {
+                    let r = x[c * h + t].min(0.999_999);
+                    kept *= 1.0 - r;
+                    weights.push((c, -(1.0 - r).ln()));
                 }
-                if !weights.is_empty() {
-                    split_exact(
-                        base * (1.0 - kept),
-                        &weights,
-                        &mut s.capability_benefit,
-                        t,
-                        h,
-                    );
-                }
+                let base = base * s.growth[t] / 12.0;
+                split_exact(base * (1.0 - kept), weights, out, t, h);
             }
+        }
 
-            // Sales-cycle compression pulls revenue forward once: each month the cycle gets
-            // shorter by δ months, δ months of revenue arrive early.
-            let mut kept = 1.0;
-            let mut raw_total = 0.0;
-            for (c, cm) in self.capability_models.iter().enumerate() {
-                if cm.driver == Driver::SalesCycle {
-                    let r = (d(cm.effect) * s.cap_factor[c * h + t]).min(0.999_999);
+        // Sales-cycle compression pulls revenue forward once: each month the cycle gets
+        // shorter by δ months, δ months of revenue arrive early.
+        if !ix.sales_cycle.is_empty() {
+            for &c in &ix.sales_cycle {
+                s.cycle_share_prev[c] = 0.0;
+            }
+            for t in 0..h {
+                let mut kept = 1.0;
+                let mut raw_total = 0.0;
+                for &c in &ix.sales_cycle {
+                    let r = x[c * h + t].min(0.999_999);
                     kept *= 1.0 - r;
                     raw_total += r;
                 }
-            }
-            let combined = 1.0 - kept;
-            // Retention: churn reduction (points a year) is capped at the churn itself.
-            let mut retention_total = 0.0;
-            for (c, cm) in self.capability_models.iter().enumerate() {
-                if cm.driver == Driver::Retention {
-                    retention_total += d(cm.effect) * s.cap_factor[c * h + t];
+                let combined = 1.0 - kept;
+                let nb_month = new_business * s.growth[t] / 12.0;
+                for &c in &ix.sales_cycle {
+                    let r = x[c * h + t].min(0.999_999);
+                    let share = if raw_total > 0.0 {
+                        r / raw_total * combined
+                    } else {
+                        0.0
+                    };
+                    let v = nb_month * margin * cycle_months * (share - s.cycle_share_prev[c]);
+                    s.cycle_share_prev[c] = share;
+                    out[c * h + t] = v;
                 }
             }
-            let retention_scale = if retention_total > churn && retention_total > 0.0 {
-                churn / retention_total
-            } else {
-                1.0
-            };
-
-            for (c, cm) in self.capability_models.iter().enumerate() {
-                let x = d(cm.effect) * s.cap_factor[c * h + t];
-                let value = match cm.driver {
-                    Driver::SalesCycle => {
-                        let r = x.min(0.999_999);
-                        let share = if raw_total > 0.0 {
-                            r / raw_total * combined
-                        } else {
-                            0.0
-                        };
-                        let v = nb_month * margin * cycle_months * (share - s.cycle_share_prev[c]);
-                        s.cycle_share_prev[c] = share;
-                        v
-                    }
-                    Driver::Retention => {
-                        let saved = ib_annual * x * retention_scale / 12.0;
-                        s.retention_stock[c] = s.retention_stock[c] * (1.0 - churn / 12.0) + saved;
-                        s.retention_stock[c] / 12.0 * margin
-                    }
-                    Driver::CrossSell => ib_annual / 12.0 * margin * x,
-                    Driver::HoursSaved => {
-                        let hours = d(cm.effect) * WEEKS_PER_MONTH * d(cm.value_share);
-                        let mut v = 0.0;
-                        for &(g, _) in &cm.groups {
-                            let gm = &self.group_models[g];
-                            if t >= cm.lag {
-                                let active = gm.seats * s.quality_adoption[g * h + t - cm.lag];
-                                v += active * hours * gm.hourly_cost.map_or(0.0, d);
-                            }
-                        }
-                        v
-                    }
-                    Driver::DirectValue => x / 12.0,
-                    _ => continue,
-                };
-                s.capability_benefit[c * h + t] += value;
-            }
-            growth *= growth_step;
         }
-        s.weights = weights;
+
+        // Retention: churn reduction (points a year) is capped at the churn itself; the saved
+        // revenue is a stock that churns at the baseline rate.
+        if !ix.retention.is_empty() {
+            for &c in &ix.retention {
+                s.retention_stock[c] = 0.0;
+            }
+            for t in 0..h {
+                let mut retention_total = 0.0;
+                for &c in &ix.retention {
+                    retention_total += x[c * h + t];
+                }
+                let retention_scale = if retention_total > churn && retention_total > 0.0 {
+                    churn / retention_total
+                } else {
+                    1.0
+                };
+                let ib_annual = installed_base * s.growth[t];
+                for &c in &ix.retention {
+                    let saved = ib_annual * x[c * h + t] * retention_scale / 12.0;
+                    let stock = s.retention_stock[c] * (1.0 - churn / 12.0) + saved;
+                    s.retention_stock[c] = stock;
+                    out[c * h + t] = stock / 12.0 * margin;
+                }
+            }
+        }
+
+        for &c in &ix.cross_sell {
+            let row = &mut out[c * h..(c + 1) * h];
+            let xr = &x[c * h..(c + 1) * h];
+            for ((o, &xv), &g) in row.iter_mut().zip(xr).zip(&s.growth) {
+                *o = installed_base * g / 12.0 * margin * xv;
+            }
+        }
+
+        for &c in &ix.hours_saved {
+            let cm = &self.capability_models[c];
+            let hours = d(cm.effect) * WEEKS_PER_MONTH * d(cm.value_share);
+            let row = &mut out[c * h..(c + 1) * h];
+            let lag = cm.lag.min(h);
+            row[..lag].fill(0.0);
+            for (t, o) in row.iter_mut().enumerate().skip(lag) {
+                let mut v = 0.0;
+                for &(g, _) in &cm.groups {
+                    let gm = &self.group_models[g];
+                    let active = gm.seats * s.quality_adoption[g * h + t - lag];
+                    v += active * hours * gm.hourly_cost.map_or(0.0, d);
+                }
+                *o = v;
+            }
+        }
+
+        // Direct value: V_c / 12 · A_c(t), straight into the benefit row.
+        for &c in &ix.direct_value {
+            let cm = &self.capability_models[c];
+            let row = &mut out[c * h..(c + 1) * h];
+            realised_share(row, cm.lag, &cm.groups, &s.quality_adoption, d(cm.effect) / 12.0);
+        }
 
         // --- Costs by line and month.
         s.cost_line.fill(0.0);
@@ -407,36 +505,41 @@ impl Model {
             }
         }
 
-        // --- Totals, discounting, summary numbers.
+        // --- Totals, discounting, summary numbers. Sums over capabilities and cost lines run
+        // in their order for each month; sums over months use `dot` (a fixed four-way split).
         s.benefits.fill(0.0);
         s.costs.fill(0.0);
-        s.capability_pv.fill(0.0);
         for c in 0..self.capability_models.len() {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
-            let mut pv = 0.0;
-            for t in 0..h {
-                row[t] *= benefit_share;
-                s.benefits[t] += row[t];
-                pv += row[t] * self.discount[t];
+            if benefit_share != 1.0 {
+                for v in row.iter_mut() {
+                    *v *= benefit_share;
+                }
             }
-            s.capability_pv[c] = pv;
+            for (b, &v) in s.benefits.iter_mut().zip(row.iter()) {
+                *b += v;
+            }
+            s.capability_pv[c] = dot(row, &self.discount);
         }
         for l in 0..self.cost_models.len() {
-            for t in 0..h {
-                s.costs[t] += s.cost_line[l * h + t];
+            let row = &s.cost_line[l * h..(l + 1) * h];
+            for (c, &v) in s.costs.iter_mut().zip(row) {
+                *c += v;
             }
         }
-        let (mut npv, mut pv_b, mut pv_c, mut cum) = (0.0, 0.0, 0.0, 0.0);
         for t in 0..h {
             let net = s.benefits[t] - s.costs[t];
             s.net[t] = net;
-            cum += net;
-            s.cumulative_net[t] = cum;
             s.discounted_net[t] = net * self.discount[t];
-            npv += s.discounted_net[t];
-            pv_b += s.benefits[t] * self.discount[t];
-            pv_c += s.costs[t] * self.discount[t];
         }
+        let mut cum = 0.0;
+        for (c, &n) in s.cumulative_net.iter_mut().zip(&s.net) {
+            cum += n;
+            *c = cum;
+        }
+        let npv = sum(&s.discounted_net);
+        let pv_b = dot(&s.benefits, &self.discount);
+        let pv_c = dot(&s.costs, &self.discount);
         let roi = if pv_c > 0.0 {
             (pv_b - pv_c) / pv_c
         } else {

@@ -3,4 +3,6 @@
 
 pub mod charts;
 pub mod format;
+pub mod html;
+pub mod sentences;
 pub mod terminal;

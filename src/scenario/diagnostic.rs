@@ -19,6 +19,9 @@ pub struct Diagnostic {
     pub allowed: Option<String>,
     /// The closest valid name, for typos.
     pub suggestion: Option<String>,
+    /// The offending source line, shown under the message with a caret at the column
+    /// (syntax errors, where the position is all there is to go on).
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -30,6 +33,7 @@ impl Diagnostic {
             message: message.into(),
             allowed: None,
             suggestion: None,
+            source_line: None,
         }
     }
 
@@ -42,6 +46,12 @@ impl Diagnostic {
     /// Say what is allowed.
     pub fn allowed(mut self, allowed: impl Into<String>) -> Self {
         self.allowed = Some(allowed.into());
+        self
+    }
+
+    /// Show the source line the location points into.
+    pub fn with_source_line(mut self, line: impl Into<String>) -> Self {
+        self.source_line = Some(line.into());
         self
     }
 
@@ -90,6 +100,17 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{}: ", d.field)?;
             }
             write!(f, "{}", d.message)?;
+            if let (Some(line), Some(loc)) = (&d.source_line, d.location) {
+                let number = loc.line.to_string();
+                let pad = " ".repeat(number.len());
+                // Tabs keep their width so the caret lines up under the column.
+                let caret_pad: String = line
+                    .chars()
+                    .take(loc.column.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n  {number} | {line}\n  {pad} | {caret_pad}^")?;
+            }
             if let Some(allowed) = &d.allowed {
                 write!(f, "\n  allowed: {allowed}")?;
             }

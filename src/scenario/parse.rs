@@ -42,15 +42,21 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     }
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
-        Err(e) => {
-            let reader = Reader::new(text);
-            let location = e.span().map(|s| reader.location(s.start));
-            return Err(ScenarioError::single(
-                file,
-                Diagnostic::new("", format!("invalid TOML: {}", e.message())).at(location),
-            ));
-        }
+        Err(e) => return Err(ScenarioError::single(file, syntax_error(text, &e))),
     };
+    if doc.get_ref().is_empty() {
+        return Err(ScenarioError::single(
+            file,
+            Diagnostic::new(
+                "",
+                "the scenario is empty: it has only comments and blank lines",
+            )
+            .allowed(
+                "a scenario with at least [scenario], [[user_groups]] and [[capabilities]]; \
+                     `valuecase init FILE` writes a commented starter",
+            ),
+        ));
+    }
     let reader = Reader::new(text);
     let scenario = build(&reader, &doc);
     let mut diagnostics = reader.into_diagnostics();
@@ -60,6 +66,37 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     diagnostics.dedup();
     Err(ScenarioError { file, diagnostics })
+}
+
+/// A TOML syntax error, with its position, the offending text when it is short (the key of a
+/// `duplicate key`), and the source line with a caret.
+fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let reader = Reader::new(text);
+    let mut message = format!("invalid TOML: {}", e.message().trim());
+    let Some(span) = e.span() else {
+        return Diagnostic::new("", message);
+    };
+    let location = reader.location(span.start);
+    let snippet = text
+        .get(span.start.min(text.len())..span.end.min(text.len()))
+        .unwrap_or("")
+        .trim();
+    if !snippet.is_empty() && snippet.chars().count() <= 60 && !snippet.contains('\n') {
+        message.push_str(&format!(" (at `{snippet}`)"));
+    }
+    let line = text
+        .lines()
+        .nth(location.line.saturating_sub(1) as usize)
+        .unwrap_or("")
+        .trim_end_matches('\r');
+    let mut d = Diagnostic::new("", message)
+        .at(Some(location))
+        .allowed("valid TOML; see docs/SCENARIO.md, section 1, for the few rules a scenario uses");
+    // Very long lines (a minified file) are not worth echoing.
+    if line.chars().count() <= 200 {
+        d = d.with_source_line(line);
+    }
+    d
 }
 
 /// Read and parse a scenario file; also returns the file's bytes (for a checksum).
@@ -425,6 +462,15 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
             );
         }
     }
+    root.reject_with(
+        "correlations",
+        |k| {
+            format!(
+                "unknown section `{k}`: correlated inputs are not supported; every input is drawn independently"
+            )
+        },
+        Some(SECTIONS.join(", ")),
+    );
     root.finish();
     Scenario {
         meta,
@@ -1946,8 +1992,32 @@ benefit_realised = 2
         assert_eq!(d[0].location.map(|l| l.line), Some(2));
         let d = errors("  \n# only a comment\n".split('#').next().unwrap());
         assert!(d[0].message.contains("empty"));
+        let d = errors("# only a comment\n\n   # and another\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("only comments"), "{d:?}");
+        // A duplicate key names the key and shows the line with a caret.
+        let d = errors("[scenario]\nname = \"x\"\nname = \"y\"\n");
+        assert!(d[0].message.contains("(at `name`)"), "{d:?}");
+        assert_eq!(d[0].source_line.as_deref(), Some("name = \"y\""));
+        let shown = ScenarioError {
+            file: None,
+            diagnostics: d,
+        }
+        .to_string();
+        assert!(shown.contains("\n  3 | name = \"y\"\n    | ^"), "{shown}");
         // A byte-order mark is ignored.
         ok(&format!("\u{feff}{MIN}"));
+    }
+
+    #[test]
+    fn correlations_are_refused_with_a_reason() {
+        let d = errors(&format!(
+            "{MIN}\n[[correlations]]\ninputs = [\"a\", \"b\"]\nrho = 0.5\n"
+        ));
+        let c = find(&d, "correlations");
+        assert!(c.message.contains("not supported"), "{c:?}");
+        assert!(c.allowed.as_deref().unwrap().contains("user_groups"));
+        assert_eq!(c.location.map(|l| l.line), Some(line_of(MIN, "uplift") + 2));
     }
 
     #[test]

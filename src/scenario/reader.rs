@@ -444,6 +444,85 @@ fn practical_range(dist: &Dist) -> Option<(f64, f64)> {
     }
 }
 
+/// Largest |z| a draw can reach: the uniforms fed to the samplers lie in
+/// [2^-54, 1 - 2^-54], whose standard-normal quantiles are within ±8.3.
+const Z_MAX: f64 = 9.0;
+
+/// Smallest share of a normal or lognormal's probability a truncation may keep. Below it the
+/// samplers cannot place draws inside `[min, max]` reliably (the kept range of probabilities
+/// vanishes in floating point), and the input is almost certainly a mistake.
+const MIN_TRUNCATED_MASS: f64 = 1e-9;
+
+/// The standard normal CDF, computed exactly as the samplers compute it (so "no probability
+/// left" here means the same as there).
+fn std_normal_cdf(z: f64) -> f64 {
+    if z.is_nan() {
+        return f64::NAN;
+    }
+    0.5 * (1.0 + statrs::function::erf::erf(z / std::f64::consts::SQRT_2))
+}
+
+/// A problem with the draws of an unbounded distribution that its parameters alone do not show:
+/// draws too large to compute with, or a truncation that keeps (almost) none of its
+/// probability. Returns the message and the allowed text.
+fn draw_problem(dist: &Dist, truncate: Option<(f64, f64)>) -> Option<(String, String)> {
+    let (lo, hi) = truncate.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let cdf: Box<dyn Fn(f64) -> f64> = match *dist {
+        Dist::Normal { mean, sd } => {
+            if !(mean - Z_MAX * sd).is_finite() || !(mean + Z_MAX * sd).is_finite() {
+                return Some((
+                    format!(
+                        "{} is too wide to compute with: mean ± 9 sd overflows",
+                        describe_dist(dist)
+                    ),
+                    "a normal whose mean ± 9 × sd stays finite (below about 1e307)".into(),
+                ));
+            }
+            Box::new(move |x: f64| std_normal_cdf((x - mean) / sd))
+        }
+        Dist::LogNormal { mu, sigma } => {
+            if hi.is_infinite() && !(mu + Z_MAX * sigma).exp().is_finite() {
+                return Some((
+                    format!(
+                        "{} can draw numbers too large to compute with: exp(mu + 9 sigma) overflows",
+                        describe_dist(dist)
+                    ),
+                    "a lognormal with mu + 9 × sigma at most 709 (realistic values are far smaller), or a finite `max = ..` beside it".into(),
+                ));
+            }
+            Box::new(move |x: f64| {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    std_normal_cdf((x.ln() - mu) / sigma)
+                }
+            })
+        }
+        _ => return None,
+    };
+    truncate?;
+    let below = if lo.is_finite() { cdf(lo) } else { 0.0 };
+    let upto = if hi.is_finite() { cdf(hi) } else { 1.0 };
+    let mass = upto - below;
+    if mass >= MIN_TRUNCATED_MASS {
+        return None;
+    }
+    let share = if mass > 0.0 {
+        format!("only a share of about {mass:.1e} of")
+    } else {
+        "no computable part of".to_string()
+    };
+    Some((
+        format!(
+            "the truncation [{}, {}] keeps {share} {}: its draws practically never fall inside it",
+            fmt_num(lo),
+            fmt_num(hi),
+            describe_dist(dist),
+        ),
+        "min and max beside a distribution must cover a part of it with real probability: move its centre inside [min, max] or widen them".into(),
+    ))
+}
+
 /// Short description of a distribution for messages.
 pub(crate) fn describe_dist(dist: &Dist) -> String {
     match dist {
@@ -783,10 +862,13 @@ impl<'r> Value<'r> {
                 }
                 parsed?
             }
-            DeValue::Integer(_) | DeValue::Float(_) => {
-                let v = self.plain()?;
-                (Dist::Fixed(v), None)
-            }
+            DeValue::Integer(_) | DeValue::Float(_) => match number_of(self.value.get_ref()) {
+                Ok(v) => (Dist::Fixed(v), None),
+                Err(msg) => {
+                    self.report(self.diag(msg).allowed(bounds.describe()));
+                    return None;
+                }
+            },
             other => {
                 self.report(
                     self.diag(format!(
@@ -811,6 +893,10 @@ impl<'r> Value<'r> {
             );
             return None;
         };
+        if let Some((message, allowed)) = draw_problem(&dist, truncate) {
+            self.report(self.diag(message).allowed(allowed));
+            return None;
+        }
         if let Some((plo, phi)) = practical_range(&dist) {
             if bounds.soft_lo && support.lo.is_infinite() {
                 support.lo = plo.max(tlo);
@@ -912,10 +998,17 @@ impl<'r> Value<'r> {
         let mut result = None;
         match present.as_slice() {
             [] => {
-                self.report(
-                    self.diag("no distribution given in this table")
-                        .allowed(DIST_EXAMPLE),
-                );
+                // A misspelt distribution name is reported once, by `finish`, with a suggestion.
+                let misspelt = t
+                    .table
+                    .iter()
+                    .any(|(k, _)| did_you_mean(k.get_ref(), DIST_KEYS).is_some());
+                if !misspelt {
+                    self.report(
+                        self.diag("no distribution given in this table")
+                            .allowed(DIST_EXAMPLE),
+                    );
+                }
                 // Let `finish` suggest a distribution name for a misspelt key.
                 for k in DIST_KEYS {
                     t.know(k);
@@ -962,11 +1055,14 @@ impl<'r> Value<'r> {
             let lo = lo.unwrap_or(f64::NEG_INFINITY);
             let hi = hi.unwrap_or(f64::INFINITY);
             if lo >= hi {
-                self.report(self.diag(format!(
-                    "truncation min ({}) must be below max ({})",
-                    fmt_num(lo),
-                    fmt_num(hi)
-                )));
+                self.report(
+                    self.diag(format!(
+                        "truncation min ({}) must be below max ({})",
+                        fmt_num(lo),
+                        fmt_num(hi)
+                    ))
+                    .allowed("min < max beside a distribution (either may be left out)"),
+                );
                 return None;
             }
             Some((lo, hi))
@@ -979,8 +1075,24 @@ impl<'r> Value<'r> {
 
 /// Parse the value of one distribution key.
 fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
+    // Every parameter problem says what the distribution accepts.
+    let rule = match key {
+        "uniform" => "uniform = [min, max] with min < max",
+        "triangular" => "triangular = [min, mode, max] with min <= mode <= max and min < max",
+        "pert" => "pert = [min, mode, max] with min <= mode <= max and min < max",
+        "normal" => "normal = { mean = .., sd = .. } with sd > 0",
+        "lognormal" => {
+            "lognormal = { mu = .., sigma = .. } with sigma > 0, or { p5 = .., p95 = .. } with 0 < p5 < p95"
+        }
+        "beta" => "beta = { alpha = .., beta = .. } with alpha and beta in (0, 1e6]",
+        "discrete" => {
+            "discrete = { values = [..], weights = [..] }: at least one value, one weight per value, weights >= 0 and not all 0"
+        }
+        "bernoulli" => "bernoulli = p with p in [0, 1]",
+        _ => "a finite number",
+    };
     let bad = |msg: String| {
-        v.report(v.diag(msg));
+        v.report(v.diag(msg).allowed(rule));
         None
     };
     match key {
@@ -1000,16 +1112,32 @@ fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
         }
         "triangular" | "pert" => {
             // Read `shape` first so it is consumed even when the numbers are wrong.
-            let shape = if key == "pert" {
-                match outer.take("shape") {
-                    Some(s) => {
-                        Some(s.number(&Bounds::above(0.0).with_note("PERT shape, usually 4")))
+            let shape =
+                if key == "pert" {
+                    match outer.take("shape") {
+                        Some(s) => Some(match number_of(s.raw()) {
+                            Ok(x) if x > 0.0 && x <= 1e6 => Some(x),
+                            Ok(x) => {
+                                s.report(
+                                    s.diag(format!("PERT shape {} is out of range", fmt_num(x)))
+                                        .allowed(
+                                            "a shape in (0, 1e6], usually 4 (higher = more peaked)",
+                                        ),
+                                );
+                                None
+                            }
+                            Err(msg) => {
+                                s.report(s.diag(format!("PERT shape: {msg}")).allowed(
+                                    "a shape in (0, 1e6], usually 4 (higher = more peaked)",
+                                ));
+                                None
+                            }
+                        }),
+                        None => Some(Some(4.0)),
                     }
-                    None => Some(Some(4.0)),
-                }
-            } else {
-                None
-            };
+                } else {
+                    None
+                };
             let p = v.numbers(Some(3), "[min, mode, max]")?;
             let (min, mode, max) = (p[0], p[1], p[2]);
             let shape = match shape {
@@ -1106,11 +1234,12 @@ fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
             let beta = t.required_plain("beta");
             t.finish();
             let (alpha, beta) = (alpha?, beta?);
-            if alpha > 0.0 && beta > 0.0 {
+            // Above 1e6 the distribution is a spike the quantile table cannot represent.
+            if alpha > 0.0 && beta > 0.0 && alpha <= 1e6 && beta <= 1e6 {
                 Some(Dist::Beta { alpha, beta })
             } else {
                 bad(format!(
-                    "beta needs alpha > 0 and beta > 0, found alpha = {}, beta = {}",
+                    "beta needs alpha and beta in (0, 1e6], found alpha = {}, beta = {}",
                     fmt_num(alpha),
                     fmt_num(beta)
                 ))
@@ -1143,12 +1272,27 @@ fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Option<Dist> {
                     weights.len()
                 ));
             }
-            if weights.iter().any(|&w| w < 0.0) {
-                return bad("discrete weights must be >= 0".into());
+            if let Some(w) = weights.iter().find(|&&w| w < 0.0) {
+                return bad(format!(
+                    "discrete weights must be >= 0, found {}",
+                    fmt_num(*w)
+                ));
             }
             let total: f64 = weights.iter().sum();
-            if total <= 0.0 || !total.is_finite() {
-                return bad("discrete weights must add up to more than 0".into());
+            if !total.is_finite() {
+                return bad(
+                    "discrete weights are too large: their sum overflows; use relative weights such as [1, 2, 1]".into(),
+                );
+            }
+            if total <= 0.0 {
+                return bad(format!(
+                    "discrete weights must add up to more than 0, found {}",
+                    weights
+                        .iter()
+                        .map(|w| fmt_num(*w))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                ));
             }
             let (values, weights): (Vec<f64>, Vec<f64>) = values
                 .into_iter()
@@ -1462,6 +1606,16 @@ impl<'r> Table<'r> {
         };
         if let DeValue::String(s) = v.raw() {
             return Ok(Some(vec![(s.as_ref(), v.location())]));
+        }
+        if !matches!(v.raw(), DeValue::Array(_)) {
+            v.report(
+                v.diag(format!(
+                    "expected a list of names, found {}",
+                    kind_name(v.raw())
+                ))
+                .allowed("a list of names in quotes, e.g. [\"Sales\", \"Service\"]"),
+            );
+            return Err(());
         }
         let items = v.array().ok_or(())?;
         let mut out = Vec::new();
@@ -1778,6 +1932,84 @@ mod tests {
         let (_, d) = unc("x = { trianglar = [1, 2, 3] }", Bounds::money());
         let s: Vec<_> = d.iter().filter_map(|d| d.suggestion.as_deref()).collect();
         assert_eq!(s, ["triangular"], "{d:?}");
+    }
+
+    #[test]
+    fn a_misspelt_distribution_is_one_error() {
+        let (_, d) = unc("x = { trianglar = [1, 2, 3] }", Bounds::money());
+        assert_eq!(d.len(), 1, "{d:?}");
+        let (_, d) = unc("x = { shape = 3 }", Bounds::money());
+        assert!(
+            d.iter().any(|d| d.message.contains("no distribution")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn draws_that_overflow_or_miss_the_truncation_are_refused() {
+        let any = Bounds::above(0.0);
+        // exp(1000) is infinite.
+        let (u, d) = unc("x = { lognormal = { mu = 1000, sigma = 1 } }", any);
+        assert!(u.is_none() && d[0].message.contains("overflows"), "{d:?}");
+        // ... unless an upper truncation that keeps some probability caps it.
+        let (u, d) = unc(
+            "x = { lognormal = { mu = 700, sigma = 10 }, max = 1e300 }",
+            any,
+        );
+        assert!(u.is_some(), "{d:?}");
+        let (_, d) = unc(
+            "x = { normal = { mean = 0, sd = 1e308 } }",
+            Bounds::closed(f64::NEG_INFINITY, f64::INFINITY),
+        );
+        assert!(d[0].message.contains("too wide"), "{d:?}");
+        // A truncation the sampler cannot hit.
+        let (_, d) = unc(
+            "x = { normal = { mean = -1000, sd = 1 }, min = 0, max = 100 }",
+            Bounds::money_nonneg(),
+        );
+        assert!(d[0].message.contains("keeps no computable part"), "{d:?}");
+        let (_, d) = unc(
+            "x = { normal = { mean = 0, sd = 1 }, min = 6.5, max = 7 }",
+            Bounds::money(),
+        );
+        assert!(d[0].message.contains("only a share of about"), "{d:?}");
+        // A far but reachable tail is fine.
+        let (u, d) = unc(
+            "x = { normal = { mean = 0, sd = 1 }, min = 4, max = 5 }",
+            Bounds::money(),
+        );
+        assert!(u.is_some(), "{d:?}");
+        let (_, d) = unc(
+            "x = { lognormal = { mu = 0, sigma = 0.1 }, min = 1e6 }",
+            Bounds::money(),
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
+
+    #[test]
+    fn shapes_and_beta_parameters_are_capped() {
+        let b = Bounds::money();
+        assert!(unc("x = { pert = [0, 1, 2], shape = 1e6 }", b).1.is_empty());
+        let (_, d) = unc("x = { pert = [0, 1, 2], shape = 1e7 }", b);
+        assert!(
+            d[0].message.contains("PERT shape 10000000 is out of range"),
+            "{d:?}"
+        );
+        assert!(
+            unc("x = { beta = { alpha = 1e6, beta = 2 } }", b)
+                .1
+                .is_empty()
+        );
+        let (_, d) = unc("x = { beta = { alpha = 1e300, beta = 1e300 } }", b);
+        assert!(
+            d[0].allowed.as_deref().unwrap().contains("(0, 1e6]"),
+            "{d:?}"
+        );
+        let (_, d) = unc(
+            "x = { discrete = { values = [1, 2], weights = [1e308, 1e308] } }",
+            b,
+        );
+        assert!(d[0].message.contains("overflows"), "{d:?}");
     }
 
     #[test]

@@ -1,13 +1,156 @@
+//! Adoption by user group: the share of seats actually using the system, month by month.
+//! Benefits only arrive through people using the system, so this is where the value case
+//! meets the change programme.
+
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{Color, RGBColor};
 
-use super::style::{self, Cx, DrawResult};
+use super::style::{self, Axis, Cx, DrawResult, FrameOpts};
+use crate::report::format;
+
+/// Line colours for groups, with dash lengths so they stay apart in greyscale.
+const LINES: [(RGBColor, Option<f64>); 6] = [
+    (style::NAVY, None),
+    (RGBColor(0xd9, 0x73, 0x0d), Some(26.0)),
+    (RGBColor(0x2a, 0x8c, 0x82), Some(10.0)),
+    (RGBColor(0x6a, 0x3d, 0x9a), None),
+    (RGBColor(0x7f, 0x27, 0x04), Some(26.0)),
+    (RGBColor(0x55, 0x55, 0x55), Some(10.0)),
+];
+
+fn line_style(i: usize) -> (RGBColor, Option<f64>) {
+    LINES[i % LINES.len()]
+}
+
+/// "by Dec 2032" or "by month 59": the last month of the horizon.
+fn by_end(cx: &Cx, last: usize) -> String {
+    cx.summary
+        .start_month
+        .as_deref()
+        .and_then(|s| format::calendar_month(s, last as u32))
+        .map(|c| format!("by {c}"))
+        .unwrap_or_else(|| format!("by month {last}"))
+}
+
+/// The finding: where median adoption ends up.
+pub(crate) fn title(cx: &Cx) -> String {
+    let groups = &cx.summary.charts.adoption;
+    let finals: Vec<f64> = groups.iter().filter_map(|g| g.p50.last().copied()).collect();
+    let last = groups.iter().map(|g| g.p50.len()).max().unwrap_or(1).max(1) - 1;
+    match finals.as_slice() {
+        [] => "Adoption by user group".to_string(),
+        [one] => format!(
+            "Median adoption reaches {} of seats {}",
+            format::percent(*one),
+            by_end(cx, last)
+        ),
+        many => {
+            let lo = many.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = many.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            if format::percent(lo) == format::percent(hi) {
+                format!(
+                    "Median adoption reaches {} of seats in every group {}",
+                    format::percent(hi),
+                    by_end(cx, last)
+                )
+            } else {
+                format!(
+                    "Median adoption reaches {}–{} of seats {}, depending on the group",
+                    format::percent(lo).trim_end_matches('%'),
+                    format::percent(hi),
+                    by_end(cx, last)
+                )
+            }
+        }
+    }
+}
 
 pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    style::header(cx, root, "todo", "todo")?;
+    let s = cx.summary;
+    let groups = &s.charts.adoption;
+    style::header(
+        cx,
+        root,
+        &title(cx),
+        "Share of each user group's seats actively using the system: line = median, band = P10 \
+         to P90 of the simulated outcomes.",
+    )?;
     style::footer(cx, root, None)?;
-    style::no_data(cx, root)
+    let n = groups.iter().map(|g| g.p50.len()).max().unwrap_or(0);
+    if n < 2 {
+        return style::no_data(cx, root);
+    }
+    let labels: Vec<(String, f64)> = groups
+        .iter()
+        .map(|g| {
+            let end = g.p50.last().copied().unwrap_or(0.0);
+            let text = format!("{} {}", g.name, format::percent(end));
+            cx.fit(&text, 460, style::LABEL, true)
+        })
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|(t, sz)| cx.width(t, *sz, true))
+        .max()
+        .unwrap_or(0);
+    let x = Axis::months(
+        (n - 1) as u32,
+        s.start_month.as_deref(),
+        "Months after the start",
+    );
+    let y = Axis::percent(1.0, 0.2, "Share of the group's seats using the system");
+    let plot = style::frame(
+        cx,
+        root,
+        &x,
+        &y,
+        FrameOpts {
+            right_pad: label_w + 40,
+            ..FrameOpts::default()
+        },
+    )?;
+
+    let path = |v: &[f64]| -> Vec<(i32, i32)> {
+        v.iter()
+            .enumerate()
+            .map(|(m, v)| plot.at(m as f64, *v))
+            .collect()
+    };
+    for (i, g) in groups.iter().enumerate() {
+        if g.p10.len() == g.p90.len() && !g.p10.is_empty() {
+            let mut band = path(&g.p90);
+            band.extend(path(&g.p10).into_iter().rev());
+            let (color, _) = line_style(i);
+            root.draw(&plotters::element::Polygon::new(band, color.mix(0.12).filled()))?;
+        }
+    }
+    let mut ends = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let (color, dash) = line_style(i);
+        let pts = path(&g.p50);
+        style::polyline(root, &pts, color, 6, dash)?;
+        ends.push(pts.last().map(|p| p.1).unwrap_or(plot.bottom));
+    }
+    // Direct labels at the line ends, pushed apart so they never overlap.
+    let at = style::spread(&ends, 44, plot.top + 20, plot.bottom - 20);
+    for (i, (y_end, y_label)) in ends.iter().zip(&at).enumerate() {
+        let (color, _) = line_style(i);
+        style::line(root, (plot.right, *y_end), (plot.right + 20, *y_label), color, 3)?;
+        let (text, size) = &labels[i];
+        cx.text(
+            root,
+            text,
+            (plot.right + 26, *y_label),
+            *size,
+            true,
+            color,
+            (HPos::Left, VPos::Center),
+        )?;
+    }
+    Ok(())
 }

@@ -56,9 +56,16 @@ fn stats_from(q: impl Fn(f64) -> f64, mean: f64, std: f64) -> Stats {
     }
 }
 
-/// Share of trials paid back within `m` months.
+/// Share of trials paid back within `m` months: centred so that its median is where the
+/// median cumulative cash flow crosses zero.
 fn payback_cdf(m: f64) -> f64 {
-    0.76 * phi((m - 20.0) / 5.0)
+    let median = cumulative(1.0, 1.0)
+        .windows(2)
+        .position(|w| w[0] < 0.0 && w[1] >= 0.0)
+        .map(|i| i as f64 + 0.5)
+        .unwrap_or(20.0);
+    // 0.76 Φ(z) = 0.5 at z = 0.407.
+    0.76 * phi((m - median + 5.0 * 0.407) / 5.0)
 }
 
 fn payback_q(p: f64) -> Option<f64> {
@@ -67,7 +74,7 @@ fn payback_q(p: f64) -> Option<f64> {
 
 fn cumulative(benefit_factor: f64, cost_factor: f64) -> Vec<f64> {
     let mut total = 0.0;
-    (0..=60)
+    (0..60)
         .map(|m| {
             let m = m as f64;
             let cost = if m <= 8.0 { 1.1e6 } else { 0.0 } + 0.2e6;
@@ -78,9 +85,9 @@ fn cumulative(benefit_factor: f64, cost_factor: f64) -> Vec<f64> {
         .collect()
 }
 
-fn adoption(name: &str, seats: f64, go_live: u32) -> GroupAdoption {
+fn adoption(name: &str, seats: f64, go_live: u32, ceiling: f64) -> GroupAdoption {
     let curve = |ceiling: f64, growth: f64, mid: f64| -> Vec<f64> {
-        (0..=60u32)
+        (0..60u32)
             .map(|m| {
                 if m < go_live {
                     0.0
@@ -95,9 +102,9 @@ fn adoption(name: &str, seats: f64, go_live: u32) -> GroupAdoption {
         name: name.to_string(),
         seats,
         go_live_month: go_live,
-        p10: curve(0.52, 0.35, 7.0),
-        p50: curve(0.78, 0.6, 4.0),
-        p90: curve(0.93, 0.95, 2.5),
+        p10: curve(ceiling * 0.67, 0.35, 7.0),
+        p50: curve(ceiling, 0.6, 4.0),
+        p90: curve((ceiling * 1.2).min(0.97), 0.95, 2.5),
         absolute_error: 0.005,
     }
 }
@@ -323,9 +330,9 @@ pub(crate) fn summary() -> Summary {
             base_case_cumulative_net: cumulative(1.1, 1.0),
             payback_probability,
             adoption: vec![
-                adoption("Sales", 480.0, 3),
-                adoption("Customer service", 260.0, 9),
-                adoption("市场营销团队", 110.0, 15),
+                adoption("Sales", 480.0, 3, 0.82),
+                adoption("Customer service", 260.0, 9, 0.7),
+                adoption("市场营销团队", 110.0, 15, 0.6),
             ],
             benefit_groups: groups.iter().map(|s| s.to_string()).collect(),
             cost_categories: categories.iter().map(|s| s.to_string()).collect(),

@@ -128,6 +128,36 @@ pub fn names() -> impl Iterator<Item = &'static str> {
     Kind::ALL.iter().map(|k| k.name())
 }
 
+/// What a chart shows, in a few words, for figure headings; `None` for an unknown name.
+pub(crate) fn caption(name: &str) -> Option<&'static str> {
+    let kind = Kind::ALL.into_iter().find(|k| k.name() == name)?;
+    Some(match kind {
+        Kind::NpvDistribution => "Distribution of NPV",
+        Kind::NpvCdf => "Chance of an NPV at or below each value",
+        Kind::CashflowFan => "Cumulative net cash flow by month",
+        Kind::PaybackProbability => "Chance of having paid back by each month",
+        Kind::CapabilityValue => "Value by capability",
+        Kind::Adoption => "Adoption by user group",
+        Kind::AnnualCashFlow => "Base case by year",
+    })
+}
+
+/// A chart's title (its finding in words), for captions outside the picture; `None` for an
+/// unknown chart name.
+pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
+    let kind = Kind::ALL.into_iter().find(|k| k.name() == name)?;
+    let cx = Cx::new(summary, false, None);
+    Some(match kind {
+        Kind::NpvDistribution => npv_distribution::title(&cx),
+        Kind::NpvCdf => npv_cdf::title(&cx),
+        Kind::CashflowFan => cashflow_fan::title(&cx),
+        Kind::PaybackProbability => payback_probability::title(&cx),
+        Kind::CapabilityValue => capability_value::title(&cx),
+        Kind::Adoption => adoption::title(&cx),
+        Kind::AnnualCashFlow => annual_cash_flow::title(&cx),
+    })
+}
+
 /// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
 ///
 /// All charts are drawn in memory first; each file is then written to a temporary name in
@@ -175,7 +205,7 @@ fn render(
     };
     let (w, h) = (style::W as u32, style::H as u32);
     let mut pixels = vec![0u8; (w * h * 3) as usize];
-    let cx = Cx::new(ctx.summary, ctx.scenario, true, fallback);
+    let cx = Cx::new(ctx.summary, true, fallback);
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
         kind.draw(&cx, &root).map_err(fail)?;
@@ -183,7 +213,7 @@ fn render(
     }
     let mut svg = String::new();
     {
-        let vcx = Cx::new(ctx.summary, ctx.scenario, false, None);
+        let vcx = Cx::new(ctx.summary, false, None);
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         kind.draw(&vcx, &root).map_err(fail)?;
         root.present().map_err(|e| fail(Box::new(e)))?;
@@ -276,25 +306,39 @@ mod tests {
     /// Draws the fixture's charts; set VALUECASE_CHART_DIR to keep them for looking at.
     #[test]
     fn draws_every_chart_of_the_fixture() {
-        let (summary, scenario) = (fixture::summary(), fixture::scenario());
+        // VALUECASE_RESULTS=<results.json of a run of the built-in scenario> draws real data.
+        let (summary, scenario) = match std::env::var_os("VALUECASE_RESULTS") {
+            Some(p) => (
+                serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap(),
+                crate::scenario::parse_str(crate::scenario::BUILT_IN, None).unwrap(),
+            ),
+            None => (fixture::summary(), fixture::scenario()),
+        };
         let dir = match std::env::var_os("VALUECASE_CHART_DIR") {
             Some(d) => PathBuf::from(d),
             None => std::env::temp_dir().join(format!("vc-charts-{}", std::process::id())),
         };
         std::fs::create_dir_all(&dir).unwrap();
+        // VALUECASE_PNG_FONT=<a .ttf/.ttc with CJK glyphs> exercises the user-font path.
+        let font = std::env::var_os("VALUECASE_PNG_FONT").map(|p| std::fs::read(p).unwrap());
         let ctx = ChartContext {
             summary: &summary,
             scenario: &scenario,
-            png_font: None,
+            png_font: font.as_deref(),
         };
         let t = std::time::Instant::now();
         let out = write_all(&ctx, &dir).unwrap();
         eprintln!("drew {} files in {:?}", out.files.len(), t.elapsed());
+        eprintln!("warnings: {:?}", out.warnings);
         assert_eq!(out.files.len(), 14);
         assert_eq!(out.svg.len(), 7);
         // The fixture has Chinese names: DejaVu lacks them, so the PNGs warn.
-        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
-        assert!(out.warnings[0].contains('客'));
+        let html = crate::report::html::render(&summary, &scenario, &out.svg);
+        std::fs::write(dir.join("report.html"), html).unwrap();
+        if std::env::var_os("VALUECASE_RESULTS").is_none() && font.is_none() {
+            assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+            assert!(out.warnings[0].contains('客'));
+        }
         if std::env::var_os("VALUECASE_CHART_DIR").is_none() {
             std::fs::remove_dir_all(&dir).unwrap();
         }

@@ -78,15 +78,21 @@ where
             format::percent(p),
             cx.money(0.0)
         );
+        // The upper left of an S-curve is always empty: put the call-out there, with a
+        // leader to the point.
+        let (tx, ty) = (plot.left + 24, plot.top + 24);
+        let w = cx.width(&text, style::LABEL, true);
+        let anchor = ((tx + w / 2).min(zx.max(tx + 40)), ty + 52);
+        style::line(root, anchor, (zx, zy - 14), style::LOSS_DARK, 3)?;
         style::label_box(
             cx,
             root,
             &text,
-            (zx + 28, zy - 18),
+            (tx, ty),
             style::LABEL,
             true,
             style::LOSS_DARK,
-            (HPos::Left, VPos::Bottom),
+            (HPos::Left, VPos::Top),
         )?;
     } else {
         style::polyline(root, &pts, style::NAVY, 6, None)?;
@@ -116,22 +122,18 @@ where
         let (px, py) = plot.at(v, p);
         root.draw(&Circle::new((px, py), 10, style::NAVY.filled()))?;
         root.draw(&Circle::new((px, py), 5, style::WHITE.filled()))?;
+        // Below and to the right of a rising curve is empty space.
         let text = format!("{label} {}", cx.money(v));
-        let fits_right = px + 24 + cx.width(&text, style::LABEL, false) < plot.right;
-        let (at, h) = if fits_right {
-            ((px + 24, py), HPos::Left)
-        } else {
-            ((px - 24, py), HPos::Right)
-        };
+        let w = cx.width(&text, style::LABEL, false);
         style::label_box(
             cx,
             root,
             &text,
-            at,
+            ((px + 22).min(plot.right - w - 8), py + 18),
             style::LABEL,
             false,
             style::INK,
-            (h, VPos::Center),
+            (HPos::Left, VPos::Top),
         )?;
     }
     Ok(())

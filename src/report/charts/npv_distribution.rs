@@ -85,15 +85,24 @@ where
         let text = format!("P(loss) = {}", format::percent(p_loss));
         let w = cx.width(&text, style::LABEL, true);
         let mid = ((plot.left + zx) / 2).max(plot.left + w / 2 + 12);
+        // Just above the tallest bar under it, below the row of percentile labels.
+        let (l, r) = (mid - w / 2 - 10, mid + w / 2 + 10);
+        let tallest = shares
+            .iter()
+            .zip(h.edges.windows(2))
+            .filter(|(_, e)| plot.px(e[0]) < r && plot.px(e[1]) > l)
+            .map(|(sh, _)| *sh)
+            .fold(0.0, f64::max);
+        let y = (plot.py(tallest) - 20).max(plot.top + 130);
         style::label_box(
             cx,
             root,
             &text,
-            (mid, plot.top + (plot.bottom - plot.top) * 2 / 5),
+            (mid, y),
             style::LABEL,
             true,
             style::LOSS_DARK,
-            (HPos::Center, VPos::Center),
+            (HPos::Center, VPos::Bottom),
         )?;
     }
 
@@ -115,7 +124,7 @@ where
         plot.left + widest / 2,
         plot.right - widest / 2,
     );
-    let label_y = plot.top + 6;
+    let label_y = plot.top + 20;
     for ((px, label_x), label) in want.iter().zip(&at).zip(&labels) {
         style::dashed(
             root,

@@ -11,13 +11,12 @@ use plotters::element::{PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{
-    Color, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle, TextStyle,
+    Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle,
 };
 
 use super::fonts::{self, Coverage, FAMILY};
 use crate::report::format;
 use crate::results::Summary;
-use crate::scenario::Scenario;
 
 /// Canvas size: 16:9 at full-HD, the size of a slide.
 pub(crate) const W: i32 = 1920;
@@ -43,7 +42,6 @@ pub(crate) const WHITE: RGBColor = RGBColor(0xff, 0xff, 0xff);
 
 /// Data colours, dark to light; their grey values differ by at least ~50 of 255.
 pub(crate) const NAVY: RGBColor = RGBColor(0x0b, 0x33, 0x66);
-pub(crate) const BLUE: RGBColor = RGBColor(0x2f, 0x6f, 0xb3);
 pub(crate) const SKY: RGBColor = RGBColor(0x8d, 0xb8, 0xe0);
 pub(crate) const PALE: RGBColor = RGBColor(0xd3, 0xe4, 0xf3);
 /// Losses and costs: warm, mid-grey, and always drawn with a hatch as well.
@@ -59,14 +57,16 @@ pub(crate) struct Swatch {
     pub hatch: Option<RGBColor>,
 }
 
-/// Categorical fills, distinct in hue and in lightness; past the fourth the same lightness
-/// steps repeat with a hatch, so eight categories remain tellable apart in greyscale.
+/// Fills for benefits (capability groups): cool colours, distinct in lightness; past the
+/// fourth the same lightness steps repeat with a hatch, so eight groups remain tellable apart
+/// in greyscale. Costs use warm colours ([`cost_category`]) so a benefit segment never looks
+/// like the cost segment below it.
 pub(crate) fn category(i: usize) -> Swatch {
     const BASE: [RGBColor; 4] = [
         RGBColor(0x0b, 0x33, 0x66),
-        RGBColor(0xf2, 0xa0, 0x52),
         RGBColor(0x2a, 0x8c, 0x82),
-        RGBColor(0xc9, 0xdc, 0xee),
+        RGBColor(0x74, 0xa9, 0xd8),
+        RGBColor(0xcd, 0xe9, 0xdc),
     ];
     let fill = BASE[i % 4];
     let hatch = match (i / 4) % 2 {
@@ -106,7 +106,6 @@ pub(crate) type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 /// and remembers which characters no available font could draw.
 pub(crate) struct Cx<'a> {
     pub summary: &'a Summary,
-    pub scenario: &'a Scenario,
     /// True when drawing pixels (PNG): glyphs come from our fonts, not the viewer's.
     png: bool,
     /// A user font for strings DejaVu cannot draw (PNG only).
@@ -117,14 +116,12 @@ pub(crate) struct Cx<'a> {
 impl<'a> Cx<'a> {
     pub(crate) fn new(
         summary: &'a Summary,
-        scenario: &'a Scenario,
         png: bool,
         fallback: Option<(&'static str, Coverage)>,
     ) -> Self {
         fonts::register_embedded();
         Cx {
             summary,
-            scenario,
             png,
             fallback,
             missing: RefCell::new(BTreeSet::new()),
@@ -226,29 +223,6 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
-    /// Draws text turned 90° counter-clockwise, centred on `at`.
-    pub(crate) fn text_up<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        text: &str,
-        at: (i32, i32),
-        size: f64,
-        color: RGBColor,
-    ) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        let style = TextStyle {
-            font: self
-                .font(text, size, false)
-                .transform(FontTransform::Rotate270),
-            color: color.to_backend_color(),
-            pos: Pos::new(HPos::Center, VPos::Center),
-        };
-        root.draw(&Text::new(text.to_string(), at, style))?;
-        Ok(())
-    }
-
     /// The largest size ≤ `size` (down to 70% of it) at which `text` fits `max_w`; beyond
     /// that the text is shortened with an ellipsis so it can never run off the canvas.
     pub(crate) fn fit(&self, text: &str, max_w: i32, size: f64, bold: bool) -> (String, f64) {
@@ -305,6 +279,28 @@ where
         WHITE.mix(0.9).filled(),
     ))?;
     cx.text(root, text, at, size, bold, color, anchor)
+}
+
+/// A label beside a marked point: up and to the left when it fits inside `plot`, else up
+/// and to the right.
+pub(crate) fn callout<DB: DrawingBackend>(
+    cx: &Cx,
+    root: &DrawingArea<DB, Shift>,
+    plot: &Plot,
+    text: &str,
+    (px, py): (i32, i32),
+    color: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let w = cx.width(text, LABEL, true);
+    let (x, h) = if px - 22 - w > plot.left + 8 {
+        (px - 22, HPos::Right)
+    } else {
+        (px + 22, HPos::Left)
+    };
+    label_box(cx, root, text, (x, py - 22), LABEL, true, color, (h, VPos::Bottom))
 }
 
 /// Fills a rectangle (pixel coordinates, any corner order) with a swatch.
@@ -374,7 +370,7 @@ where
     Ok(())
 }
 
-/// A dashed line in pixel coordinates (dash and gap in pixels).
+/// A dashed line in pixel coordinates (dash length in pixels; gaps are 0.8 of it).
 pub(crate) fn dashed<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     a: (i32, i32),
@@ -386,27 +382,11 @@ pub(crate) fn dashed<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
-    let len = (dx * dx + dy * dy).sqrt();
-    if len == 0.0 {
-        return Ok(());
-    }
-    let mut t = 0.0;
-    while t < len {
-        let t1 = (t + dash).min(len);
-        let p = |s: f64| {
-            (
-                a.0 + (dx * s / len).round() as i32,
-                a.1 + (dy * s / len).round() as i32,
-            )
-        };
-        line(root, p(t), p(t1), color, width)?;
-        t += dash * 1.8;
-    }
-    Ok(())
+    polyline(root, &[a, b], color, width, Some(dash))
 }
 
-/// A polyline in pixel coordinates; `dash` = Some(length) draws it dashed.
+/// A polyline in pixel coordinates; `dash = Some(length)` draws it dashed, the pattern
+/// running on across vertices so short segments (a month each) still show their dashes.
 pub(crate) fn polyline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     pts: &[(i32, i32)],
@@ -417,20 +397,62 @@ pub(crate) fn polyline<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    match dash {
-        None => {
-            root.draw(&PathElement::new(
-                pts.to_vec(),
-                ShapeStyle::from(color).stroke_width(width),
-            ))?;
+    let style = ShapeStyle::from(color).stroke_width(width);
+    let Some(dash) = dash.filter(|d| *d > 0.0) else {
+        root.draw(&PathElement::new(pts.to_vec(), style))?;
+        return Ok(());
+    };
+    for run in dash_runs(pts, dash, dash * 0.8) {
+        root.draw(&PathElement::new(run, style))?;
+    }
+    Ok(())
+}
+
+/// Splits a polyline into the pieces a dash pattern (`on` pixels drawn, `off` skipped)
+/// leaves visible, continuing the pattern from one segment to the next.
+fn dash_runs(pts: &[(i32, i32)], on: f64, off: f64) -> Vec<Vec<(i32, i32)>> {
+    let mut runs = Vec::new();
+    let mut run: Vec<(i32, i32)> = Vec::new();
+    // Position within the current dash or gap, and which of the two we are in.
+    let (mut used, mut drawing) = (0.0, true);
+    for w in pts.windows(2) {
+        let (p, q) = (w[0], w[1]);
+        let (dx, dy) = ((q.0 - p.0) as f64, (q.1 - p.1) as f64);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len == 0.0 {
+            continue;
         }
-        Some(d) => {
-            for w in pts.windows(2) {
-                dashed(root, w[0], w[1], color, width, d)?;
+        let at = |t: f64| {
+            (
+                p.0 + (dx * t / len).round() as i32,
+                p.1 + (dy * t / len).round() as i32,
+            )
+        };
+        let mut t = 0.0;
+        while t < len {
+            let limit = if drawing { on } else { off };
+            let step = (limit - used).min(len - t);
+            if drawing {
+                if run.is_empty() {
+                    run.push(at(t));
+                }
+                run.push(at(t + step));
+            }
+            t += step;
+            used += step;
+            if used >= limit - 1e-9 {
+                if drawing {
+                    runs.push(std::mem::take(&mut run));
+                }
+                drawing = !drawing;
+                used = 0.0;
             }
         }
     }
-    Ok(())
+    if run.len() > 1 {
+        runs.push(run);
+    }
+    runs
 }
 
 /// A filled polygon in pixel coordinates.
@@ -597,6 +619,8 @@ pub(crate) struct FrameOpts {
     pub vgrid: bool,
     /// Space reserved under the plot for the x axis (ticks and title).
     pub bottom: i32,
+    /// Smallest left edge of the plot (room for category labels).
+    pub min_left: i32,
 }
 
 impl Default for FrameOpts {
@@ -605,6 +629,7 @@ impl Default for FrameOpts {
             right_pad: 0,
             vgrid: false,
             bottom: PLOT_BOTTOM,
+            min_left: 0,
         }
     }
 }
@@ -634,7 +659,7 @@ where
         .map(|(_, t)| cx.width(t, TICK, false))
         .unwrap_or(0);
     let plot = Plot {
-        left: MARGIN + tick_w + 18,
+        left: (MARGIN + tick_w + 18).max(opts.min_left),
         top: PLOT_TOP,
         right: W - MARGIN - opts.right_pad.max(last_x_label / 2),
         bottom: opts.bottom,
@@ -744,20 +769,6 @@ where
     Ok(())
 }
 
-/// The provenance line: which scenario, how many trials, which seed, which file version and
-/// which valuecase produced this picture — so a slide can always be traced back to a run.
-pub(crate) fn footer_text(s: &Summary) -> String {
-    let sha: String = s.scenario.sha256.chars().take(8).collect();
-    format!(
-        "{} · {} trials · seed {} · scenario sha256 {} · valuecase {}",
-        s.scenario.name,
-        format::thousands(s.trials),
-        s.seed,
-        sha,
-        s.valuecase_version
-    )
-}
-
 /// Draws the footer, with an optional chart note on the right.
 pub(crate) fn footer<DB: DrawingBackend>(
     cx: &Cx,
@@ -771,7 +782,7 @@ where
     line(root, (MARGIN, y - 44), (W - MARGIN, y - 44), GRID, 2)?;
     let note_w = note.map(|n| cx.width(n, FOOTER, false) + 40).unwrap_or(0);
     let (text, size) = cx.fit(
-        &footer_text(cx.summary),
+        &crate::report::sentences::provenance(cx.summary),
         W - 2 * MARGIN - note_w,
         FOOTER,
         false,
@@ -807,51 +818,69 @@ pub(crate) enum Key {
     Line(RGBColor, u32, bool),
 }
 
-/// Lays legend entries left to right from `(x, y)`, wrapping at `max_x`; returns the bottom.
+/// Height of one legend row.
+pub(crate) const LEGEND_ROW: i32 = 48;
+
+/// Where legend entries go, left to right from `(x, y)`, wrapping at `max_x`: the top-left of
+/// each entry, and the bottom of the legend.
+pub(crate) fn legend_layout(
+    cx: &Cx,
+    items: &[(String, Key)],
+    (x, y): (i32, i32),
+    max_x: i32,
+) -> (Vec<(i32, i32)>, i32) {
+    let (mut ex, mut ey) = (x, y);
+    let mut at = Vec::with_capacity(items.len());
+    for (label, _) in items {
+        let w = 52 + cx.width(label, LABEL, false) + 40;
+        if ex + w - 40 > max_x && ex > x {
+            ex = x;
+            ey += LEGEND_ROW;
+        }
+        at.push((ex, ey));
+        ex += w;
+    }
+    (at, ey + LEGEND_ROW)
+}
+
+/// Draws legend entries laid out by [`legend_layout`]; returns the bottom.
 pub(crate) fn legend<DB: DrawingBackend>(
     cx: &Cx,
     root: &DrawingArea<DB, Shift>,
     items: &[(String, Key)],
-    (x, y): (i32, i32),
+    origin: (i32, i32),
     max_x: i32,
 ) -> DrawResult<i32>
 where
     DB::ErrorType: 'static,
 {
-    let row_h = 48;
-    let (mut cx_, mut cy) = (x, y);
-    for (label, key) in items {
-        let w = 40 + 12 + cx.width(label, LABEL, false) + 40;
-        if cx_ + w > max_x && cx_ > x {
-            cx_ = x;
-            cy += row_h;
-        }
-        let mid = cy + row_h / 2;
+    let (at, bottom) = legend_layout(cx, items, origin, max_x);
+    for ((label, key), (ex, ey)) in items.iter().zip(at) {
+        let mid = ey + LEGEND_ROW / 2;
         match key {
             Key::Fill(sw) => {
-                fill_rect(root, (cx_, mid - 16), (cx_ + 40, mid + 16), *sw)?;
+                fill_rect(root, (ex, mid - 16), (ex + 40, mid + 16), *sw)?;
                 root.draw(&Rectangle::new(
-                    [(cx_, mid - 16), (cx_ + 40, mid + 16)],
+                    [(ex, mid - 16), (ex + 40, mid + 16)],
                     ShapeStyle::from(AXIS_LINE).stroke_width(1),
                 ))?;
             }
             Key::Line(c, width, dash) => {
                 let d = dash.then_some(10.0);
-                polyline(root, &[(cx_, mid), (cx_ + 40, mid)], *c, *width, d)?;
+                polyline(root, &[(ex, mid), (ex + 40, mid)], *c, *width, d)?;
             }
         }
         cx.text(
             root,
             label,
-            (cx_ + 52, mid),
+            (ex + 52, mid),
             LABEL,
             false,
             INK,
             (HPos::Left, VPos::Center),
         )?;
-        cx_ += w;
     }
-    Ok(cy + row_h)
+    Ok(bottom)
 }
 
 /// Places labels along one axis so they do not overlap: each wants to sit at `want`, is
@@ -942,6 +971,18 @@ mod tests {
         let b = Axis::months(36, None, "Months after start");
         assert_eq!(b.ticks[1], (6.0, "6".to_string()));
         assert_eq!(b.title, "Months after start");
+    }
+
+    #[test]
+    fn dashes_continue_across_short_segments() {
+        // Ten 5-pixel segments with 20-on/16-off dashes: the first dash spans four segments.
+        let pts: Vec<(i32, i32)> = (0..=10).map(|i| (i * 5, 0)).collect();
+        let runs = dash_runs(&pts, 20.0, 16.0);
+        assert_eq!(runs[0].first(), Some(&(0, 0)));
+        assert_eq!(runs[0].last(), Some(&(20, 0)));
+        assert_eq!(runs[1].first(), Some(&(36, 0)));
+        assert_eq!(runs[1].last(), Some(&(50, 0)));
+        assert_eq!(runs.len(), 2);
     }
 
     #[test]

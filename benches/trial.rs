@@ -1,0 +1,56 @@
+//! One trial: `Model::evaluate` on one set of draws, for the benchmark scenario (12
+//! direct-value capabilities, 3 logistic waves, 60 months) and for the built-in reference
+//! scenario (every driver). Also the IRR of one trial's cash flows, its most expensive step.
+//!
+//! `cargo bench --bench trial`. See docs/PERFORMANCE.md.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use valuecase::engine::run::{Drawer, LANE};
+use valuecase::model::{Model, Scratch};
+use valuecase::scenario::{BUILT_IN, parse_file, parse_str};
+
+fn bench_peer() -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-peer.toml");
+    let (scenario, _) = parse_file(&path).expect("bench-peer.toml parses");
+    Model::compile(&scenario)
+}
+
+fn reference() -> Model {
+    Model::compile(&parse_str(BUILT_IN, None).expect("built-in scenario parses"))
+}
+
+/// The draws of trial 0 under seed 42, as the engine makes them.
+fn draws_of_trial_0(model: &Model) -> Vec<f64> {
+    let drawer = Drawer::new(model, 42);
+    let mut lanes = vec![0.0; drawer.random_inputs() * LANE];
+    drawer.draw_lane(model, 0, 1, &mut lanes);
+    let mut draws = drawer.base();
+    drawer.gather(&lanes, 0, &mut draws);
+    draws
+}
+
+fn one_trial(c: &mut Criterion) {
+    for (name, model) in [("bench-peer", bench_peer()), ("reference", reference())] {
+        let draws = draws_of_trial_0(&model);
+        let mut scratch = Scratch::new(&model);
+        c.bench_function(&format!("evaluate one trial ({name})"), |b| {
+            b.iter(|| model.evaluate(black_box(&draws), &mut scratch))
+        });
+        model.evaluate(&draws, &mut scratch);
+        let net = scratch.net.clone();
+        c.bench_function(&format!("irr of one trial ({name})"), |b| {
+            b.iter(|| valuecase::finance::irr(black_box(&net)))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting backend needs system fonts this crate does not assume.
+    config = Criterion::default().without_plots();
+    targets = one_trial
+}
+criterion_main!(benches);

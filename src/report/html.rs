@@ -1,0 +1,899 @@
+//! The board pack: one self-contained HTML file a sponsor can email, open offline and print.
+//!
+//! Everything is inline (CSS, SVG charts); there is no script and no URL of any kind, so the
+//! file shows the same on an air-gapped laptop as in a browser with every request blocked.
+//! Every string that comes from the scenario is escaped. Print layout: landscape pages (A4 or
+//! Letter), one section per page, charts scaled to the page width.
+
+use std::fmt::Write as _;
+
+use crate::model::Sampler;
+use crate::report::charts;
+use crate::report::format::{self, money, months, percent, ratio_percent};
+use crate::report::sentences;
+use crate::results::{PartialStats, Stats, Summary};
+use crate::scenario::{
+    Adoption, CostLine, CostSchedule, Dist, Driver, NewBusiness, Scenario, Uncertain,
+};
+
+/// Escapes text for HTML element content and attribute values (also valid inside SVG).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the board pack. `charts_svg` holds `(name, svg text)` as returned by
+/// [`charts::write_all`]; charts are shown in that order.
+pub fn render(summary: &Summary, scenario: &Scenario, charts_svg: &[(String, String)]) -> String {
+    let s = summary;
+    let mut h = String::with_capacity(512 * 1024);
+    let name = escape(&s.scenario.name);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{name} — value case</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+    );
+
+    // 1. The verdict.
+    h.push_str("<section class=\"cover\">\n");
+    let _ = writeln!(h, "<h1>{name}</h1>");
+    if !scenario.meta.description.trim().is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"lede\">{}</p>",
+            escape(scenario.meta.description.trim())
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">Monte Carlo value case · {}</p>",
+        escape(&sentences::provenance(s))
+    );
+    h.push_str("<div class=\"tiles\">\n");
+    for (label, value, note) in headline(s) {
+        let _ = writeln!(
+            h,
+            "<div class=\"tile\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
+             <div class=\"note\">{}</div></div>",
+            escape(&label),
+            escape(&value),
+            escape(&note)
+        );
+    }
+    h.push_str("</div>\n<h2>What the simulation says</h2>\n<ul class=\"findings\">\n");
+    for f in sentences::findings(s) {
+        let _ = writeln!(h, "<li>{}</li>", escape(&f));
+    }
+    h.push_str("</ul>\n</section>\n");
+
+    // 2. The figures behind it.
+    h.push_str("<section>\n<h2>Results in figures</h2>\n");
+    h.push_str(&key_figures(s));
+    h.push_str("</section>\n");
+
+    // 3. The charts, one per page.
+    for (i, (chart, svg)) in charts_svg.iter().enumerate() {
+        // The picture carries its finding as a title; the heading only names the figure.
+        let title = charts::title(chart, s).unwrap_or_else(|| chart.clone());
+        let caption = charts::caption(chart).unwrap_or(chart);
+        let _ = writeln!(
+            h,
+            "<section class=\"chart\">\n<h2>Figure {}. {}</h2>\n<figure>{}</figure>\n</section>",
+            i + 1,
+            escape(caption),
+            inline_svg(svg, &title)
+        );
+    }
+
+    // 4. Assumptions, 5. method and precision.
+    h.push_str(&assumptions(s, scenario));
+    h.push_str(&method(s));
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+const CSS: &str = r#"
+@page { size: landscape; margin: 12mm; }
+:root { --ink: #1a1a1a; --muted: #505050; --rule: #d0d0d0; --navy: #0b3366; --loss: #8a2612; }
+html { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+  "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK JP", "Malgun Gothic",
+  Arial, sans-serif; color: var(--ink); background: #fff; }
+body { max-width: 1180px; margin: 0 auto; padding: 24px 32px; font-size: 16px; line-height: 1.45; }
+h1 { font-size: 30px; margin: 0 0 4px; color: var(--navy); }
+h2 { font-size: 21px; margin: 18px 0 10px; }
+h3 { font-size: 17px; margin: 14px 0 6px; }
+section { padding-bottom: 18px; border-bottom: 1px solid var(--rule); margin-bottom: 18px; }
+.lede { font-size: 17px; margin: 4px 0; }
+.meta { color: var(--muted); font-size: 13px; margin: 4px 0 16px; }
+.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; }
+.tile { border: 2px solid var(--navy); border-radius: 6px; padding: 10px 14px; }
+.tile .label { font-size: 13px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.tile .value { font-size: 27px; font-weight: bold; margin: 2px 0; }
+.tile .note { font-size: 13px; color: var(--muted); }
+.findings li { margin: 5px 0; }
+figure { margin: 0; }
+figure svg { display: block; width: 100%; height: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--rule); }
+th { background: #eef2f7; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+tr.group td { background: #f5f5f5; font-weight: bold; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+table.inputs { table-layout: fixed; }
+table.inputs col.input { width: 29%; } table.inputs col.dist { width: 27%; }
+table.inputs col.base { width: 11%; } table.inputs col.range { width: 15%; }
+.note { color: var(--muted); }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  section { border: none; margin: 0; padding: 0; break-after: page; page-break-after: always; }
+  section:last-of-type { break-after: auto; page-break-after: auto; }
+  section.chart { break-inside: avoid; page-break-inside: avoid; }
+  figure svg { max-height: 160mm; }
+  h2 { margin-top: 0; }
+  table { font-size: 9pt; }
+}
+"#;
+
+/// The four figures on the cover: (label, value, note).
+fn headline(s: &Summary) -> Vec<(String, String, String)> {
+    let cur = s.currency.as_str();
+    let payback_note = match (s.payback_months.stats.p50, s.start_month.as_deref()) {
+        (Some(m), Some(start)) => format::calendar_month(start, m.max(0.0).ceil() as u32)
+            .map(|c| format!("half of the outcomes pay back by {c}"))
+            .unwrap_or_default(),
+        (Some(_), None) => "half of the outcomes pay back sooner".to_string(),
+        (None, _) => format!("within the {}-month horizon", s.horizon_months),
+    };
+    vec![
+        (
+            "Expected NPV".into(),
+            money(s.npv.mean, cur),
+            format!("mean; median {}", money(s.npv.p50, cur)),
+        ),
+        (
+            "Chance NPV > 0".into(),
+            percent(s.prob_npv_positive),
+            "of simulated outcomes".into(),
+        ),
+        (
+            "Median payback".into(),
+            months(s.payback_months.stats.p50),
+            payback_note,
+        ),
+        (
+            "90% interval of NPV".into(),
+            format!("{} to {}", money(s.npv.p5, cur), money(s.npv.p95, cur)),
+            "P5 to P95 of simulated outcomes".into(),
+        ),
+    ]
+}
+
+/// Base case, mean and percentiles of every headline quantity.
+fn key_figures(s: &Summary) -> String {
+    let cur = s.currency.as_str();
+    let mut t = String::from(
+        "<table>\n<thead><tr><th></th><th class=\"num\">Base case</th><th class=\"num\">Mean</th>\
+         <th class=\"num\">P10</th><th class=\"num\">P50</th><th class=\"num\">P90</th></tr>\
+         </thead>\n<tbody>\n",
+    );
+    let row = |t: &mut String, name: &str, cells: [String; 5]| {
+        let _ = write!(t, "<tr><td>{}</td>", escape(name));
+        for c in cells {
+            let _ = write!(t, "<td class=\"num\">{}</td>", escape(&c));
+        }
+        t.push_str("</tr>\n");
+    };
+    let m = |st: &Stats, base: f64| {
+        [base, st.mean, st.p10, st.p50, st.p90].map(|v| money(v, cur))
+    };
+    let r = |st: &PartialStats, base: Option<f64>| {
+        [base, st.mean, st.p10, st.p50, st.p90].map(ratio_percent)
+    };
+    let mo = |st: &PartialStats, base: Option<f64>| {
+        [base, st.mean, st.p10, st.p50, st.p90].map(months)
+    };
+    let b = &s.base_case;
+    row(&mut t, "NPV", m(&s.npv, b.npv));
+    row(&mut t, "PV of benefits", m(&s.pv_benefits, b.pv_benefits));
+    row(&mut t, "PV of costs", m(&s.pv_costs, b.pv_costs));
+    row(&mut t, "ROI", r(&s.roi.stats, b.roi));
+    row(&mut t, "IRR (a year)", r(&s.irr_annual.stats, b.irr_annual));
+    row(
+        &mut t,
+        "Payback",
+        mo(&s.payback_months.stats, b.payback_months),
+    );
+    row(
+        &mut t,
+        "Discounted payback",
+        mo(
+            &s.discounted_payback_months.stats,
+            b.discounted_payback_months,
+        ),
+    );
+    t.push_str("</tbody>\n</table>\n");
+    let mut notes = vec![format!(
+        "Base case: every uncertain input at its most likely value. Mean and percentiles over \
+         {} simulated outcomes. A payback of \"never\" means not within the {}-month horizon.",
+        format::thousands(s.trials),
+        s.horizon_months
+    )];
+    if s.payback_months.never_fraction > 0.0 {
+        notes.push(format!(
+            "Payback mean is over the {} of outcomes that pay back.",
+            percent(1.0 - s.payback_months.never_fraction)
+        ));
+    }
+    for (what, f) in [
+        ("ROI", s.roi.undefined_fraction),
+        ("IRR", s.irr_annual.undefined_fraction),
+    ] {
+        if f > 0.0 {
+            notes.push(format!(
+                "{what} is undefined in {} of outcomes and summarised over the rest.",
+                percent(f)
+            ));
+        }
+    }
+    let _ = writeln!(t, "<p class=\"note\">{}</p>", escape(&notes.join(" ")));
+    t
+}
+
+/// Inlines a chart's SVG: its own root tag is replaced by one that scales to the page width
+/// and names the chart for screen readers. Anything that could run or fetch is refused.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let lower = svg.to_ascii_lowercase();
+    let unsafe_markup = ["<script", "href", "url(", "<foreignobject", "<image", "<iframe"]
+        .iter()
+        .any(|m| lower.contains(m));
+    let parsed = svg.find("<svg").and_then(|start| {
+        let end = start + svg[start..].find('>')?;
+        Some((&svg[start..=end], &svg[end + 1..]))
+    });
+    let (Some((open, body)), false) = (parsed, unsafe_markup) else {
+        return "<p class=\"note\">This chart could not be included.</p>".to_string();
+    };
+    let attr = |name: &str| {
+        let key = format!("{name}=\"");
+        let at = open.find(&key)? + key.len();
+        let len = open[at..].find('"')?;
+        Some(open[at..at + len].to_string())
+    };
+    let view_box = attr("viewBox").unwrap_or_else(|| {
+        format!(
+            "0 0 {} {}",
+            attr("width").unwrap_or_else(|| "1920".into()),
+            attr("height").unwrap_or_else(|| "1080".into())
+        )
+    });
+    format!(
+        "<svg viewBox=\"{}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">{}",
+        escape(&view_box),
+        escape(title),
+        body.trim()
+    )
+}
+
+/// How an input's numbers read: as money, as a share (shown in percent) or as a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Money(&'static str),
+    Share(&'static str),
+    Number(&'static str),
+}
+
+/// One line of the assumptions table.
+struct Row<'a> {
+    input: &'a Uncertain,
+    unit: Unit,
+    /// Overrides the unit text (for cost lines, whose unit depends on their schedule).
+    unit_text: Option<String>,
+}
+
+/// A heading and its rows.
+type Section<'a> = (String, Vec<Row<'a>>);
+
+fn row(input: &Uncertain, unit: Unit) -> Row<'_> {
+    Row {
+        input,
+        unit,
+        unit_text: None,
+    }
+}
+
+/// Every input of the scenario, grouped as the scenario file is.
+fn walk(sc: &Scenario) -> Vec<Section<'_>> {
+    let mut sections: Vec<Section> = Vec::new();
+    let b = &sc.baseline;
+    let mut base = Vec::new();
+    match &b.new_business {
+        Some(NewBusiness::Revenue(u)) => base.push(row(u, Unit::Money("per year"))),
+        Some(NewBusiness::Funnel(f)) => {
+            base.push(row(&f.leads_per_year, Unit::Number("leads per year")));
+            for st in &f.stage_conversion {
+                base.push(row(st, Unit::Share("of leads converted at this stage")));
+            }
+            base.push(row(&f.win_rate, Unit::Share("of opportunities won")));
+            base.push(row(&f.deal_size, Unit::Money("per deal")));
+        }
+        None => {}
+    }
+    if let Some(u) = &b.installed_base_revenue {
+        base.push(row(u, Unit::Money("per year")));
+    }
+    base.push(row(&b.growth, Unit::Share("growth per year")));
+    base.push(row(&b.gross_margin, Unit::Share("of revenue")));
+    if let Some(u) = &b.churn {
+        base.push(row(u, Unit::Share("of the installed base per year")));
+    }
+    for u in [&b.cost_to_serve, &b.marketing_spend].into_iter().flatten() {
+        base.push(row(u, Unit::Money("per year")));
+    }
+    if let Some(u) = &b.sales_cycle_months {
+        base.push(row(u, Unit::Number("months")));
+    }
+    sections.push(("Baseline business".into(), base));
+
+    sections.push((
+        "Roles".into(),
+        sc.roles
+            .iter()
+            .map(|r| row(&r.hourly_cost, Unit::Money("per hour")))
+            .collect(),
+    ));
+
+    let mut groups = Vec::new();
+    for g in &sc.user_groups {
+        let ceiling = Unit::Share("of seats at full adoption");
+        let midpoint = Unit::Number("months after go-live");
+        match &g.adoption {
+            Adoption::Logistic {
+                ceiling: c,
+                growth,
+                midpoint: m,
+            } => {
+                groups.push(row(c, ceiling));
+                groups.push(row(growth, Unit::Number("per month")));
+                groups.push(row(m, midpoint));
+            }
+            Adoption::Bass { ceiling: c, p, q } => {
+                groups.push(row(c, ceiling));
+                groups.push(row(p, Unit::Number("per month (innovation)")));
+                groups.push(row(q, Unit::Number("per month (imitation)")));
+            }
+            Adoption::Gompertz {
+                ceiling: c,
+                rate,
+                midpoint: m,
+            } => {
+                groups.push(row(c, ceiling));
+                groups.push(row(rate, Unit::Number("per month")));
+                groups.push(row(m, midpoint));
+            }
+            Adoption::Linear {
+                ceiling: c,
+                ramp_months,
+            } => {
+                groups.push(row(c, ceiling));
+                groups.push(row(ramp_months, Unit::Number("months to full adoption")));
+            }
+            Adoption::Table { ceiling: c, .. } => groups.push(row(c, ceiling)),
+        }
+        groups.push(row(&g.data_quality, Unit::Share("of the uplift realised")));
+    }
+    sections.push(("User groups and adoption".into(), groups));
+
+    let mut caps = Vec::new();
+    for c in &sc.capabilities {
+        let unit = match c.driver {
+            Driver::LeadVolume
+            | Driver::Conversion
+            | Driver::WinRate
+            | Driver::DealSize
+            | Driver::CrossSell => Unit::Share("relative uplift at full adoption"),
+            Driver::SalesCycle => Unit::Share("shorter sales cycle at full adoption"),
+            Driver::Retention => Unit::Share("points less churn a year at full adoption"),
+            Driver::CostToServe | Driver::MarketingEfficiency => {
+                Unit::Share("relative reduction at full adoption")
+            }
+            Driver::HoursSaved => Unit::Number("hours per user per week"),
+            Driver::DirectValue => Unit::Money("per year at full adoption"),
+        };
+        caps.push(row(&c.effect, unit));
+        caps.push(row(&c.value_share, Unit::Share("of saved time turned into value")));
+    }
+    sections.push(("Capabilities".into(), caps));
+
+    let mut levers = Vec::new();
+    for l in &sc.levers {
+        let e = &l.effects;
+        let effects = [
+            (&e.ceiling, Unit::Share("added to the adoption ceiling")),
+            (&e.speed, Unit::Number("× adoption speed")),
+            (&e.midpoint_shift, Unit::Number("months added to the midpoint")),
+            (&e.bass_p, Unit::Number("× Bass innovation p")),
+            (&e.bass_q, Unit::Number("× Bass imitation q")),
+            (&e.data_quality, Unit::Share("added to data quality")),
+        ];
+        for (u, unit) in effects {
+            if let Some(u) = u {
+                levers.push(row(u, unit));
+            }
+        }
+        levers.extend(l.costs.iter().flat_map(|c| cost_rows(c, sc)));
+    }
+    sections.push(("Change levers".into(), levers));
+
+    sections.push((
+        "Costs".into(),
+        sc.costs.iter().flat_map(|c| cost_rows(c, sc)).collect(),
+    ));
+
+    let mut risks = Vec::new();
+    for r in &sc.risks {
+        if let Some(u) = &r.benefit_realised {
+            risks.push(row(u, Unit::Share("of benefits realised if it happens")));
+        }
+        if let Some(u) = &r.cost_multiplier {
+            risks.push(row(u, Unit::Number("× all costs if it happens")));
+        }
+        if let Some(u) = &r.delay_months {
+            risks.push(row(u, Unit::Number("months of go-live delay if it happens")));
+        }
+    }
+    sections.push(("Risks".into(), risks));
+    sections
+}
+
+/// The amount (and overrun) of a cost line, with the unit its schedule implies.
+fn cost_rows<'a>(c: &'a CostLine, sc: &Scenario) -> Vec<Row<'a>> {
+    let when = match &c.schedule {
+        CostSchedule::OneOff { month } => format!("once, in month {month}"),
+        CostSchedule::Monthly {
+            from_month,
+            to_month,
+        } => match to_month {
+            Some(to) => format!("per month, months {from_month}–{to}"),
+            None => format!("per month from month {from_month}"),
+        },
+        CostSchedule::PerSeatMonthly { groups, .. } => {
+            format!("per seat per month ({})", group_names(groups, sc))
+        }
+        CostSchedule::PerSeatOneOff { groups } => {
+            format!("per seat, once at go-live ({})", group_names(groups, sc))
+        }
+    };
+    let mut rows = vec![Row {
+        input: &c.amount,
+        unit: Unit::Money(""),
+        unit_text: Some(format!("{} {when}; {}", sc.meta.currency, c.category.label())),
+    }];
+    if let Some(o) = &c.overrun {
+        rows.push(row(o, Unit::Share("overrun")));
+    }
+    rows
+}
+
+fn group_names(ids: &[usize], sc: &Scenario) -> String {
+    let names: Vec<&str> = ids
+        .iter()
+        .filter_map(|i| sc.user_groups.get(*i).map(|g| g.name.as_str()))
+        .collect();
+    sentences::join_and(&names)
+}
+
+/// A number as written in a scenario: up to six significant figures, thousands separators.
+fn num(v: f64) -> String {
+    sig(v, 6)
+}
+
+/// `v` rounded to `digits` significant figures, with thousands separators and no trailing
+/// zeros: computed values (ranges, medians) get three, so they never look more exact than
+/// they are.
+fn sig(v: f64, digits: i32) -> String {
+    if !v.is_finite() {
+        return if v > 0.0 { "∞" } else { "−∞" }.to_string();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let a = v.abs();
+    let magnitude = a.log10().floor() as i32;
+    let decimals = (digits - 1 - magnitude).max(0) as usize;
+    let scale = 10f64.powi(magnitude + 1 - digits);
+    let rounded = (a / scale).round() * scale;
+    if decimals == 0 {
+        return format!("{sign}{}", format::thousands(rounded.round() as u64));
+    }
+    let text = format!("{rounded:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{sign}{text}")
+}
+
+/// A value in the input's unit; `digits` significant figures.
+fn value_sig(v: f64, unit: Unit, cur: &str, digits: i32) -> String {
+    if !v.is_finite() {
+        return sig(v, digits);
+    }
+    match unit {
+        Unit::Money(_) => {
+            let sym = format::currency_symbol(cur);
+            let sign = if v < 0.0 { "-" } else { "" };
+            format!("{sign}{sym}{}", sig(v.abs(), digits))
+        }
+        Unit::Share(_) => format!("{}%", sig(v * 100.0, digits)),
+        Unit::Number(_) => sig(v, digits),
+    }
+}
+
+/// A value as written in the scenario.
+fn value(v: f64, unit: Unit, cur: &str) -> String {
+    value_sig(v, unit, cur, 6)
+}
+
+/// A computed value (a percentile, a median): three significant figures.
+fn approx(v: f64, unit: Unit, cur: &str) -> String {
+    value_sig(v, unit, cur, 3)
+}
+
+/// The distribution in words, its parameters in the input's unit.
+fn describe(u: &Uncertain, unit: Unit, cur: &str) -> String {
+    let v = |x: f64| value(x, unit, cur);
+    let mut d = match &u.dist {
+        Dist::Fixed(x) => format!("Fixed at {}", v(*x)),
+        Dist::Uniform { min, max } => format!("Uniform from {} to {}", v(*min), v(*max)),
+        Dist::Triangular { min, mode, max } => format!(
+            "Triangular: min {}, most likely {}, max {}",
+            v(*min),
+            v(*mode),
+            v(*max)
+        ),
+        Dist::Pert {
+            min,
+            mode,
+            max,
+            shape,
+        } => {
+            let mut t = format!(
+                "PERT: min {}, most likely {}, max {}",
+                v(*min),
+                v(*mode),
+                v(*max)
+            );
+            if (*shape - 4.0).abs() > 1e-9 {
+                let _ = write!(t, ", shape {}", num(*shape));
+            }
+            t
+        }
+        Dist::Normal { mean, sd } => format!("Normal: mean {}, sd {}", v(*mean), v(*sd)),
+        Dist::LogNormal { mu, sigma } => format!(
+            "Lognormal: μ {}, σ {} (median {})",
+            num(*mu),
+            num(*sigma),
+            approx(mu.exp(), unit, cur)
+        ),
+        Dist::Beta { alpha, beta } => format!("Beta: α {}, β {}", num(*alpha), num(*beta)),
+        Dist::Discrete { values, weights } => {
+            let total: f64 = weights.iter().sum();
+            let parts: Vec<String> = values
+                .iter()
+                .zip(weights)
+                .map(|(x, w)| format!("{} ({})", v(*x), percent(w / total)))
+                .collect();
+            format!("One of {}", parts.join(", "))
+        }
+        Dist::Bernoulli { p } => format!("Happens (1) with probability {}", num(*p)),
+    };
+    if let Some((lo, hi)) = u.truncate {
+        let _ = write!(d, "; truncated to [{}, {}]", v(lo), v(hi));
+    }
+    d
+}
+
+/// The assumptions table: every input the scenario sets, with its distribution, base value,
+/// 90% range and unit. Defaults the scenario does not write are counted, not listed.
+fn assumptions(s: &Summary, sc: &Scenario) -> String {
+    let cur = s.currency.as_str();
+    let mut t = String::from(
+        "<section class=\"assumptions\">\n<h2>Assumptions</h2>\n<p>Every input the scenario \
+         sets, by its stable name (the name used in error messages, exports and sensitivity \
+         tables). The base case uses the base value; the simulation draws from the \
+         distribution, truncated where shown.</p>\n<table class=\"inputs\">\n<colgroup><col class=\"input\">\
+         <col class=\"dist\"><col class=\"base\"><col class=\"range\"><col></colgroup>\n<thead><tr><th>Input</th>\
+         <th>Distribution</th><th class=\"num\">Base value</th><th class=\"num\">90% range \
+         (P5–P95)</th><th>Unit</th></tr></thead>\n<tbody>\n",
+    );
+    let mut defaults = 0;
+    for (title, rows) in walk(sc) {
+        let (shown, hidden): (Vec<Row>, Vec<Row>) = rows
+            .into_iter()
+            .partition(|r| !r.input.is_fixed() || r.input.location.is_some());
+        defaults += hidden.len();
+        if shown.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            t,
+            "<tr class=\"group\"><td colspan=\"5\">{}</td></tr>",
+            escape(&title)
+        );
+        for r in shown {
+            let sampler = Sampler::new(&r.input.dist, r.input.truncate);
+            let range = if r.input.is_fixed() {
+                "—".to_string()
+            } else {
+                format!(
+                    "{} to {}",
+                    approx(sampler.quantile(0.05), r.unit, cur),
+                    approx(sampler.quantile(0.95), r.unit, cur)
+                )
+            };
+            // The mode of a three-point input is a number the scenario wrote; a median is
+            // computed, and shown no more exactly than it is known.
+            let base = match r.input.dist {
+                Dist::Fixed(_) | Dist::Triangular { .. } | Dist::Pert { .. } => {
+                    value(sampler.base_value(), r.unit, cur)
+                }
+                _ => approx(sampler.base_value(), r.unit, cur),
+            };
+            let unit = r.unit_text.clone().unwrap_or_else(|| match r.unit {
+                Unit::Money(per) => format!("{cur} {per}").trim_end().to_string(),
+                Unit::Share(what) => what.to_string(),
+                Unit::Number(what) => what.to_string(),
+            });
+            let _ = writeln!(
+                t,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td>{}</td></tr>",
+                breakable(&r.input.name),
+                escape(&describe(r.input, r.unit, cur)),
+                escape(&base),
+                escape(&range),
+                escape(&unit)
+            );
+        }
+    }
+    if !sc.risks.is_empty() {
+        t.push_str("<tr class=\"group\"><td colspan=\"5\">Risk events</td></tr>\n");
+        for r in &sc.risks {
+            let happens = if r.probability > 0.5 {
+                "happens"
+            } else {
+                "does not happen"
+            };
+            let _ = writeln!(
+                t,
+                "<tr><td><code>{}</code></td><td>Happens in a trial with probability {}</td>\
+                 <td class=\"num\">{happens}</td><td class=\"num\">—</td>\
+                 <td>probability per run</td></tr>",
+                breakable(&format!("risks.\"{}\".probability", r.name)),
+                escape(&percent(r.probability))
+            );
+        }
+    }
+    t.push_str("</tbody>\n</table>\n");
+    if defaults > 0 {
+        let _ = writeln!(
+            t,
+            "<p class=\"note\">{defaults} further inputs are left at their documented defaults \
+             (for example a value share of 100% for drivers other than hours saved) and are \
+             not listed.</p>"
+        );
+    }
+    t.push_str("</section>\n");
+    t
+}
+
+/// An input name, escaped, with line-break opportunities after each dot of the path.
+fn breakable(name: &str) -> String {
+    escape(name).replace('.', ".<wbr>")
+}
+
+/// How the numbers were made, and how precise they are.
+fn method(s: &Summary) -> String {
+    let cur = s.currency.as_str();
+    let r = s.discount_rate_annual;
+    let monthly = (1.0 + r).powf(1.0 / 12.0) - 1.0;
+    let mut t = String::from("<section class=\"method\">\n<h2>Method</h2>\n");
+    let paras = [
+        format!(
+            "Monte Carlo simulation: {} trials with seed {}. In each trial every uncertain \
+             input is drawn once from its distribution, the monthly benefits and costs over \
+             the {}-month horizon are built from them, and NPV, ROI, IRR and payback are \
+             computed from that trial's cash flows. The same scenario, seed and number of \
+             trials reproduce these figures exactly.",
+            format::thousands(s.trials),
+            s.seed,
+            s.horizon_months
+        ),
+        format!(
+            "Discounting: cash flows are monthly and discounted at {} a year, as the monthly \
+             rate (1 + r)^(1/12) − 1 = {:.4}%; month 0 is not discounted. NPV is the sum of \
+             the discounted monthly net cash flows.",
+            ratio_percent(Some(r)),
+            monthly * 100.0
+        ),
+        "ROI = (PV of benefits − PV of costs) / PV of costs. IRR is the annual rate at which \
+         the NPV is zero. Revenue effects count at gross margin, cost savings in full."
+            .to_string(),
+        "Payback is the first month in which the cumulative net cash flow (not discounted) \
+         reaches zero, with linear interpolation within the month (cash accrues evenly within \
+         a month); \"never\" when that does not happen within the horizon. Discounted payback \
+         does the same with discounted flows."
+            .to_string(),
+        "The base case sets every uncertain input to its most likely value: the mode of \
+         triangular and PERT inputs, the median otherwise. A capability's contribution is the \
+         present value of the benefits attributed to it; contributions add up to the PV of \
+         benefits in every trial. Costs are programme-wide and not attributed."
+            .to_string(),
+    ];
+    for p in paras {
+        let _ = writeln!(t, "<p>{}</p>", escape(&p));
+    }
+    t.push_str("<h3>Precision</h3>\n");
+    let mut precision = vec![format!(
+        "Standard error of the mean NPV: {} (standard deviation / √trials). From sampling \
+         alone, the mean NPV of {} is known to about ±{} (95%); more trials narrow this, \
+         wider assumptions do not.",
+        money(s.npv.stderr, cur),
+        money(s.npv.mean, cur),
+        money(1.96 * s.npv.stderr, cur)
+    )];
+    let q = &s.charts.cumulative_net;
+    if q.relative_error > 0.0 {
+        precision.push(format!(
+            "Monthly percentiles of cumulative cash flow come from a mergeable sketch with a \
+             relative error of at most {}; adoption percentiles are within ±{} points.",
+            ratio_percent(Some(q.relative_error)),
+            s.charts
+                .adoption
+                .iter()
+                .map(|g| g.absolute_error)
+                .fold(0.0, f64::max)
+                * 100.0
+        ));
+    }
+    if s.charts.npv_histogram.tails_clipped {
+        precision.push(
+            "The outer bars of the NPV histogram include the outcomes beyond them.".to_string(),
+        );
+    }
+    precision.push(
+        "These figures describe the consequences of the assumptions above, not certainty \
+         about the future: they are only as good as the input ranges."
+            .to_string(),
+    );
+    for p in precision {
+        let _ = writeln!(t, "<p>{}</p>", escape(&p));
+    }
+    let _ = writeln!(
+        t,
+        "<p class=\"note\">{}</p>",
+        escape(&sentences::provenance(s))
+    );
+    t.push_str("</section>\n");
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::fixture;
+
+    fn hostile() -> String {
+        "<script>alert(1)</script>\"'&".to_string()
+    }
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(&hostile()),
+            "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"
+        );
+        assert_eq!(escape("客户洞察 €5"), "客户洞察 €5");
+    }
+
+    #[test]
+    fn scenario_strings_are_escaped_everywhere() {
+        let mut s = fixture::summary();
+        let mut sc = fixture::scenario();
+        s.scenario.name = hostile();
+        sc.meta.name = hostile();
+        sc.meta.description = hostile();
+        s.capabilities[0].name = hostile();
+        s.capabilities[0].group = hostile();
+        sc.capabilities[0].effect.name = hostile();
+        sc.user_groups[0].name = hostile();
+        s.charts.adoption[0].name = hostile();
+        let svg = vec![("npv-distribution".to_string(), "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><text>x</text></svg>".to_string())];
+        let html = render(&s, &sc, &svg);
+        assert!(!html.contains("<script"), "unescaped script tag");
+        assert!(!html.contains("alert(1)</"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+    }
+
+    #[test]
+    fn svgs_are_inlined_scalable_and_refused_when_active() {
+        let svg = "<svg width=\"1920\" height=\"1080\" viewBox=\"0 0 1920 1080\" \
+                   xmlns=\"http://www.w3.org/2000/svg\">\n<rect/></svg>";
+        let out = inline_svg(svg, "A <title>");
+        assert!(out.starts_with("<svg viewBox=\"0 0 1920 1080\" role=\"img\""));
+        assert!(out.contains("aria-label=\"A &lt;title&gt;\""));
+        assert!(!out.contains("http"));
+        assert!(out.ends_with("</svg>"));
+        let bad = "<svg viewBox=\"0 0 1 1\"><script>x()</script></svg>";
+        assert!(inline_svg(bad, "t").contains("could not be included"));
+        let linked = "<svg viewBox=\"0 0 1 1\"><image href=\"https://x\"/></svg>";
+        assert!(inline_svg(linked, "t").contains("could not be included"));
+    }
+
+    #[test]
+    fn assumptions_list_every_written_input() {
+        let s = fixture::summary();
+        let sc = fixture::scenario();
+        let html = render(&s, &sc, &[]);
+        for name in [
+            "baseline.funnel.win_rate",
+            "capabilities.&quot;Lead scoring&quot;.effect",
+            "user_groups.&quot;Sales&quot;.adoption.midpoint",
+            "costs.&quot;Systems integrator&quot;.overrun",
+            "risks.&quot;Programme failure&quot;.probability",
+            "levers.&quot;KPI-based appraisal&quot;.ceiling",
+        ] {
+            assert!(html.contains(&breakable_escaped(name)), "missing {name}");
+        }
+        assert!(html.contains("$110,000</td>"), "exact base value");
+        assert!(html.contains("2.35% to 9.06%"), "ranges at three figures");
+        assert!(html.contains("PERT: min 1%, most likely 5%, max 12%"));
+        assert!(html.contains("Normal: mean 5%, sd 2%; truncated to [0%, ∞]"));
+        // Unwritten defaults (value share of non-hours capabilities) are counted, not listed.
+        assert!(!html.contains("capabilities.&quot;Lead scoring&quot;.value_share"));
+        assert!(html.contains("further inputs are left at their documented defaults"));
+    }
+
+    fn breakable_escaped(escaped: &str) -> String {
+        escaped.replace('.', ".<wbr>")
+    }
+
+    #[test]
+    fn numbers_keep_what_they_deserve() {
+        assert_eq!(num(650_000.0), "650,000");
+        assert_eq!(num(0.05), "0.05");
+        assert_eq!(num(14.5), "14.5");
+        assert_eq!(num(-2.5), "-2.5");
+        assert_eq!(sig(535_140_318.0, 3), "535,000,000");
+        assert_eq!(sig(0.023487, 3), "0.0235");
+        assert_eq!(sig(1.0359, 3), "1.04");
+        assert_eq!(sig(99.96, 3), "100");
+        assert_eq!(approx(0.09056, Unit::Share(""), "USD"), "9.06%");
+        assert_eq!(approx(-1234.0, Unit::Money(""), "EUR"), "-€1,230");
+        assert_eq!(num(f64::INFINITY), "∞");
+    }
+
+    #[test]
+    fn has_headline_method_and_precision() {
+        let s = fixture::summary();
+        let html = render(&s, &fixture::scenario(), &[]);
+        assert!(html.contains("Expected NPV") && html.contains("$31.4M"));
+        assert!(html.contains("Chance NPV &gt; 0"));
+        assert!(html.contains("(1 + r)^(1/12) − 1 = 0.7974%"));
+        assert!(html.contains("Standard error of the mean NPV: $79k"), "stderr");
+        assert!(html.contains("@page { size: landscape"));
+        for bad in ["<script", "<link", "http:", "https:", "url(", "src="] {
+            assert!(!html.contains(bad), "found {bad}");
+        }
+    }
+}
