@@ -222,7 +222,8 @@ fn human_summary_has_table_and_sentence() {
         .clone();
     let text = String::from_utf8(out).expect("utf-8");
     assert!(text.contains("P(NPV > 0) = "), "{text}");
-    assert!(text.contains("90% of outcomes between $"), "{text}");
+    assert!(text.contains("90% of outcomes between "), "{text}");
+    assert!(text.contains("median payback"), "{text}");
     assert!(text.contains("NPV") && text.contains("Payback"), "{text}");
     assert!(dir.path().join("results.json").exists());
 }

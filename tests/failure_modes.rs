@@ -1363,7 +1363,6 @@ fn irr_far_beyond_any_real_rate_does_not_panic() {
 }
 
 #[test]
-#[ignore = "known finance bug found by fuzz/finance: irr returns an unconverged rate when the root is beyond r = 1e120 (see FUZZ_FINANCE_CASES)"]
 fn irr_far_beyond_any_real_rate() {
     use valuecase::finance::irr;
     for flows in FUZZ_FINANCE_CASES {

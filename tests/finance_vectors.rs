@@ -66,7 +66,11 @@ fn period_rate(case: &Value) -> f64 {
 }
 
 fn from_f64(x: f64) -> Outcome {
-    if x.is_nan() { Outcome::Nan } else { Outcome::Value(x) }
+    if x.is_nan() {
+        Outcome::Nan
+    } else {
+        Outcome::Value(x)
+    }
 }
 
 fn from_opt(x: Option<f64>) -> Outcome {
@@ -168,15 +172,28 @@ fn every_finance_vector_passes() {
     let cases: Vec<Value> = serde_json::from_str(VECTORS).expect("vectors parse");
     let conventions: Value = serde_json::from_str(CONVENTIONS).expect("conventions parse");
     let declared = conventions["n_cases"].as_u64().expect("n_cases") as usize;
-    assert_eq!(cases.len(), declared, "vectors file and conventions disagree on the case count");
-    assert_eq!(cases.len(), 69, "the shared vectors file changed: review the new cases");
+    assert_eq!(
+        cases.len(),
+        declared,
+        "vectors file and conventions disagree on the case count"
+    );
+    assert_eq!(
+        cases.len(),
+        69,
+        "the shared vectors file changed: review the new cases"
+    );
 
     let mut checked: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for case in &cases {
         let kind = case["kind"].as_str().expect("kind").to_string();
         // every convention used must be one the conventions file defines
-        let key = case["convention"].as_str().unwrap().split(':').next().unwrap();
+        let key = case["convention"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap();
         assert!(
             conventions["conventions"].get(key).is_some(),
             "{}: convention {key} not in conventions.json",
@@ -189,7 +206,12 @@ fn every_finance_vector_passes() {
     }
     let total: usize = checked.values().sum();
     eprintln!("finance vectors checked per kind: {checked:?} (total {total})");
-    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(total, cases.len(), "some cases were not checked");
 }
 
@@ -204,14 +226,57 @@ fn ambiguous_irr_cases_return_the_smallest_listed_root() {
         };
         let roots: Vec<f64> = roots.iter().filter_map(Value::as_f64).collect();
         let got = finance::irr(&flows(case));
-        match roots.iter().copied().min_by(|a, b| a.abs().total_cmp(&b.abs())) {
+        match roots
+            .iter()
+            .copied()
+            .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+        {
             None => assert_eq!(got, None, "{}", case["name"]),
             Some(best) => {
                 let got = got.unwrap_or_else(|| panic!("{}: no IRR", case["name"]));
-                assert!((got - best).abs() < 1e-4, "{}: {got} vs {best}", case["name"]);
+                assert!(
+                    (got - best).abs() < 1e-4,
+                    "{}: {got} vs {best}",
+                    case["name"]
+                );
             }
         }
         n += 1;
     }
-    assert!(n >= 15, "expected the irr cases to list their roots, saw {n}");
+    assert!(
+        n >= 15,
+        "expected the irr cases to list their roots, saw {n}"
+    );
+}
+
+/// The checker itself rejects a wrong value, a wrong status, and an unknown convention, so a
+/// green run means the vectors really matched.
+#[test]
+fn checker_rejects_mismatches() {
+    let case = |expected: Value, status: &str| {
+        serde_json::json!({
+            "name": "self_test",
+            "kind": "npv",
+            "rate": 0.1,
+            "cashflows": [-100.0, 110.0],
+            "dates": null,
+            "expected": expected,
+            "expected_status": status,
+            "tolerance": {"abs": 1e-9},
+            "convention": "npv_t0: self test",
+        })
+    };
+    assert!(check(&case(serde_json::json!(0.0), "value")).is_ok());
+    assert!(check(&case(serde_json::json!(1e-6), "value")).is_err());
+    assert!(check(&case(Value::Null, "nan")).is_err());
+    let mut never = case(Value::Null, "never");
+    never["kind"] = "payback".into();
+    never["convention"] = "payback_first: self test".into();
+    never["cashflows"] = serde_json::json!([-100.0, 50.0]);
+    assert!(check(&never).is_ok());
+    never["cashflows"] = serde_json::json!([-100.0, 150.0]);
+    assert!(check(&never).is_err());
+    let mut unknown = case(serde_json::json!(0.0), "value");
+    unknown["convention"] = "npv_t1: no such convention".into();
+    assert!(std::panic::catch_unwind(|| check(&unknown)).is_err());
 }

@@ -194,7 +194,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
         .enumerate()
         .fold(
             || Worker {
-                scratch: Scratch::new(model),
+                scratch: Scratch::for_trials(model),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 sketches: MonthlySketches::new(model),

@@ -31,22 +31,27 @@ impl Store {
         }
     }
 
+    /// Extend the range to `index` (with some slack, so that a range filling up one bucket at
+    /// a time costs amortised O(1) per bucket), then count. Empty buckets at the ends are
+    /// harmless: quantiles skip them, merging adds zeros.
     #[cold]
     fn grow_and_add(&mut self, index: i32, n: u64) {
+        const SLACK: i32 = 16;
         if self.counts.is_empty() {
             self.offset = index;
             self.counts.push(0);
         }
         if index < self.offset {
-            let grow = (self.offset - index) as usize;
+            let grow = (self.offset - index + SLACK.max(self.counts.len() as i32 / 4)) as usize;
             let mut counts = vec![0; grow];
             counts.extend_from_slice(&self.counts);
             self.counts = counts;
-            self.offset = index;
+            self.offset -= grow as i32;
         }
         let pos = (index - self.offset) as usize;
         if pos >= self.counts.len() {
-            self.counts.resize(pos + 1, 0);
+            let slack = (SLACK as usize).max(self.counts.len() / 4);
+            self.counts.resize(pos + 1 + slack, 0);
         }
         self.counts[pos] += n;
     }
@@ -253,7 +258,8 @@ impl ShareHistogram {
     /// Count one share (values outside [0, 1] go to the end bins).
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let bin = ((x * SHARE_BINS as f64) as usize).min(SHARE_BINS - 1);
+        // Through i32 (one instruction; NaN gives 0), not usize (a branchy conversion).
+        let bin = ((x * SHARE_BINS as f64) as i32).clamp(0, SHARE_BINS as i32 - 1) as usize;
         self.counts[bin] += 1;
     }
 

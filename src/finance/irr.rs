@@ -483,7 +483,11 @@ fn scan<C: Curve>(g: &C, floor: f64) -> Option<f64> {
         }
         let s = fa.signum();
         if fb.signum() != s {
-            let ea = if za == 1.0 { g.eval_at_one() } else { g.eval(za) };
+            let ea = if za == 1.0 {
+                g.eval_at_one()
+            } else {
+                g.eval(za)
+            };
             return Some(solve(g, zb, za, s, za, ea));
         }
         // Same sign at both ends: does |f| dip in between (critical point), possibly to zero?
@@ -634,11 +638,15 @@ pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
 /// flows, no real root despite sign changes, or any non-finite flow. A root at exactly `r = 0`
 /// (`Σ CF = 0`) is returned as 0. Leading and trailing zero flows do not change the result.
 ///
-/// Built for the Monte Carlo hot path: one IRR per trial on 60–600 monthly flows. With costs
-/// first and benefits after (one crossing of the running balance) the root is unique and found
-/// by bracketed Halley iteration from r = 0 without allocating. Multiple-root flows use a
-/// bounded scan (see the module docs). Flows whose magnitudes exceed 1e100 or are all below
-/// 1e−100 are rescaled into a temporary vector first.
+/// Built for the Monte Carlo hot path: one IRR per trial on 60–600 monthly flows, without
+/// allocating. When the running balance crosses zero once (costs first, benefits after, even
+/// with noisy months) the root is unique and found by bracketed Halley iteration in 2–4
+/// polynomial evaluations (about 0.6 µs for 60 flows, 5 µs for 600). Other flows use a bounded
+/// scan (see the module docs). Flows whose total magnitude exceeds 1e100 or is below 1e−100
+/// are rescaled into a temporary vector first.
+///
+/// Limits of `f64`: a root closer to −1 than f64 can resolve comes back as the next float
+/// above −1; a root beyond `r ≈ 1e300` is not reported.
 pub fn irr(flows: &[f64]) -> Option<f64> {
     // Support: leading and trailing zeros change no root (NaN != 0, so it stays in).
     let first = flows.iter().position(|&c| c != 0.0)?;
@@ -648,7 +656,12 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
     // balance B_t (Norstrøm's count for the r ≥ 0 domain; an exact zero balance counts as
     // non-negative, which can only over-count, i.e. send us to the safe scan), and the range of
     // B_{t−1} (which settles the r < 0 domain's count in the common case, below).
-    let mut m = Moments { abs: 0.0, m0: 0.0, m1: 0.0, m2: 0.0 };
+    let mut m = Moments {
+        abs: 0.0,
+        m0: 0.0,
+        m1: 0.0,
+        m2: 0.0,
+    };
     let mut k = 0.0;
     let (mut any_pos, mut any_neg) = (false, false);
     let mut neg = core[0] < 0.0;
@@ -693,7 +706,11 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
     // = total − B_{j−1}, j = 0..N. They all have the sign of the total, i.e. no root there,
     // when every B_{j−1} (including B_{−1} = 0) lies on the near side of the total: the usual
     // case of a project that ends at its best (or worst) cumulative position.
-    let tails_one_sign = if total > 0.0 { b_max <= total } else { b_min >= total };
+    let tails_one_sign = if total > 0.0 {
+        b_max <= total
+    } else {
+        b_min >= total
+    };
     let hy = if tails_one_sign {
         Hint::NoRoot
     } else {
@@ -851,7 +868,10 @@ mod tests {
                         .sum();
                     assert!(npv(r, &flows).abs() <= 1e-10 * scale, "case {case}: {r}");
                 }
-                None => assert!(!one_crossing, "case {case}: conventional flows must have an IRR"),
+                None => assert!(
+                    !one_crossing,
+                    "case {case}: conventional flows must have an IRR"
+                ),
             }
         }
     }
@@ -901,7 +921,8 @@ mod tests {
                 .map(|x| 1.0 / x - 1.0)
                 .min_by(|a, b| a.abs().total_cmp(&b.abs()))
                 .unwrap();
-            let got = irr(&c).unwrap_or_else(|| panic!("case {case}: none, want {expected} ({c:?})"));
+            let got =
+                irr(&c).unwrap_or_else(|| panic!("case {case}: none, want {expected} ({c:?})"));
             let tol = if case % 4 == 0 { 1e-6 } else { 1e-8 } * (1.0 + expected.abs());
             assert!(
                 (got - expected).abs() <= tol,

@@ -10,12 +10,12 @@
 //!
 //! | function | convention |
 //! | --- | --- |
-//! | [`npv`], [`monthly_rate`] | `npv_t0`, `monthly_npv_t0` (Excel `NPV` = `excel_npv`: prepend a 0) |
-//! | [`irr`] | `irr_npf100` (smallest `|r|` of several roots), `irr_unique` |
-//! | [`mirr`] | `mirr` (Excel) |
-//! | [`payback`], [`discounted_payback`], [`PaybackTracker`] | `payback_first`, `discounted_payback_first` |
+//! | [`npv()`], [`monthly_rate`] | `npv_t0`, `monthly_npv_t0` (Excel `NPV` = `excel_npv`: prepend a 0) |
+//! | [`irr()`] | `irr_npf100` (of several roots, the one nearest 0), `irr_unique` |
+//! | [`mirr()`] | `mirr` (Excel) |
+//! | [`payback()`], [`discounted_payback`], [`PaybackTracker`] | `payback_first`, `discounted_payback_first` |
 //! | [`payback_last`], [`discounted_payback_last`] | `payback_last`, `discounted_payback_last` |
-//! | [`xnpv`], [`xirr`] | `xnpv_act365`, `xirr_act365` |
+//! | [`xnpv()`], [`xirr`] | `xnpv_act365`, `xirr_act365` |
 
 mod irr;
 mod mirr;

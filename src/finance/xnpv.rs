@@ -124,7 +124,7 @@ impl Curve for ExpSum {
 
 /// Excel/DAX `XIRR` (convention `xirr_act365`): the annual rate at which [`xnpv`] is 0.
 ///
-/// Same root choice as [`irr`](super::irr) (smallest `|r|` when several exist; unique whenever
+/// Same root choice as [`irr`](fn@super::irr) (smallest `|r|` when several exist; unique whenever
 /// the flows, in date order, change sign once — Descartes' rule for exponential sums), solved
 /// by the same bounded bracketed iteration rather than Excel's unguarded Newton from 0.1, so it
 /// never depends on a guess. Flows on the same day are added together. `None` when the lengths

@@ -55,7 +55,9 @@ pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
             geometric(active, (growth * midpoint).exp(), (-growth).exp());
             for a in active.iter_mut() {
                 let e = *a;
-                *a = if e.is_finite() { ceiling / (1.0 + e) } else { 0.0 };
+                // Branch-free (vectorises): an overflowed exponential means "not yet".
+                let v = ceiling / (1.0 + e);
+                *a = if e <= f64::MAX { v } else { 0.0 };
             }
         }
         Curve::Bass { p, q } => {

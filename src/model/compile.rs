@@ -110,7 +110,23 @@ pub(crate) struct DriverIndex {
     pub retention: Vec<usize>,
     pub cross_sell: Vec<usize>,
     pub hours_saved: Vec<usize>,
+    /// Direct-value capabilities used by several groups (each gets a benefit row).
     pub direct_value: Vec<usize>,
+    /// Direct-value capabilities used by one group, bucketed by (group, lag): the benefit of
+    /// each is its own constant times the bucket's lagged adoption row, so a trial sums the
+    /// bucket's constants once and discounts the row once, whatever the number of capabilities.
+    pub direct_buckets: Vec<DirectBucket>,
+    /// Every capability not in a bucket: these get a benefit row in every trial.
+    pub row_caps: Vec<usize>,
+}
+
+/// Single-group direct-value capabilities sharing a group and a lag.
+#[derive(Debug, Clone)]
+pub(crate) struct DirectBucket {
+    pub group: usize,
+    pub lag: usize,
+    /// (capability, seat weight of the group: 1, or 0 for a group without seats).
+    pub caps: Vec<(usize, f64)>,
 }
 
 impl DriverIndex {
@@ -129,7 +145,23 @@ impl DriverIndex {
                 Driver::HoursSaved => &mut ix.hours_saved,
                 Driver::DirectValue => &mut ix.direct_value,
             };
+            if let (Driver::DirectValue, [(g, w)]) = (cm.driver, cm.groups.as_slice()) {
+                match ix
+                    .direct_buckets
+                    .iter_mut()
+                    .find(|b| b.group == *g && b.lag == cm.lag)
+                {
+                    Some(b) => b.caps.push((c, *w)),
+                    None => ix.direct_buckets.push(DirectBucket {
+                        group: *g,
+                        lag: cm.lag,
+                        caps: vec![(c, *w)],
+                    }),
+                }
+                continue;
+            }
             list.push(c);
+            ix.row_caps.push(c);
         }
         ix
     }
@@ -178,6 +210,8 @@ pub struct Model {
     pub(crate) group_models: Vec<GroupModel>,
     pub(crate) capability_models: Vec<CapabilityModel>,
     pub(crate) by_driver: DriverIndex,
+    /// Whether any driver reads the baseline growth G(t) (else a trial skips it).
+    pub(crate) uses_growth: bool,
     pub(crate) lever_models: Vec<LeverModel>,
     pub(crate) cost_models: Vec<CostModel>,
     pub(crate) risk_models: Vec<RiskModel>,
@@ -382,6 +416,9 @@ impl Model {
             baseline,
             group_models,
             by_driver: DriverIndex::new(&capability_models),
+            uses_growth: capability_models.iter().any(|c| {
+                !matches!(c.driver, Driver::HoursSaved | Driver::DirectValue)
+            }),
             capability_models,
             lever_models,
             cost_models,

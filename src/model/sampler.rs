@@ -48,11 +48,13 @@ enum Kind {
         mu: f64,
         sigma: f64,
     },
-    /// A quantile table on [0, 1] scaled to `[offset, offset + scale]`.
+    /// A quantile table on [0, 1] scaled to `[offset, offset + scale]`; the outermost
+    /// table steps are resolved on the finer CDF grid they came from.
     Table {
         offset: f64,
         scale: f64,
         table: Box<[f64]>,
+        grid: Box<[(f64, f64)]>,
     },
     Discrete {
         values: Box<[f64]>,
@@ -72,21 +74,43 @@ fn std_normal_quantile(u: f64) -> f64 {
 }
 
 /// Quantile table of Beta(a, b) on [0, 1], equally spaced in probability.
-fn beta_table(a: f64, b: f64) -> Box<[f64]> {
-    // CDF on a grid clustered at both ends, where Beta quantiles move fastest.
+///
+/// The CDF is evaluated on a grid clustered at both ends of the range that holds the
+/// distribution's mass (mean ± 12 sd, clipped to [0, 1]), so peaked distributions such as
+/// Beta(1000, 1000) are resolved as finely as flat ones; the table's ends are the last grid
+/// points with F = 0 and the first with F = 1, so extreme draws never run on to 0 or 1.
+fn beta_table(a: f64, b: f64) -> (Box<[f64]>, Box<[(f64, f64)]>) {
+    let mean = a / (a + b);
+    let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
+    let lo = (mean - 12.0 * sd).max(0.0);
+    let hi = (mean + 12.0 * sd).min(1.0);
     let grid: Vec<(f64, f64)> = (0..=CDF_GRID)
         .map(|i| {
             let s = i as f64 / CDF_GRID as f64;
-            let x = 0.5 * (1.0 - (std::f64::consts::PI * s).cos());
-            let x = x.clamp(0.0, 1.0);
-            (x, beta_reg(a, b, x))
+            let x = lo + (hi - lo) * 0.5 * (1.0 - (std::f64::consts::PI * s).cos());
+            let x = x.clamp(lo, hi);
+            let f = if i == 0 && lo == 0.0 {
+                0.0
+            } else if i == CDF_GRID && hi == 1.0 {
+                1.0
+            } else {
+                beta_reg(a, b, x)
+            };
+            (x, f)
         })
         .collect();
+    // The effective support: last point with F = 0, first point with F = 1.
+    let first = grid.iter().rposition(|&(_, f)| f <= 0.0).unwrap_or(0);
+    let last = grid
+        .iter()
+        .position(|&(_, f)| f >= 1.0)
+        .unwrap_or(grid.len() - 1);
+    let grid = &grid[first..=last.max(first + 1).min(grid.len() - 1)];
     let mut table = Vec::with_capacity(TABLE_STEPS + 1);
     let mut i = 0;
     for j in 0..=TABLE_STEPS {
         let u = j as f64 / TABLE_STEPS as f64;
-        while i + 1 < grid.len() - 1 && grid[i + 1].1 < u {
+        while i + 2 < grid.len() && grid[i + 1].1 < u {
             i += 1;
         }
         let (x0, f0) = grid[i];
@@ -98,15 +122,30 @@ fn beta_table(a: f64, b: f64) -> Box<[f64]> {
         };
         table.push(x);
     }
-    // Exact ends; monotone by construction.
-    table[0] = 0.0;
-    table[TABLE_STEPS] = 1.0;
-    table.into_boxed_slice()
+    // Monotone by construction; pin the ends to the effective support.
+    table[0] = grid[0].0;
+    table[TABLE_STEPS] = grid[grid.len() - 1].0;
+    (table.into_boxed_slice(), grid.to_vec().into_boxed_slice())
 }
 
-fn table_lookup(table: &[f64], u: f64) -> f64 {
+/// Invert a CDF grid by linear interpolation (for the extreme tails).
+fn grid_quantile(grid: &[(f64, f64)], u: f64) -> f64 {
+    let i = grid.partition_point(|&(_, f)| f < u).clamp(1, grid.len() - 1);
+    let (x0, f0) = grid[i - 1];
+    let (x1, f1) = grid[i];
+    if f1 > f0 {
+        x0 + (x1 - x0) * ((u - f0) / (f1 - f0)).clamp(0.0, 1.0)
+    } else {
+        x0
+    }
+}
+
+fn table_lookup(table: &[f64], grid: &[(f64, f64)], u: f64) -> f64 {
     let pos = u * TABLE_STEPS as f64;
     let j = (pos as usize).min(TABLE_STEPS - 1);
+    if j == 0 || j == TABLE_STEPS - 1 {
+        return grid_quantile(grid, u);
+    }
     let frac = pos - j as f64;
     table[j] + (table[j + 1] - table[j]) * frac
 }
@@ -148,7 +187,8 @@ impl Kind {
                 offset,
                 scale,
                 table,
-            } => offset + scale * table_lookup(table, u),
+                grid,
+            } => offset + scale * table_lookup(table, grid, u),
             Kind::Discrete { values, cumulative } => {
                 let i = cumulative.partition_point(|&c| c < u).min(values.len() - 1);
                 values[i]
@@ -196,6 +236,7 @@ impl Kind {
                 offset,
                 scale,
                 table,
+                ..
             } => table_cdf(table, (x - offset) / scale),
             Kind::Discrete { values, cumulative } => values
                 .iter()
@@ -249,10 +290,12 @@ impl Sampler {
                 if max > min {
                     let a = 1.0 + shape * (m - min) / (max - min);
                     let b = 1.0 + shape * (max - m) / (max - min);
+                    let (table, grid) = beta_table(a, b);
                     Kind::Table {
                         offset: *min,
                         scale: max - min,
-                        table: beta_table(a, b),
+                        table,
+                        grid,
                     }
                 } else {
                     Kind::Fixed(*m)
@@ -266,11 +309,15 @@ impl Sampler {
                 mu: *mu,
                 sigma: *sigma,
             },
-            Dist::Beta { alpha, beta } => Kind::Table {
-                offset: 0.0,
-                scale: 1.0,
-                table: beta_table(*alpha, *beta),
-            },
+            Dist::Beta { alpha, beta } => {
+                let (table, grid) = beta_table(*alpha, *beta);
+                Kind::Table {
+                    offset: 0.0,
+                    scale: 1.0,
+                    table,
+                    grid,
+                }
+            }
             Dist::Discrete { values, weights } => {
                 let total: f64 = weights.iter().sum();
                 let mut acc = 0.0;
@@ -407,6 +454,24 @@ mod tests {
             prev = v;
         }
         assert!((mean_of(&s, 100_000) - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn peaked_beta_stays_in_its_bulk() {
+        let s = Sampler::new(
+            &Dist::Beta {
+                alpha: 1000.0,
+                beta: 1000.0,
+            },
+            None,
+        );
+        // sd ≈ 0.0112: even the most extreme draws stay within a few dozen sd of 0.5.
+        for u in [1e-12, 1e-6, 0.5, 1.0 - 1e-6, 1.0 - 1e-12] {
+            let v = s.quantile(u);
+            assert!((v - 0.5).abs() < 0.1, "u={u}: {v}");
+        }
+        assert!((mean_of(&s, 100_000) - 0.5).abs() < 1e-5);
+        assert!((s.base_value() - 0.5).abs() < 1e-4);
     }
 
     #[test]

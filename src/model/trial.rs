@@ -30,6 +30,9 @@ pub struct TrialOutcome {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     horizon: usize,
+    /// Fill every per-capability and per-cost-line row (base case, `cashflow`), or only what
+    /// the trial's summary numbers need (the engine): see [`Scratch::for_trials`].
+    detail: bool,
     /// Adoption share by group, `[group * horizon + t]`.
     pub adoption: Vec<f64>,
     /// Adoption × data quality by group, same layout.
@@ -47,6 +50,8 @@ pub struct Scratch {
     pub net: Vec<f64>,
     pub cumulative_net: Vec<f64>,
     pub discounted_net: Vec<f64>,
+    /// Running sum of `discounted_net`.
+    discounted_cumulative: Vec<f64>,
     /// PV of each capability's benefits.
     pub capability_pv: Vec<f64>,
     // Per-trial state of drivers whose value depends on the previous month.
@@ -72,6 +77,7 @@ impl Scratch {
         let l = model.cost_models.len();
         Scratch {
             horizon: h,
+            detail: true,
             adoption: vec![0.0; g * h],
             quality_adoption: vec![0.0; g * h],
             uplift: vec![0.0; c * h],
@@ -83,6 +89,7 @@ impl Scratch {
             net: vec![0.0; h],
             cumulative_net: vec![0.0; h],
             discounted_net: vec![0.0; h],
+            discounted_cumulative: vec![0.0; h],
             capability_pv: vec![0.0; c],
             retention_stock: vec![0.0; c],
             cycle_share_prev: vec![0.0; c],
@@ -93,6 +100,18 @@ impl Scratch {
             bass_p: vec![1.0; g],
             bass_q: vec![1.0; g],
             quality_add: vec![0.0; g],
+        }
+    }
+
+    /// Working memory for the engine's trials: everything [`Model::evaluate`] returns, plus
+    /// `adoption`, `benefits`, `costs`, `net`, `cumulative_net`, `discounted_net` and
+    /// `capability_pv`, is the same as with [`Scratch::new`] (to the bit), but the rows of
+    /// `capability_benefit` (of direct-value capabilities used by one group) and of
+    /// `cost_line` are not filled: nothing per trial reads them.
+    pub fn for_trials(model: &Model) -> Scratch {
+        Scratch {
+            detail: false,
+            ..Scratch::new(model)
         }
     }
 
@@ -109,6 +128,30 @@ impl Scratch {
     /// Cost of line `l` by month.
     pub fn cost_line_costs(&self, l: usize) -> &[f64] {
         &self.cost_line[l * self.horizon..(l + 1) * self.horizon]
+    }
+}
+
+/// [`finance::payback`] (first crossing, convention `payback_first`) of `flows`, given their
+/// running balance (`balance[t] = balance[t − 1] + flows[t]` from 0, summed in order, as
+/// `finance::payback` sums them) and whether every flow is finite: the same value, bit for bit,
+/// from two short scans instead of a pass with four branches per month. NaN for "never".
+#[inline]
+fn first_crossing(flows: &[f64], balance: &[f64], finite: bool) -> f64 {
+    if !finite {
+        return f64::NAN;
+    }
+    // The balance first goes negative at `neg`; the first non-negative balance after it is the
+    // first crossing (every balance in between is negative, so B_{t−1} < 0 ≤ B_t there).
+    let Some(neg) = balance.iter().position(|&b| b < 0.0) else {
+        return 0.0;
+    };
+    match balance[neg + 1..].iter().position(|&b| b >= 0.0) {
+        None => f64::NAN,
+        Some(k) => {
+            let t = neg + 1 + k;
+            let prev = balance[t - 1];
+            (t as f64 - 1.0) + ((-prev) / flows[t]).clamp(0.0, 1.0)
+        }
     }
 }
 
@@ -286,8 +329,12 @@ impl Model {
             adoption::fill(row, gm.go_live as usize + delay, ceiling, curve);
             let quality = (d(gm.data_quality) + s.quality_add[g]).clamp(0.0, 1.0);
             let qrow = &mut s.quality_adoption[g * h..(g + 1) * h];
-            for (q, a) in qrow.iter_mut().zip(row.iter()) {
-                *q = a * quality;
+            if quality == 1.0 {
+                qrow.copy_from_slice(row);
+            } else {
+                for (q, a) in qrow.iter_mut().zip(row.iter()) {
+                    *q = a * quality;
+                }
             }
         }
 
@@ -324,10 +371,12 @@ impl Model {
         let cost_to_serve = b.cost_to_serve.map_or(0.0, d);
         let marketing = b.marketing.map_or(0.0, d);
         let cycle_months = b.sales_cycle.map_or(0.0, d);
-        let mut growth = 1.0;
-        for g in s.growth.iter_mut() {
-            *g = growth;
-            growth *= growth_step;
+        if self.uses_growth {
+            let mut growth = 1.0;
+            for g in s.growth.iter_mut() {
+                *g = growth;
+                growth *= growth_step;
+            }
         }
 
         // --- Benefits by capability and month, driver by driver: each driver visits only its
@@ -464,42 +513,53 @@ impl Model {
             realised_share(row, cm.lag, &cm.groups, &s.quality_adoption, d(cm.effect) / 12.0);
         }
 
-        // --- Costs by line and month.
-        s.cost_line.fill(0.0);
+        // --- Costs by month, line by line (each line's row too, in detail).
+        s.costs.fill(0.0);
+        if s.detail {
+            s.cost_line.fill(0.0);
+        }
         for (l, cm) in self.cost_models.iter().enumerate() {
             let amount = d(cm.amount) * (1.0 + cm.overrun.map_or(0.0, d)) * cost_multiplier;
+            let detail = s.detail;
+            let costs = &mut s.costs;
             let row = &mut s.cost_line[l * h..(l + 1) * h];
+            let mut add = |from: usize, to: usize, v: f64| {
+                let to = to.min(h);
+                if from < to {
+                    for c in &mut costs[from..to] {
+                        *c += v;
+                    }
+                    if detail {
+                        for x in &mut row[from..to] {
+                            *x += v;
+                        }
+                    }
+                }
+            };
             match &cm.schedule {
                 CostSchedule::OneOff { month } => {
-                    if let Some(x) = row.get_mut(*month as usize) {
-                        *x += amount;
-                    }
+                    let m = *month as usize;
+                    add(m, m + 1, amount);
                 }
                 CostSchedule::Monthly {
                     from_month,
                     to_month,
                 } => {
-                    let end = to_month.map_or(h, |m| (m as usize + 1).min(h));
-                    for x in row.iter_mut().take(end).skip(*from_month as usize) {
-                        *x += amount;
-                    }
+                    let end = to_month.map_or(h, |m| m as usize + 1);
+                    add(*from_month as usize, end, amount);
                 }
                 CostSchedule::PerSeatMonthly { groups, to_month } => {
-                    let end = to_month.map_or(h, |m| (m as usize + 1).min(h));
+                    let end = to_month.map_or(h, |m| m as usize + 1);
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        let start = gm.go_live as usize + delay;
-                        for x in row.iter_mut().take(end).skip(start) {
-                            *x += amount * gm.seats;
-                        }
+                        add(gm.go_live as usize + delay, end, amount * gm.seats);
                     }
                 }
                 CostSchedule::PerSeatOneOff { groups } => {
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        if let Some(x) = row.get_mut(gm.go_live as usize + delay) {
-                            *x += amount * gm.seats;
-                        }
+                        let m = gm.go_live as usize + delay;
+                        add(m, m + 1, amount * gm.seats);
                     }
                 }
             }
@@ -508,8 +568,7 @@ impl Model {
         // --- Totals, discounting, summary numbers. Sums over capabilities and cost lines run
         // in their order for each month; sums over months use `dot` (a fixed four-way split).
         s.benefits.fill(0.0);
-        s.costs.fill(0.0);
-        for c in 0..self.capability_models.len() {
+        for &c in &ix.row_caps {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
             if benefit_share != 1.0 {
                 for v in row.iter_mut() {
@@ -521,22 +580,58 @@ impl Model {
             }
             s.capability_pv[c] = dot(row, &self.discount);
         }
-        for l in 0..self.cost_models.len() {
-            let row = &s.cost_line[l * h..(l + 1) * h];
-            for (c, &v) in s.costs.iter_mut().zip(row) {
-                *c += v;
+        // Single-group direct value: benefit_c(t) = k_c · â_g(t − lag) with k_c = V_c / 12 · ρ,
+        // so PV_c = k_c · Σ_t â_g(t − lag) d(t), and the bucket adds (Σ k_c) · â_g(t − lag).
+        for b in &ix.direct_buckets {
+            let lag = b.lag.min(h);
+            let src = &s.quality_adoption[b.group * h..b.group * h + (h - lag)];
+            let pv_row = dot(src, &self.discount[lag..]);
+            let mut k_total = 0.0;
+            for &(c, w) in &b.caps {
+                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                k_total += k;
+                s.capability_pv[c] = k * pv_row;
+                if s.detail {
+                    let row = &mut s.capability_benefit[c * h..(c + 1) * h];
+                    row[..lag].fill(0.0);
+                    for (r, &a) in row[lag..].iter_mut().zip(src) {
+                        *r = k * a;
+                    }
+                }
+            }
+            for (x, &a) in s.benefits[lag..].iter_mut().zip(src) {
+                *x += k_total * a;
             }
         }
-        for t in 0..h {
-            let net = s.benefits[t] - s.costs[t];
-            s.net[t] = net;
-            s.discounted_net[t] = net * self.discount[t];
+        // `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN exactly then).
+        let mut nan_check = 0.0;
+        for ((((n, dn), &b), &c), &disc) in s
+            .net
+            .iter_mut()
+            .zip(s.discounted_net.iter_mut())
+            .zip(&s.benefits)
+            .zip(&s.costs)
+            .zip(&self.discount)
+        {
+            let net = b - c;
+            *n = net;
+            *dn = net * disc;
+            nan_check += net * 0.0;
         }
-        let mut cum = 0.0;
-        for (c, &n) in s.cumulative_net.iter_mut().zip(&s.net) {
+        let (mut cum, mut dcum) = (0.0, 0.0);
+        for (((c, dc), &n), &dn) in s
+            .cumulative_net
+            .iter_mut()
+            .zip(s.discounted_cumulative.iter_mut())
+            .zip(&s.net)
+            .zip(&s.discounted_net)
+        {
             cum += n;
             *c = cum;
+            dcum += dn;
+            *dc = dcum;
         }
+        let finite = nan_check == 0.0;
         let npv = sum(&s.discounted_net);
         let pv_b = dot(&s.benefits, &self.discount);
         let pv_c = dot(&s.costs, &self.discount);
@@ -555,8 +650,12 @@ impl Model {
             pv_costs: pv_c,
             roi,
             irr_annual,
-            payback_months: finance::payback(&s.net).unwrap_or(f64::NAN),
-            discounted_payback_months: finance::payback(&s.discounted_net).unwrap_or(f64::NAN),
+            payback_months: first_crossing(&s.net, &s.cumulative_net, finite),
+            discounted_payback_months: first_crossing(
+                &s.discounted_net,
+                &s.discounted_cumulative,
+                finite,
+            ),
         }
     }
 }

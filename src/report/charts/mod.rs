@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use rayon::prelude::*;
 
 use crate::results::Summary;
 use crate::scenario::Scenario;
@@ -168,21 +169,28 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         .map(fonts::register_user)
         .transpose()
         .map_err(ChartError::Font)?;
-    let mut rendered = Vec::with_capacity(Kind::ALL.len());
+    // Charts are independent: draw them, then encode and write them, on all cores.
+    let rendered = Kind::ALL
+        .par_iter()
+        .map(|&kind| render(ctx, kind, fallback.clone()).map(|r| (kind, r)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let written = rendered
+        .par_iter()
+        .map(|(kind, (png, svg, _))| {
+            let png_path = dir.join(format!("{}.png", kind.name()));
+            write_atomic(&png_path, |tmp| encode_png(tmp, png))?;
+            let svg_path = dir.join(format!("{}.svg", kind.name()));
+            write_atomic(&svg_path, |tmp| std::fs::write(tmp, svg.as_bytes()))?;
+            Ok([png_path, svg_path])
+        })
+        .collect::<Result<Vec<_>, ChartError>>()?;
+    let mut out = ChartOutput {
+        files: written.into_iter().flatten().collect(),
+        ..ChartOutput::default()
+    };
     let mut missing = BTreeSet::new();
-    for kind in Kind::ALL {
-        let (png, svg, lacking) = render(ctx, kind, fallback.clone())?;
+    for (kind, (_, svg, lacking)) in rendered {
         missing.extend(lacking);
-        rendered.push((kind, png, svg));
-    }
-    let mut out = ChartOutput::default();
-    for (kind, png, svg) in rendered {
-        let png_path = dir.join(format!("{}.png", kind.name()));
-        write_atomic(&png_path, |tmp| encode_png(tmp, &png))?;
-        out.files.push(png_path);
-        let svg_path = dir.join(format!("{}.svg", kind.name()));
-        write_atomic(&svg_path, |tmp| std::fs::write(tmp, svg.as_bytes()))?;
-        out.files.push(svg_path);
         out.svg.push((kind.name().to_string(), svg));
     }
     if !missing.is_empty() {
