@@ -25,6 +25,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the base case month by month (every input at its most likely value).
     Cashflow(CashflowArgs),
+    /// Merge part files of one run (from `run --trials-range`) into its results.json.
+    Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
 }
@@ -51,9 +53,21 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only trials START..END (0-based, END excluded) of the scenario's run and write
+    /// them to a part file in the output directory instead of results.json; `valuecase merge`
+    /// turns the parts into the results of the whole run (see docs/SCALING.md).
+    #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with = "trials")]
+    pub trials_range: Option<(u64, u64)>,
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
+    /// Write only results.json: no charts, no report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
+    /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
+    #[arg(long, value_name = "FILE")]
+    pub png_font: Option<PathBuf>,
 }
 
 /// Most trials a run may ask for.
@@ -99,6 +113,46 @@ fn parse_seed(s: &str) -> Result<u64, String> {
     );
     let n = whole_number(s).map_err(|e| format!("{e}: {allowed}"))?;
     u64::try_from(n).map_err(|_| format!("{s} is out of range: {allowed}"))
+}
+
+/// `--trials-range START..END`: 0 ≤ START < END ≤ 100,000,000.
+fn parse_trials_range(s: &str) -> Result<(u64, u64), String> {
+    let help = "write START..END with 0 <= START < END, e.g. --trials-range 0..250000";
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}` is not a range: {help}"))?;
+    let num = |t: &str| {
+        t.trim()
+            .replace('_', "")
+            .parse::<u64>()
+            .map_err(|_| format!("`{t}` is not a whole number: {help}"))
+    };
+    let (start, end) = (num(a)?, num(b)?);
+    if start >= end {
+        return Err(format!("{s} is empty: {help}"));
+    }
+    if end > 100_000_000 {
+        return Err(format!("{s} ends above trial 100,000,000: {help}"));
+    }
+    Ok((start, end))
+}
+
+/// Options of `valuecase merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Part files written by `valuecase run --trials-range` (any order); together they must
+    /// cover trials 0..N of one run exactly once.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output directory for results.json (default: the first part's directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print only the JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `valuecase validate`.

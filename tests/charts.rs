@@ -46,7 +46,10 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn check_svg(name: &str, text: &str) {
     assert!(text.starts_with("<svg"), "{name}: does not start with <svg");
     assert!(text.trim_end().ends_with("</svg>"), "{name}: not closed");
-    assert!(text.contains("viewBox=\"0 0 1920 1080\""), "{name}: view box");
+    assert!(
+        text.contains("viewBox=\"0 0 1920 1080\""),
+        "{name}: view box"
+    );
     assert_eq!(text.matches("<svg").count(), 1, "{name}: nested svg");
     assert_eq!(
         text.matches("<text").count(),
@@ -94,7 +97,11 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
         .collect();
     names.sort();
     assert_eq!(names.len(), 14, "{names:?}");
-    assert!(names.iter().all(|n| n.ends_with(".png") || n.ends_with(".svg")));
+    assert!(
+        names
+            .iter()
+            .all(|n| n.ends_with(".png") || n.ends_with(".svg"))
+    );
     assert_eq!(out.files.len(), 14);
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 
@@ -110,16 +117,28 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
         let text = svg(name);
         assert!(text.contains(needle), "{name}.svg lacks {needle:?}");
     };
-    has("npv-distribution", &format!("P10 {}", money(s.npv.p10, cur)));
-    has("npv-distribution", &format!("P50 {}", money(s.npv.p50, cur)));
-    has("npv-distribution", &format!("P90 {}", money(s.npv.p90, cur)));
+    has(
+        "npv-distribution",
+        &format!("P10 {}", money(s.npv.p10, cur)),
+    );
+    has(
+        "npv-distribution",
+        &format!("P50 {}", money(s.npv.p50, cur)),
+    );
+    has(
+        "npv-distribution",
+        &format!("P90 {}", money(s.npv.p90, cur)),
+    );
     has(
         "npv-distribution",
         &format!("P(loss) = {}", percent(1.0 - s.prob_npv_positive)),
     );
     has(
         "npv-cdf",
-        &format!("{} chance of an NPV at or below", percent(1.0 - s.prob_npv_positive)),
+        &format!(
+            "{} chance of an NPV at or below",
+            percent(1.0 - s.prob_npv_positive)
+        ),
     );
     has(
         "cashflow-fan",

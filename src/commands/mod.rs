@@ -1,9 +1,11 @@
 //! What each command does, from parsed arguments to files and printed output. `main.rs` calls
 //! [`dispatch`] and nothing else.
 
+mod board_pack;
 mod cashflow;
 mod init;
 mod load;
+mod merge;
 mod run;
 mod validate;
 
@@ -19,5 +21,6 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Validate(args) => validate::validate(&args),
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
+        Command::Merge(args) => merge::merge(&args),
     }
 }

@@ -42,7 +42,10 @@ fn prepare_output_dir(dir: &PathBuf) -> Result<(), AppError> {
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let loaded = load(args.scenario.as_deref())?;
     let meta = &loaded.scenario.meta;
-    let trials = args.trials.unwrap_or(meta.trials);
+    let (first_trial, trials) = match args.trials_range {
+        Some((start, end)) => (start, end - start),
+        None => (0, args.trials.unwrap_or(meta.trials)),
+    };
     let seed = args.seed.unwrap_or(meta.seed);
     let model = Model::compile(&loaded.scenario);
 
@@ -62,13 +65,20 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         .unwrap_or_else(|| PathBuf::from("output").join(&loaded.stem));
     prepare_output_dir(&out_dir)?;
 
+    // Read the PNG font before the run, so a wrong path fails fast and writes nothing.
+    let font = super::board_pack::read_png_font(args.png_font.as_deref())?;
     let started = Instant::now();
     let spec = RunSpec {
         seed,
-        first_trial: 0,
+        first_trial,
         trials,
     };
-    let output = engine::run(&model, spec, &|_| {});
+    let progress = Progress::new(trials, !args.json && !args.quiet);
+    let output = engine::run(&model, spec, &|n| progress.inc(n));
+    progress.finish();
+    if args.trials_range.is_some() {
+        return write_part(args, &loaded, &model, output, &out_dir, started);
+    }
     let identity = ScenarioIdentity {
         name: meta.name.clone(),
         file: loaded.file.clone(),
@@ -81,6 +91,15 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     summary.elapsed_seconds = started.elapsed().as_secs_f64();
 
     let results = export::write(&Json, &summary, &out_dir)?;
+    let mut written = vec![results];
+    if !args.no_charts {
+        let (files, warnings) =
+            super::board_pack::write(&summary, &loaded.scenario, &out_dir, font.as_deref())?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        written.extend(files);
+    }
 
     let mut stdout = std::io::stdout().lock();
     let text = if args.json {
@@ -90,12 +109,139 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     } else if args.quiet {
         String::new()
     } else {
+        let report = written.iter().find(|p| p.ends_with("report.html"));
         format!(
-            "{}\nwrote {}\n",
+            "{}\nwrote {} files to {}{}\n",
             terminal::summary(&summary),
-            results.display()
+            written.len(),
+            out_dir.display(),
+            report
+                .map(|r| format!(" (open {} for the board pack)", r.display()))
+                .unwrap_or_default()
         )
     };
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
+}
+
+/// A progress bar on stderr for runs that take more than about a second: hidden at first,
+/// shown from the first update after a second; never drawn when stderr is not a terminal or
+/// when output is `--json` or `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn new(trials: u64, wanted: bool) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(trials),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {human_pos}/{human_len} trials  {elapsed} elapsed, about {eta} left",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// `n` more trials done (called from any worker thread).
+    fn inc(&self, n: u64) {
+        use std::sync::atomic::Ordering;
+        let Some(bar) = &self.bar else { return };
+        bar.inc(n);
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed().as_secs_f64() > 1.0
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `--trials-range`: write the trials as a part file (see `engine::shard`), not results.
+fn write_part(
+    args: &RunArgs,
+    loaded: &super::Loaded,
+    model: &Model,
+    output: engine::RunOutput,
+    out_dir: &std::path::Path,
+    started: Instant,
+) -> Result<(), AppError> {
+    use engine::shard::{EXTENSION, Part, PartScenario};
+    use sha2::{Digest, Sha256};
+
+    let text = match &args.scenario {
+        Some(path) => {
+            let bytes = fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
+            String::from_utf8(bytes)
+                .map_err(|_| AppError::Input(format!("error: {} is not UTF-8", path.display())))?
+        }
+        None => crate::scenario::BUILT_IN.to_string(),
+    };
+    let sha256: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if sha256 != loaded.sha256 {
+        return Err(AppError::Input(
+            "error: the scenario file changed while the run was going on; run the part again"
+                .to_string(),
+        ));
+    }
+    let (start, end) = (
+        output.spec.first_trial,
+        output.spec.first_trial + output.spec.trials,
+    );
+    let scenario = PartScenario {
+        name: loaded.scenario.meta.name.clone(),
+        file: loaded.file.clone(),
+        sha256,
+        text,
+    };
+    let part = Part::from_run(
+        output,
+        scenario,
+        model.horizon,
+        started.elapsed().as_secs_f64(),
+    );
+    let path = out_dir.join(format!("part-{start:09}-{end:09}.{EXTENSION}"));
+    let mut bytes = Vec::new();
+    part.write_to(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("cannot encode part: {e}")))?;
+    export::write_atomically(&path, &bytes)?;
+    let text = if args.json {
+        format!(
+            "{}\n",
+            serde_json::json!({ "part": path.display().to_string(), "trials_range": [start, end] })
+        )
+    } else if args.quiet {
+        String::new()
+    } else {
+        format!(
+            "wrote {} (trials {start}..{end}); merge the parts with `valuecase merge`\n",
+            path.display()
+        )
+    };
+    let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())

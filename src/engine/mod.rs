@@ -2,10 +2,12 @@
 //!
 //! [`random`] keys every number by (seed, input name, trial); [`run`] evaluates trials in
 //! parallel into a per-trial table and monthly sketches; [`summary`] turns that into the
-//! [`crate::results::Summary`] every output reads.
+//! [`crate::results::Summary`] every output reads; [`shard`] stores a range of a run's trials
+//! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
 pub mod random;
 pub mod run;
+pub mod shard;
 pub mod sketch;
 pub mod stats;
 pub mod summary;

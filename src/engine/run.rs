@@ -51,6 +51,12 @@ impl TrialTable {
         self.data.len() / self.width.max(1)
     }
 
+    /// One column, in trial order, into `buf` (cleared first).
+    pub fn column_into(&self, c: usize, buf: &mut Vec<f64>) {
+        buf.clear();
+        buf.extend(self.data.chunks_exact(self.width.max(1)).map(|row| row[c]));
+    }
+
     /// One column, in trial order.
     pub fn column(&self, c: usize) -> Vec<f64> {
         self.data
@@ -63,7 +69,7 @@ impl TrialTable {
 }
 
 /// Month-by-month distributions, as mergeable sketches.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonthlySketches {
     /// Cumulative net cash flow, one sketch per month.
     pub cumulative_net: Vec<LogSketch>,
@@ -164,7 +170,58 @@ struct Worker {
     scratch: Scratch,
     draws: Vec<f64>,
     lanes: Vec<f64>,
+    /// A lane's cumulative net cash flows, month-major: `[t * LANE + i]`.
+    lane_cumulative: Vec<f64>,
+    /// A lane's adoption bins, `[(g * horizon + t) * LANE + i]`.
+    lane_bins: Vec<u8>,
     sketches: MonthlySketches,
+}
+
+impl Worker {
+    /// Count a lane's `n` trials into the sketches, four sketches at a time: their buckets
+    /// stay in cache for the whole lane (trial by trial, every insert would touch another
+    /// sketch), and the four interleaved streams of increments do not wait on each other
+    /// (values of one month cluster in a few buckets, so one sketch alone is a chain of
+    /// increments of the same counters).
+    fn flush_lane(&mut self, n: usize) {
+        let mapping = SketchMapping::default();
+        let sketches = &mut self.sketches.cumulative_net;
+        let values = &self.lane_cumulative;
+        let mut s4 = sketches.chunks_exact_mut(4);
+        let mut v4 = values.chunks_exact(4 * LANE);
+        for (s, v) in (&mut s4).zip(&mut v4) {
+            let (v0, v1, v2, v3) = (&v[..n], &v[LANE..LANE + n], &v[2 * LANE..2 * LANE + n], &v[3 * LANE..3 * LANE + n]);
+            for i in 0..n {
+                s[0].add(v0[i], mapping);
+                s[1].add(v1[i], mapping);
+                s[2].add(v2[i], mapping);
+                s[3].add(v3[i], mapping);
+            }
+        }
+        for (s, v) in s4.into_remainder().iter_mut().zip(v4.remainder().chunks_exact(LANE)) {
+            for &x in &v[..n] {
+                s.add(x, mapping);
+            }
+        }
+        let hists = &mut self.sketches.adoption;
+        let bins = &self.lane_bins;
+        let mut h4 = hists.chunks_exact_mut(4);
+        let mut b4 = bins.chunks_exact(4 * LANE);
+        for (h, b) in (&mut h4).zip(&mut b4) {
+            let (b0, b1, b2, b3) = (&b[..n], &b[LANE..LANE + n], &b[2 * LANE..2 * LANE + n], &b[3 * LANE..3 * LANE + n]);
+            for i in 0..n {
+                h[0].add_bin(b0[i]);
+                h[1].add_bin(b1[i]);
+                h[2].add_bin(b2[i]);
+                h[3].add_bin(b3[i]);
+            }
+        }
+        for (h, b) in h4.into_remainder().iter_mut().zip(b4.remainder().chunks_exact(LANE)) {
+            for &x in &b[..n] {
+                h.add_bin(x);
+            }
+        }
+    }
 }
 
 #[inline]
@@ -185,7 +242,6 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
     let width = SCALARS + model.capabilities.len();
     let mut data = vec![0.0; spec.trials as usize * width];
     let drawer = Drawer::new(model, spec.seed);
-    let mapping = SketchMapping::default();
     let h = model.horizon;
     let groups = model.groups.len();
 
@@ -197,6 +253,8 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 scratch: Scratch::for_trials(model),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
+                lane_cumulative: vec![0.0; h * LANE],
+                lane_bins: vec![0; groups * h * LANE],
                 sketches: MonthlySketches::new(model),
             },
             |mut w, (block, rows)| {
@@ -209,17 +267,14 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         drawer.gather(&w.lanes, i, &mut w.draws);
                         let outcome = model.evaluate(&w.draws, &mut w.scratch);
                         write_row(row, &outcome, &w.scratch.capability_pv);
-                        let sk = &mut w.sketches;
-                        for (s, &v) in sk.cumulative_net.iter_mut().zip(&w.scratch.cumulative_net) {
-                            s.add(v, mapping);
+                        for (t, &v) in w.scratch.cumulative_net.iter().enumerate() {
+                            w.lane_cumulative[t * LANE + i] = v;
                         }
-                        for g in 0..groups {
-                            let a = w.scratch.group_adoption(g);
-                            for (s, &v) in sk.adoption[g * h..(g + 1) * h].iter_mut().zip(a) {
-                                s.add(v);
-                            }
+                        for (k, &a) in w.scratch.adoption.iter().enumerate() {
+                            w.lane_bins[k * LANE + i] = ShareHistogram::bin(a);
                         }
                     }
+                    w.flush_lane(n);
                 }
                 progress((rows.len() / width) as u64);
                 w

@@ -244,6 +244,7 @@ pub struct ShareHistogram {
 }
 
 /// Bins of a [`ShareHistogram`]: quantiles are exact to half a bin (0.25 percentage points).
+/// At most 256 (bins are `u8`).
 pub const SHARE_BINS: usize = 200;
 
 impl Default for ShareHistogram {
@@ -258,9 +259,20 @@ impl ShareHistogram {
     /// Count one share (values outside [0, 1] go to the end bins).
     #[inline]
     pub fn add(&mut self, x: f64) {
+        self.add_bin(Self::bin(x));
+    }
+
+    /// The bin [`add`](Self::add) counts `x` in.
+    #[inline]
+    pub fn bin(x: f64) -> u8 {
         // Through i32 (one instruction; NaN gives 0), not usize (a branchy conversion).
-        let bin = ((x * SHARE_BINS as f64) as i32).clamp(0, SHARE_BINS as i32 - 1) as usize;
-        self.counts[bin] += 1;
+        ((x * SHARE_BINS as f64) as i32).clamp(0, SHARE_BINS as i32 - 1) as u8
+    }
+
+    /// Count one value in bin `bin` (from [`bin`](Self::bin)).
+    #[inline]
+    pub fn add_bin(&mut self, bin: u8) {
+        self.counts[bin as usize] += 1;
     }
 
     /// Add another histogram's counts.

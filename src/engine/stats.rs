@@ -7,9 +7,125 @@ use crate::results::{DefinedStats, PartialStats, PaybackStats, Stats};
 /// The percentiles every STATS block reports.
 pub const PERCENTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
-/// Values at the given quantiles (numpy "linear"), reordering `values` in place.
-/// Uses repeated selection rather than a full sort: O(n) per quantile.
+/// Below this many values, [`quantiles`] selects directly.
+const BUCKETED_FROM: usize = 4096;
+
+/// The order statistics at 0-based `ranks` (ascending, in range) of `values` (no NaN), in
+/// `total_cmp` order — exactly what sorting would give — without sorting: values are
+/// counted into buckets by a monotone linear map of their range, only the buckets holding a
+/// wanted rank are gathered, and those few values are sorted. Three passes over the data.
+/// `None` when the map cannot be built (fewer than two distinct finite values).
+fn order_statistics(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
+    let (lo, hi) = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if !(hi > lo) {
+        return None;
+    }
+    let buckets = (values.len() / 16).clamp(1024, 1 << 16);
+    let scale = buckets as f64 / (hi - lo);
+    if !scale.is_finite() {
+        return None;
+    }
+    // Monotone: v ≤ w ⇒ bucket(v) ≤ bucket(w) (rounding is monotone; ±∞ land at the ends).
+    let bucket = |v: f64| (((v - lo) * scale) as i64).clamp(0, buckets as i64 - 1) as usize;
+    let mut counts = vec![0u32; buckets];
+    for &v in values {
+        counts[bucket(v)] += 1;
+    }
+    // For each rank: its bucket and its rank inside the bucket.
+    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut b, mut below) = (0usize, 0usize);
+    for &r in ranks {
+        while below + counts[b] as usize <= r {
+            below += counts[b] as usize;
+            b += 1;
+        }
+        wanted.push((b, r - below));
+    }
+    const NONE: u32 = u32::MAX;
+    let mut slot = vec![NONE; buckets];
+    let mut gathered: Vec<Vec<f64>> = Vec::new();
+    for &(b, _) in &wanted {
+        if slot[b] == NONE {
+            slot[b] = gathered.len() as u32;
+            gathered.push(Vec::with_capacity(counts[b] as usize));
+        }
+    }
+    for &v in values {
+        let s = slot[bucket(v)];
+        if s != NONE {
+            gathered[s as usize].push(v);
+        }
+    }
+    for g in &mut gathered {
+        g.sort_unstable_by(f64::total_cmp);
+    }
+    Some(
+        wanted
+            .iter()
+            .map(|&(b, k)| gathered[slot[b] as usize][k])
+            .collect(),
+    )
+}
+
+/// [`quantiles`] without reordering `values` (copies them only for small or NaN inputs).
+pub fn quantiles_of(values: &[f64], qs: &[f64]) -> Vec<f64> {
+    match bucketed_quantiles(values, qs) {
+        Some(q) => q,
+        None => quantiles_by_selection(&mut values.to_vec(), qs),
+    }
+}
+
+/// Values at the given quantiles (numpy "linear"), reordering `values` in place (or not).
+/// Large inputs use [`order_statistics`] (three passes, whatever the number of quantiles);
+/// the result is the same either way.
 pub fn quantiles(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
+    match bucketed_quantiles(values, qs) {
+        Some(q) => q,
+        None => quantiles_by_selection(values, qs),
+    }
+}
+
+/// Quantiles from [`order_statistics`]; `None` for small inputs, NaN, or no usable range.
+fn bucketed_quantiles(values: &[f64], qs: &[f64]) -> Option<Vec<f64>> {
+    let n = values.len();
+    if n < BUCKETED_FROM || values.iter().any(|v| v.is_nan()) {
+        return None;
+    }
+    let pos = |q: f64| q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let mut ranks: Vec<usize> = qs
+        .iter()
+        .flat_map(|&q| {
+            let lo = pos(q).floor() as usize;
+            [lo, (lo + 1).min(n - 1)]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let order = order_statistics(values, &ranks)?;
+    let at = |r: usize| order[ranks.binary_search(&r).expect("rank was asked for")];
+    Some(
+        qs.iter()
+            .map(|&q| {
+                let p = pos(q);
+                let lo = p.floor() as usize;
+                let hi = (lo + 1).min(n - 1);
+                let frac = p - lo as f64;
+                let (a, b) = (at(lo), at(hi));
+                if frac == 0.0 || a == b {
+                    a
+                } else {
+                    a + (b - a) * frac
+                }
+            })
+            .collect(),
+    )
+}
+
+/// [`quantiles`] by repeated selection: O(n) per quantile. For small inputs and inputs with NaN.
+fn quantiles_by_selection(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
     let n = values.len();
     if n == 0 {
         return vec![f64::NAN; qs.len()];
@@ -61,16 +177,35 @@ fn mean_std(values: &[f64]) -> (f64, f64) {
     (mean, (ss / (n - 1) as f64).sqrt())
 }
 
+/// STATS of a fully defined quantity, `values` left as they are.
+pub fn stats_of(values: &[f64]) -> Stats {
+    match bucketed_quantiles(values, &PERCENTILES) {
+        Some(p) => stats_with(moments(values), values.len(), &p),
+        None => stats(&mut values.to_vec()),
+    }
+}
+
 /// STATS of a fully defined quantity. `values` is reordered.
 pub fn stats(values: &mut [f64]) -> Stats {
+    // Moments first, in trial order (selection reorders the values).
+    let m = moments(values);
+    let p = quantiles(values, &PERCENTILES);
+    stats_with(m, values.len(), &p)
+}
+
+/// (mean, std, min, max), summed in order.
+fn moments(values: &[f64]) -> (f64, f64, f64, f64) {
     let (mean, std) = mean_std(values);
-    let n = values.len();
     let (min, max) = values
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    let p = quantiles(values, &PERCENTILES);
+    (mean, std, min, max)
+}
+
+/// STATS from the [`moments`] of `n` values and their [`PERCENTILES`].
+fn stats_with((mean, std, min, max): (f64, f64, f64, f64), n: usize, p: &[f64]) -> Stats {
     Stats {
         mean,
         std,
@@ -115,14 +250,19 @@ fn partial(s: &Stats) -> PartialStats {
 /// Stats over the trials where the value is defined (not NaN); the rest are reported as a
 /// fraction. Used for IRR and ROI.
 pub fn defined_stats(values: &[f64]) -> DefinedStats {
-    let mut defined: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let defined = values.iter().filter(|v| !v.is_nan()).count();
     let undefined_fraction = if values.is_empty() {
         0.0
     } else {
-        1.0 - defined.len() as f64 / values.len() as f64
+        1.0 - defined as f64 / values.len() as f64
+    };
+    let stats = if defined == values.len() {
+        stats_of(values)
+    } else {
+        stats(&mut values.iter().copied().filter(|v| !v.is_nan()).collect::<Vec<_>>())
     };
     DefinedStats {
-        stats: partial(&stats(&mut defined)),
+        stats: partial(&stats),
         undefined_fraction,
     }
 }
@@ -130,22 +270,32 @@ pub fn defined_stats(values: &[f64]) -> DefinedStats {
 /// Payback stats: NaN ("never") ranks as +∞, so a percentile landing among never-paying
 /// trials is null; mean, std and min are over paying trials.
 pub fn payback_stats(values: &[f64]) -> PaybackStats {
-    let mut paying: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let paying = || values.iter().copied().filter(|v| !v.is_nan());
+    let m = paying().count();
     let never_fraction = if values.is_empty() {
         0.0
     } else {
-        1.0 - paying.len() as f64 / values.len() as f64
+        1.0 - m as f64 / values.len() as f64
     };
-    let (mean, std) = mean_std(&paying);
-    let m = paying.len();
-    let min = paying.iter().copied().fold(f64::INFINITY, f64::min);
+    // Mean and std as `mean_std` computes them, over the paying trials in trial order.
+    let (mean, std) = if m == 0 {
+        (f64::NAN, f64::NAN)
+    } else {
+        let mean = paying().sum::<f64>() / m as f64;
+        if m == 1 {
+            (mean, 0.0)
+        } else {
+            let ss: f64 = paying().map(|v| (v - mean) * (v - mean)).sum();
+            (mean, (ss / (m - 1) as f64).sqrt())
+        }
+    };
+    let min = paying().fold(f64::INFINITY, f64::min);
     let mut ranked: Vec<f64> = values
         .iter()
         .map(|&v| if v.is_nan() { f64::INFINITY } else { v })
         .collect();
     let max = ranked.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let p = quantiles(&mut ranked, &PERCENTILES);
-    paying.clear();
     PaybackStats {
         stats: PartialStats {
             mean: finite(mean),
@@ -163,6 +313,275 @@ pub fn payback_stats(values: &[f64]) -> PaybackStats {
         },
         never_fraction,
     }
+}
+
+/// Which statistics a column of the per-trial table gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// [`stats`]: every trial has a value.
+    Plain,
+    /// [`defined_stats`]: NaN means undefined (IRR, ROI).
+    Defined,
+    /// [`payback_stats`]: NaN means never.
+    Payback,
+}
+
+/// The statistics of one column, as [`ColumnKind`] says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnStats {
+    Plain(Stats),
+    Defined(DefinedStats),
+    Payback(PaybackStats),
+}
+
+/// Buckets per column in [`table_stats`].
+const TABLE_BUCKETS: usize = 4096;
+
+/// One column's state across the passes of [`table_stats`].
+struct ColumnPass {
+    col: usize,
+    kind: ColumnKind,
+    /// Non-NaN values, their sum (in trial order), min and max.
+    count: usize,
+    sum: f64,
+    min: f64,
+    max: f64,
+    /// Min and max of the finite values, for the bucket map.
+    finite_lo: f64,
+    finite_hi: f64,
+    mean: f64,
+    ss: f64,
+    lo: f64,
+    scale: f64,
+    counts: Vec<u32>,
+    ranks: Vec<usize>,
+    wanted: Vec<(usize, usize)>,
+    slot: Vec<u32>,
+    gathered: Vec<Vec<f64>>,
+}
+
+impl ColumnPass {
+    /// The value this column ranks for quantiles, or None when it is left out.
+    #[inline]
+    fn ranked(&self, v: f64) -> Option<f64> {
+        if v.is_nan() {
+            match self.kind {
+                ColumnKind::Payback => Some(f64::INFINITY),
+                ColumnKind::Plain | ColumnKind::Defined => None,
+            }
+        } else {
+            Some(v)
+        }
+    }
+
+    #[inline]
+    fn bucket(&self, v: f64) -> usize {
+        (((v - self.lo) * self.scale) as i64).clamp(0, TABLE_BUCKETS as i64 - 1) as usize
+    }
+}
+
+/// Statistics of several columns of a row-major table (`width` values per row), straight
+/// from the table in three streaming passes — sums, min and max; squared deviations and
+/// bucket counts; the values of the buckets holding a wanted percentile — instead of copying
+/// each column out (a strided pass over the whole table per column). Every figure equals what
+/// [`stats`], [`defined_stats`] and [`payback_stats`] give on the extracted column, to the bit:
+/// sums run in trial order, and percentiles are exact order statistics either way.
+pub fn table_stats(data: &[f64], width: usize, columns: &[(usize, ColumnKind)]) -> Vec<ColumnStats> {
+    let n = data.len() / width.max(1);
+    let rows = || data.chunks_exact(width.max(1));
+    let mut cols: Vec<ColumnPass> = columns
+        .iter()
+        .map(|&(col, kind)| ColumnPass {
+            col,
+            kind,
+            count: 0,
+            // Like `Iterator::sum` for floats (so an all −0.0 column sums to −0.0 too).
+            sum: -0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            finite_lo: f64::INFINITY,
+            finite_hi: f64::NEG_INFINITY,
+            mean: 0.0,
+            ss: 0.0,
+            lo: 0.0,
+            scale: 0.0,
+            counts: vec![0; TABLE_BUCKETS],
+            ranks: Vec::new(),
+            wanted: Vec::new(),
+            slot: Vec::new(),
+            gathered: Vec::new(),
+        })
+        .collect();
+
+    // Pass 1: counts, sums, extremes.
+    for row in rows() {
+        for c in cols.iter_mut() {
+            let v = row[c.col];
+            if !v.is_nan() {
+                c.count += 1;
+                c.sum += v;
+                c.min = c.min.min(v);
+                c.max = c.max.max(v);
+                if v.is_finite() {
+                    c.finite_lo = c.finite_lo.min(v);
+                    c.finite_hi = c.finite_hi.max(v);
+                }
+            }
+        }
+    }
+    // A plain column with NaN: the general functions on the extracted column.
+    let fallback: Vec<bool> = cols
+        .iter()
+        .map(|c| c.kind == ColumnKind::Plain && c.count != n)
+        .collect();
+    for c in cols.iter_mut() {
+        c.mean = if c.count > 0 {
+            c.sum / c.count as f64
+        } else {
+            f64::NAN
+        };
+        if c.finite_hi > c.finite_lo {
+            c.lo = c.finite_lo;
+            c.scale = TABLE_BUCKETS as f64 / (c.finite_hi - c.finite_lo);
+            if !c.scale.is_finite() {
+                c.scale = 0.0;
+            }
+        }
+    }
+    // Pass 2: squared deviations (in trial order) and bucket counts.
+    for row in rows() {
+        for c in cols.iter_mut() {
+            let v = row[c.col];
+            if !v.is_nan() {
+                c.ss += (v - c.mean) * (v - c.mean);
+            }
+            if let Some(r) = c.ranked(v) {
+                let b = c.bucket(r);
+                c.counts[b] += 1;
+            }
+        }
+    }
+    // Wanted ranks, their buckets, and a slot per wanted bucket.
+    const NONE: u32 = u32::MAX;
+    for c in cols.iter_mut() {
+        let nq: usize = c.counts.iter().map(|&k| k as usize).sum();
+        if nq == 0 {
+            continue;
+        }
+        let mut ranks: Vec<usize> = PERCENTILES
+            .iter()
+            .flat_map(|&q| {
+                let lo = (q * (nq - 1) as f64).floor() as usize;
+                [lo, (lo + 1).min(nq - 1)]
+            })
+            .collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let (mut b, mut below) = (0usize, 0usize);
+        for &r in &ranks {
+            while below + c.counts[b] as usize <= r {
+                below += c.counts[b] as usize;
+                b += 1;
+            }
+            c.wanted.push((b, r - below));
+        }
+        c.ranks = ranks;
+        c.slot = vec![NONE; TABLE_BUCKETS];
+        for i in 0..c.wanted.len() {
+            let b = c.wanted[i].0;
+            if c.slot[b] == NONE {
+                c.slot[b] = c.gathered.len() as u32;
+                c.gathered.push(Vec::with_capacity(c.counts[b] as usize));
+            }
+        }
+    }
+    // Pass 3: gather the wanted buckets.
+    for row in rows() {
+        for c in cols.iter_mut() {
+            if c.slot.is_empty() {
+                continue;
+            }
+            if let Some(r) = c.ranked(row[c.col]) {
+                let s = c.slot[c.bucket(r)];
+                if s != NONE {
+                    c.gathered[s as usize].push(r);
+                }
+            }
+        }
+    }
+
+    cols.iter_mut()
+        .zip(fallback)
+        .map(|(c, fallback)| {
+            if fallback {
+                let mut v: Vec<f64> = rows().map(|row| row[c.col]).collect();
+                return ColumnStats::Plain(stats(&mut v));
+            }
+            for g in &mut c.gathered {
+                g.sort_unstable_by(f64::total_cmp);
+            }
+            let nq: usize = c.counts.iter().map(|&k| k as usize).sum();
+            let p: Vec<f64> = if nq == 0 {
+                vec![f64::NAN; PERCENTILES.len()]
+            } else {
+                let at = |r: usize| {
+                    let k = c.ranks.binary_search(&r).expect("rank was asked for");
+                    let (b, i) = c.wanted[k];
+                    c.gathered[c.slot[b] as usize][i]
+                };
+                PERCENTILES
+                    .iter()
+                    .map(|&q| {
+                        let pos = q * (nq - 1) as f64;
+                        let lo = pos.floor() as usize;
+                        let hi = (lo + 1).min(nq - 1);
+                        let frac = pos - lo as f64;
+                        let (a, b) = (at(lo), at(hi));
+                        if frac == 0.0 || a == b {
+                            a
+                        } else {
+                            a + (b - a) * frac
+                        }
+                    })
+                    .collect()
+            };
+            let m = c.count;
+            let std = match m {
+                0 => f64::NAN,
+                1 => 0.0,
+                _ => (c.ss / (m - 1) as f64).sqrt(),
+            };
+            let moments = (c.mean, std, c.min, c.max);
+            match c.kind {
+                ColumnKind::Plain => ColumnStats::Plain(stats_with(moments, m, &p)),
+                ColumnKind::Defined => ColumnStats::Defined(DefinedStats {
+                    stats: partial(&stats_with(moments, m, &p)),
+                    undefined_fraction: if n == 0 { 0.0 } else { 1.0 - m as f64 / n as f64 },
+                }),
+                ColumnKind::Payback => {
+                    // Max over all trials, "never" ranking as +∞.
+                    let max = if m < n { f64::INFINITY } else { c.max };
+                    ColumnStats::Payback(PaybackStats {
+                        stats: PartialStats {
+                            mean: finite(c.mean),
+                            std: finite(std),
+                            stderr: finite(std / (m as f64).sqrt()),
+                            min: finite(c.min),
+                            p5: finite(p[0]),
+                            p10: finite(p[1]),
+                            p25: finite(p[2]),
+                            p50: finite(p[3]),
+                            p75: finite(p[4]),
+                            p90: finite(p[5]),
+                            p95: finite(p[6]),
+                            max: finite(max),
+                        },
+                        never_fraction: if n == 0 { 0.0 } else { 1.0 - m as f64 / n as f64 },
+                    })
+                }
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -205,6 +624,80 @@ mod tests {
         let d = defined_stats(&[f64::NAN, f64::NAN]);
         assert_eq!(d.undefined_fraction, 1.0);
         assert_eq!(d.stats.p50, None);
+    }
+
+    #[test]
+    fn table_stats_equal_column_stats() {
+        let mut s: u64 = 0xdead_beef;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [0usize, 1, 2, 7, 300, 20_000] {
+            let width = 5;
+            let mut data = Vec::with_capacity(n * width);
+            for i in 0..n {
+                let u = next();
+                data.push((u * 40.0).exp() - 3.0); // plain, skewed
+                data.push(if u < 0.2 { f64::NAN } else { u - 0.5 }); // defined
+                data.push(if u > 0.9 { f64::NAN } else { 10.0 + u * 30.0 }); // payback
+                data.push(if i % 3 == 0 { 0.0 } else { -0.0 }); // constant
+                data.push(next() * 1e6); // plain
+            }
+            let cols = [
+                (0, ColumnKind::Plain),
+                (1, ColumnKind::Defined),
+                (2, ColumnKind::Payback),
+                (3, ColumnKind::Plain),
+                (4, ColumnKind::Plain),
+            ];
+            let got = table_stats(&data, width, &cols);
+            let column = |c: usize| data.chunks_exact(width).map(|r| r[c]).collect::<Vec<_>>();
+            let want = [
+                ColumnStats::Plain(stats(&mut column(0))),
+                ColumnStats::Defined(defined_stats(&column(1))),
+                ColumnStats::Payback(payback_stats(&column(2))),
+                ColumnStats::Plain(stats(&mut column(3))),
+                ColumnStats::Plain(stats(&mut column(4))),
+            ];
+            // Compare through their bits (NaN == NaN).
+            let bits = |c: &ColumnStats| format!("{c:?}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(bits(g), bits(w), "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn bucketed_quantiles_equal_selection() {
+        // Skewed, tied, signed-zero and infinite values, above the bucketing threshold.
+        let mut s: u64 = 0x1234_5678;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut v: Vec<f64> = (0..50_000)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => -0.0,
+                2 => (next() * 30.0).exp(),
+                3 => -next() * 1e6,
+                4 => 42.0,
+                _ => next(),
+            })
+            .collect();
+        v.push(f64::INFINITY);
+        v.push(f64::NEG_INFINITY);
+        let qs: Vec<f64> = (0..=100).map(|p| p as f64 / 100.0).chain([0.005, 0.995]).collect();
+        let fast = quantiles(&mut v.clone(), &qs);
+        let slow = quantiles_by_selection(&mut v.clone(), &qs);
+        for (a, b) in fast.iter().zip(&slow) {
+            assert_eq!(a.to_bits(), b.to_bits());
+        }
     }
 
     proptest! {

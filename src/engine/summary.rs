@@ -4,14 +4,14 @@ use rayon::prelude::*;
 
 use crate::model::{Model, Scratch, TrialOutcome};
 use crate::results::{
-    AnnualCashFlow, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
+    AnnualCashFlow, Stats, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
     MonthlyQuantiles, PaybackWithin, ScenarioInfo, Summary,
 };
 use crate::scenario::CostCategory;
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
-use super::stats::{defined_stats, payback_stats, quantiles, stats};
+use super::stats::{ColumnKind, ColumnStats, quantiles_of, table_stats};
 
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
@@ -131,31 +131,78 @@ pub fn summarise(
     let n = table.rows();
     let h = model.horizon;
 
-    // Columns are extracted one at a time (memory stays near one copy of the table); each is
-    // summarised independently, so parallelism over columns stays deterministic.
+    // The NPV and payback columns are copied out for the charts; everything else is read
+    // straight from the table.
     let npv = &table.column(col::NPV);
-    let mut npv_sorted = npv.clone();
-    npv_sorted.par_sort_unstable_by(f64::total_cmp);
-    let npv_percentiles = quantiles(
-        &mut npv_sorted,
+    let npv_percentiles = quantiles_of(
+        npv,
         &(0..=100).map(|p| p as f64 / 100.0).collect::<Vec<_>>(),
     );
     let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
 
     let payback = &table.column(col::PAYBACK);
-    let within = |m: f64| {
-        payback.iter().filter(|&&p| !p.is_nan() && p <= m).count() as f64 / n.max(1) as f64
-    };
+    // P(payback ≤ m) for whole months m: payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass
+    // counting ⌈payback⌉ answers every m.
+    let mut paid_by = vec![0u64; h + 2];
+    for &p in payback.iter().filter(|p| !p.is_nan()) {
+        paid_by[(p.ceil().max(0.0) as usize).min(h + 1)] += 1;
+    }
+    let mut acc = 0;
+    for c in &mut paid_by {
+        acc += *c;
+        *c = acc;
+    }
+    let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
     let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
     if marks.is_empty() {
         marks.push(h as u32);
     }
     let prob_payback_within_months =
-        PaybackWithin(marks.iter().map(|&m| (m, within(m as f64))).collect());
+        PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
 
-    let capability_stats: Vec<_> = (SCALARS..table.width)
-        .into_par_iter()
-        .map(|c| stats(&mut table.column(c)))
+    // Every column's statistics straight from the table: three streaming passes per group
+    // of columns, the groups in parallel (each column is summed in trial order, so the result
+    // does not depend on the split).
+    let columns: Vec<(usize, ColumnKind)> = [
+        (col::NPV, ColumnKind::Plain),
+        (col::ROI, ColumnKind::Defined),
+        (col::PV_BENEFITS, ColumnKind::Plain),
+        (col::PV_COSTS, ColumnKind::Plain),
+        (col::IRR_ANNUAL, ColumnKind::Defined),
+        (col::PAYBACK, ColumnKind::Payback),
+        (col::DISCOUNTED_PAYBACK, ColumnKind::Payback),
+    ]
+    .into_iter()
+    .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
+    .collect();
+    let groups = rayon::current_num_threads().clamp(1, columns.len());
+    let per_group = columns.len().div_ceil(groups);
+    let done: Vec<ColumnStats> = columns
+        .par_chunks(per_group)
+        .map(|cols| table_stats(&table.data, table.width, cols))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut done = done.into_iter();
+    let mut next = || done.next().expect("one result per column");
+    let (
+        ColumnStats::Plain(npv_stats),
+        ColumnStats::Defined(roi),
+        ColumnStats::Plain(pv_benefits),
+        ColumnStats::Plain(pv_costs),
+        ColumnStats::Defined(irr_annual),
+        ColumnStats::Payback(payback_months),
+        ColumnStats::Payback(discounted_payback_months),
+    ) = (next(), next(), next(), next(), next(), next(), next())
+    else {
+        unreachable!("results come in the order of the columns")
+    };
+    let capability_stats: Vec<Stats> = done
+        .map(|d| match d {
+            ColumnStats::Plain(s) => s,
+            _ => unreachable!("results come in the order of the columns"),
+        })
         .collect();
     let capabilities = model
         .capabilities
@@ -218,13 +265,13 @@ pub fn summarise(
         .filter(|k| model.cost_lines.iter().any(|l| l.category == *k))
         .collect();
 
-    let hist_range = quantiles(&mut npv_sorted, &[0.005, 0.995]);
+    let hist_range = quantiles_of(npv, &[0.005, 0.995]);
     let charts = ChartData {
         npv_histogram: histogram(npv, hist_range[0], hist_range[1]),
         npv_percentiles,
         cumulative_net,
         base_case_cumulative_net: base_scratch.cumulative_net.clone(),
-        payback_probability: (0..=h).map(|m| within(m as f64)).collect(),
+        payback_probability: (0..=h).map(within).collect(),
         adoption,
         annual: annual(model, &base_scratch, &benefit_groups, &categories),
         benefit_groups,
@@ -245,13 +292,13 @@ pub fn summarise(
         discount_rate_annual: model.discount_rate,
         start_month: id.start_month.clone(),
         base_case: base_case_block(&base),
-        npv: stats(&mut npv.clone()),
-        roi: defined_stats(&table.column(col::ROI)),
-        pv_benefits: stats(&mut table.column(col::PV_BENEFITS)),
-        pv_costs: stats(&mut table.column(col::PV_COSTS)),
-        irr_annual: defined_stats(&table.column(col::IRR_ANNUAL)),
-        payback_months: payback_stats(payback),
-        discounted_payback_months: payback_stats(&table.column(col::DISCOUNTED_PAYBACK)),
+        npv: npv_stats,
+        roi,
+        pv_benefits,
+        pv_costs,
+        irr_annual,
+        payback_months,
+        discounted_payback_months,
         prob_npv_positive,
         prob_payback_within_months,
         capabilities,

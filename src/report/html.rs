@@ -117,20 +117,23 @@ section { padding-bottom: 18px; border-bottom: 1px solid var(--rule); margin-bot
 .meta { color: var(--muted); font-size: 13px; margin: 4px 0 16px; }
 .tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; }
 .tile { border: 2px solid var(--navy); border-radius: 6px; padding: 10px 14px; }
-.tile .label { font-size: 13px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.tile .label { font-size: 13px; color: var(--muted); text-transform: uppercase;
+  letter-spacing: .04em; }
 .tile .value { font-size: 27px; font-weight: bold; margin: 2px 0; }
 .tile .note { font-size: 13px; color: var(--muted); }
 .findings li { margin: 5px 0; }
 figure { margin: 0; }
 figure svg { display: block; width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--rule); }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px;
+  border-bottom: 1px solid var(--rule); }
 th { background: #eef2f7; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 tr.group td { background: #f5f5f5; font-weight: bold; }
-code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px;
+  overflow-wrap: anywhere; }
 table.inputs { table-layout: fixed; }
 table.inputs col.input { width: 29%; } table.inputs col.dist { width: 27%; }
 table.inputs col.base { width: 11%; } table.inputs col.range { width: 15%; }
@@ -195,15 +198,12 @@ fn key_figures(s: &Summary) -> String {
         }
         t.push_str("</tr>\n");
     };
-    let m = |st: &Stats, base: f64| {
-        [base, st.mean, st.p10, st.p50, st.p90].map(|v| money(v, cur))
-    };
+    let m = |st: &Stats, base: f64| [base, st.mean, st.p10, st.p50, st.p90].map(|v| money(v, cur));
     let r = |st: &PartialStats, base: Option<f64>| {
         [base, st.mean, st.p10, st.p50, st.p90].map(ratio_percent)
     };
-    let mo = |st: &PartialStats, base: Option<f64>| {
-        [base, st.mean, st.p10, st.p50, st.p90].map(months)
-    };
+    let mo =
+        |st: &PartialStats, base: Option<f64>| [base, st.mean, st.p10, st.p50, st.p90].map(months);
     let b = &s.base_case;
     row(&mut t, "NPV", m(&s.npv, b.npv));
     row(&mut t, "PV of benefits", m(&s.pv_benefits, b.pv_benefits));
@@ -255,9 +255,16 @@ fn key_figures(s: &Summary) -> String {
 /// and names the chart for screen readers. Anything that could run or fetch is refused.
 fn inline_svg(svg: &str, title: &str) -> String {
     let lower = svg.to_ascii_lowercase();
-    let unsafe_markup = ["<script", "href", "url(", "<foreignobject", "<image", "<iframe"]
-        .iter()
-        .any(|m| lower.contains(m));
+    let unsafe_markup = [
+        "<script",
+        "href",
+        "url(",
+        "<foreignobject",
+        "<image",
+        "<iframe",
+    ]
+    .iter()
+    .any(|m| lower.contains(m));
     let parsed = svg.find("<svg").and_then(|start| {
         let end = start + svg[start..].find('>')?;
         Some((&svg[start..=end], &svg[end + 1..]))
@@ -279,7 +286,8 @@ fn inline_svg(svg: &str, title: &str) -> String {
         )
     });
     format!(
-        "<svg viewBox=\"{}\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\">{}",
+        "<svg viewBox=\"{}\" role=\"img\" aria-label=\"{}\" \
+         preserveAspectRatio=\"xMidYMid meet\">{}",
         escape(&view_box),
         escape(title),
         body.trim()
@@ -412,7 +420,10 @@ fn walk(sc: &Scenario) -> Vec<Section<'_>> {
             Driver::DirectValue => Unit::Money("per year at full adoption"),
         };
         caps.push(row(&c.effect, unit));
-        caps.push(row(&c.value_share, Unit::Share("of saved time turned into value")));
+        caps.push(row(
+            &c.value_share,
+            Unit::Share("of saved time turned into value"),
+        ));
     }
     sections.push(("Capabilities".into(), caps));
 
@@ -422,7 +433,10 @@ fn walk(sc: &Scenario) -> Vec<Section<'_>> {
         let effects = [
             (&e.ceiling, Unit::Share("added to the adoption ceiling")),
             (&e.speed, Unit::Number("× adoption speed")),
-            (&e.midpoint_shift, Unit::Number("months added to the midpoint")),
+            (
+                &e.midpoint_shift,
+                Unit::Number("months added to the midpoint"),
+            ),
             (&e.bass_p, Unit::Number("× Bass innovation p")),
             (&e.bass_q, Unit::Number("× Bass imitation q")),
             (&e.data_quality, Unit::Share("added to data quality")),
@@ -450,7 +464,10 @@ fn walk(sc: &Scenario) -> Vec<Section<'_>> {
             risks.push(row(u, Unit::Number("× all costs if it happens")));
         }
         if let Some(u) = &r.delay_months {
-            risks.push(row(u, Unit::Number("months of go-live delay if it happens")));
+            risks.push(row(
+                u,
+                Unit::Number("months of go-live delay if it happens"),
+            ));
         }
     }
     sections.push(("Risks".into(), risks));
@@ -478,7 +495,11 @@ fn cost_rows<'a>(c: &'a CostLine, sc: &Scenario) -> Vec<Row<'a>> {
     let mut rows = vec![Row {
         input: &c.amount,
         unit: Unit::Money(""),
-        unit_text: Some(format!("{} {when}; {}", sc.meta.currency, c.category.label())),
+        unit_text: Some(format!(
+            "{} {when}; {}",
+            sc.meta.currency,
+            c.category.label()
+        )),
     }];
     if let Some(o) = &c.overrun {
         rows.push(row(o, Unit::Share("overrun")));
@@ -609,12 +630,12 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
     let cur = s.currency.as_str();
     let mut t = String::from(
         "<section class=\"assumptions\">\n<h2>Assumptions</h2>\n<p>Every input the scenario \
-         sets, by its stable name (the name used in error messages, exports and sensitivity \
-         tables). The base case uses the base value; the simulation draws from the \
-         distribution, truncated where shown.</p>\n<table class=\"inputs\">\n<colgroup><col class=\"input\">\
-         <col class=\"dist\"><col class=\"base\"><col class=\"range\"><col></colgroup>\n<thead><tr><th>Input</th>\
-         <th>Distribution</th><th class=\"num\">Base value</th><th class=\"num\">90% range \
-         (P5–P95)</th><th>Unit</th></tr></thead>\n<tbody>\n",
+         sets, by its stable name (the name error messages use). The base case uses the base \
+         value; the simulation draws from the distribution, truncated where shown.</p>\n\
+         <table class=\"inputs\">\n<colgroup><col class=\"input\"><col class=\"dist\">\
+         <col class=\"base\"><col class=\"range\"><col></colgroup>\n<thead><tr>\
+         <th>Input</th><th>Distribution</th><th class=\"num\">Base value</th>\
+         <th class=\"num\">90% range (P5–P95)</th><th>Unit</th></tr></thead>\n<tbody>\n",
     );
     let mut defaults = 0;
     for (title, rows) in walk(sc) {
@@ -818,7 +839,11 @@ mod tests {
         sc.capabilities[0].effect.name = hostile();
         sc.user_groups[0].name = hostile();
         s.charts.adoption[0].name = hostile();
-        let svg = vec![("npv-distribution".to_string(), "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><text>x</text></svg>".to_string())];
+        let svg = vec![(
+            "npv-distribution".to_string(),
+            "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><text>x</text></svg>"
+                .to_string(),
+        )];
         let html = render(&s, &sc, &svg);
         assert!(!html.contains("<script"), "unescaped script tag");
         assert!(!html.contains("alert(1)</"));
@@ -890,7 +915,10 @@ mod tests {
         assert!(html.contains("Expected NPV") && html.contains("$31.4M"));
         assert!(html.contains("Chance NPV &gt; 0"));
         assert!(html.contains("(1 + r)^(1/12) − 1 = 0.7974%"));
-        assert!(html.contains("Standard error of the mean NPV: $79k"), "stderr");
+        assert!(
+            html.contains("Standard error of the mean NPV: $79k"),
+            "stderr"
+        );
         assert!(html.contains("@page { size: landscape"));
         for bad in ["<script", "<link", "http:", "https:", "url(", "src="] {
             assert!(!html.contains(bad), "found {bad}");

@@ -19,8 +19,8 @@ pub fn findings(s: &Summary) -> Vec<String> {
         money(s.npv.p50, cur)
     ));
     out.push(format!(
-        "The NPV is positive in {} of simulated outcomes; in {} the programme loses money in \
-         present-value terms.",
+        "The NPV is positive in {} of simulated outcomes; in the other {} the programme loses \
+         money in present-value terms.",
         percent(s.prob_npv_positive),
         percent(1.0 - s.prob_npv_positive)
     ));
@@ -106,7 +106,7 @@ fn payback_within(s: &Summary, wanted: u32) -> Option<(u32, f64)> {
     listed
         .iter()
         .find(|(m, _)| *m == wanted)
-        .or_else(|| listed.iter().filter(|(m, _)| *m < wanted).next_back())
+        .or_else(|| listed.iter().rfind(|(m, _)| *m < wanted))
         .copied()
         .or_else(|| {
             let m = wanted.min(s.horizon_months);

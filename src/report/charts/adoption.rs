@@ -14,10 +14,10 @@ use crate::report::format;
 const LINES: [(RGBColor, Option<f64>); 6] = [
     (style::NAVY, None),
     (RGBColor(0xd9, 0x73, 0x0d), Some(26.0)),
-    (RGBColor(0x2a, 0x8c, 0x82), Some(10.0)),
-    (RGBColor(0x6a, 0x3d, 0x9a), None),
-    (RGBColor(0x7f, 0x27, 0x04), Some(26.0)),
-    (RGBColor(0x55, 0x55, 0x55), Some(10.0)),
+    (RGBColor(0x2a, 0x8c, 0x82), Some(8.0)),
+    (RGBColor(0x6a, 0x3d, 0x9a), Some(56.0)),
+    (RGBColor(0x7f, 0x27, 0x04), Some(16.0)),
+    (RGBColor(0x55, 0x55, 0x55), None),
 ];
 
 fn line_style(i: usize) -> (RGBColor, Option<f64>) {
@@ -37,7 +37,10 @@ fn by_end(cx: &Cx, last: usize) -> String {
 /// The finding: where median adoption ends up.
 pub(crate) fn title(cx: &Cx) -> String {
     let groups = &cx.summary.charts.adoption;
-    let finals: Vec<f64> = groups.iter().filter_map(|g| g.p50.last().copied()).collect();
+    let finals: Vec<f64> = groups
+        .iter()
+        .filter_map(|g| g.p50.last().copied())
+        .collect();
     let last = groups.iter().map(|g| g.p50.len()).max().unwrap_or(1).max(1) - 1;
     match finals.as_slice() {
         [] => "Adoption by user group".to_string(),
@@ -85,17 +88,38 @@ where
     if n < 2 {
         return style::no_data(cx, root);
     }
-    let labels: Vec<(String, f64)> = groups
+    // Direct labels, "Name 78%" on one line; when a name is too long for that, the name on
+    // one line and the share under it. All share one size: the largest at which every name
+    // fits (shortened with an ellipsis only if 70% of the label size is not enough).
+    const MAX_W: i32 = 480;
+    let ends_at: Vec<String> = groups
         .iter()
-        .map(|g| {
-            let end = g.p50.last().copied().unwrap_or(0.0);
-            let text = format!("{} {}", g.name, format::percent(end));
-            cx.fit(&text, 460, style::LABEL, true)
-        })
+        .map(|g| format::percent(g.p50.last().copied().unwrap_or(0.0)))
+        .collect();
+    let one_line: Vec<String> = groups
+        .iter()
+        .zip(&ends_at)
+        .map(|(g, p)| format!("{} {p}", g.name))
+        .collect();
+    let two_lines = one_line
+        .iter()
+        .any(|t| cx.width(t, style::LABEL, true) > MAX_W);
+    let names: Vec<&str> = if two_lines {
+        groups.iter().map(|g| g.name.as_str()).collect()
+    } else {
+        one_line.iter().map(String::as_str).collect()
+    };
+    let size = names
+        .iter()
+        .map(|t| cx.fit(t, MAX_W, style::LABEL, true).1)
+        .fold(style::LABEL, f64::min);
+    let labels: Vec<String> = names
+        .iter()
+        .map(|t| cx.fit(t, MAX_W, size, true).0)
         .collect();
     let label_w = labels
         .iter()
-        .map(|(t, sz)| cx.width(t, *sz, true))
+        .map(|t| cx.width(t, size, true))
         .max()
         .unwrap_or(0);
     let x = Axis::months(
@@ -126,7 +150,10 @@ where
             let mut band = path(&g.p90);
             band.extend(path(&g.p10).into_iter().rev());
             let (color, _) = line_style(i);
-            root.draw(&plotters::element::Polygon::new(band, color.mix(0.12).filled()))?;
+            root.draw(&plotters::element::Polygon::new(
+                band,
+                color.mix(0.12).filled(),
+            ))?;
         }
     }
     let mut ends = Vec::new();
@@ -137,20 +164,42 @@ where
         ends.push(pts.last().map(|p| p.1).unwrap_or(plot.bottom));
     }
     // Direct labels at the line ends, pushed apart so they never overlap.
-    let at = style::spread(&ends, 44, plot.top + 20, plot.bottom - 20);
+    let line_h = (size * 1.25) as i32;
+    let block = if two_lines { 2 * line_h } else { line_h };
+    let at = style::spread(
+        &ends,
+        block + 6,
+        plot.top + block / 2,
+        plot.bottom - block / 2,
+    );
     for (i, (y_end, y_label)) in ends.iter().zip(&at).enumerate() {
         let (color, _) = line_style(i);
-        style::line(root, (plot.right, *y_end), (plot.right + 20, *y_label), color, 3)?;
-        let (text, size) = &labels[i];
+        style::line(
+            root,
+            (plot.right, *y_end),
+            (plot.right + 20, *y_label),
+            color,
+            3,
+        )?;
+        let first = if two_lines {
+            y_label - line_h / 2
+        } else {
+            *y_label
+        };
+        let anchor = (HPos::Left, VPos::Center);
         cx.text(
             root,
-            text,
-            (plot.right + 26, *y_label),
-            *size,
+            &labels[i],
+            (plot.right + 26, first),
+            size,
             true,
             color,
-            (HPos::Left, VPos::Center),
+            anchor,
         )?;
+        if two_lines {
+            let second = (plot.right + 26, first + line_h);
+            cx.text(root, &ends_at[i], second, size, false, color, anchor)?;
+        }
     }
     Ok(())
 }

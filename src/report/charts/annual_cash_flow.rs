@@ -127,7 +127,11 @@ where
                     continue;
                 }
                 let top = base + sign * v;
-                rects.push(((cxp - half, plot.py(base)), (cxp + half, plot.py(top)), swatch(k)));
+                rects.push((
+                    (cxp - half, plot.py(base)),
+                    (cxp + half, plot.py(top)),
+                    swatch(k),
+                ));
                 base = top;
             }
             rects

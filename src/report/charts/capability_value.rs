@@ -120,7 +120,10 @@ where
     for (i, c) in caps.iter().enumerate() {
         let mid = plot.top + row * i as i32 + row / 2;
         let st = &c.npv_contribution;
-        let sw = swatch.get(c.group.as_str()).copied().unwrap_or(style::category(0));
+        let sw = swatch
+            .get(c.group.as_str())
+            .copied()
+            .unwrap_or(style::category(0));
         let (x0, x1) = (plot.px(0.0), plot.px(st.p50));
         style::fill_rect(root, (x0, mid - bar_h / 2), (x1, mid + bar_h / 2), sw)?;
         let (w0, w1) = (plot.px(st.p10), plot.px(st.p90));

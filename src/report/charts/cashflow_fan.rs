@@ -58,7 +58,10 @@ where
     }
     let base = &s.charts.base_case_cumulative_net;
     let base = (base.len() == n).then_some(base);
-    let all = series.iter().flat_map(|v| v.iter()).chain(base.into_iter().flatten());
+    let all = series
+        .iter()
+        .flat_map(|v| v.iter())
+        .chain(base.into_iter().flatten());
     let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
     let x = Axis::months(
         (n - 1) as u32,
@@ -70,7 +73,11 @@ where
 
     let band = |lower: &[f64], upper: &[f64]| -> Vec<(i32, i32)> {
         let up = upper.iter().enumerate().map(|(m, v)| plot.at(m as f64, *v));
-        let down = lower.iter().enumerate().rev().map(|(m, v)| plot.at(m as f64, *v));
+        let down = lower
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(m, v)| plot.at(m as f64, *v));
         up.chain(down).collect()
     };
     style::polygon(root, band(&q.p10, &q.p90), style::PALE)?;
@@ -112,10 +119,7 @@ where
     }
 
     let mut items = vec![
-        (
-            "Median".to_string(),
-            Key::Line(style::NAVY, 6, false),
-        ),
+        ("Median".to_string(), Key::Line(style::NAVY, 6, false)),
         (
             "Middle 50% of outcomes (P25–P75)".to_string(),
             Key::Fill(Swatch {

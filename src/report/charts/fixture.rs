@@ -4,8 +4,7 @@
 //!
 //! Everything is derived from one NPV mixture and a few smooth curves, so the numbers agree
 //! with each other the way a real run's do (percentiles, histogram and P(NPV > 0) match).
-//! Shared with the integration tests via `#[path]`, which provide `crate::results` and
-//! `crate::scenario` as re-exports of the library's modules.
+//! The integration tests use a real run of the binary instead.
 
 use crate::results::*;
 use crate::scenario::*;

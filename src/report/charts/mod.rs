@@ -35,6 +35,9 @@ use style::{Cx, DrawResult};
 #[derive(Debug, Clone, Copy)]
 pub struct ChartContext<'a> {
     pub summary: &'a Summary,
+    /// The scenario behind `summary`. The charts draw from `summary` alone today (it carries
+    /// every name and label they need); kept so chart kinds that need scenario detail can be
+    /// added without changing callers.
     pub scenario: &'a Scenario,
     /// A TrueType/OpenType font for PNG text in scripts the embedded DejaVu Sans lacks
     /// (Chinese, Japanese, Korean names). SVG text is drawn by the viewer and needs no font.

@@ -83,7 +83,7 @@ where
         let (tx, ty) = (plot.left + 24, plot.top + 24);
         let w = cx.width(&text, style::LABEL, true);
         let anchor = ((tx + w / 2).min(zx.max(tx + 40)), ty + 52);
-        style::line(root, anchor, (zx, zy - 14), style::LOSS_DARK, 3)?;
+        style::line(root, anchor, (zx, zy - 14), style::LOSS_DARK, 2)?;
         style::label_box(
             cx,
             root,

@@ -17,7 +17,11 @@ fn marker_months(horizon: u32) -> Vec<u32> {
 
 /// P(paid back within `m` months), from the curve.
 fn within(cx: &Cx, m: u32) -> Option<f64> {
-    cx.summary.charts.payback_probability.get(m as usize).copied()
+    cx.summary
+        .charts
+        .payback_probability
+        .get(m as usize)
+        .copied()
 }
 
 /// The finding: the chance of paying back within 24 months (or the longest marker month).
@@ -25,8 +29,7 @@ pub(crate) fn title(cx: &Cx) -> String {
     let s = cx.summary;
     let m = marker_months(s.horizon_months)
         .into_iter()
-        .filter(|m| *m <= 24)
-        .next_back()
+        .rfind(|m| *m <= 24)
         .unwrap_or(s.horizon_months);
     match within(cx, m) {
         Some(p) => format!(
@@ -74,11 +77,19 @@ where
     style::polygon(root, area, style::PALE)?;
     style::polyline(root, &pts, style::NAVY, 6, None)?;
 
-    // Where the curve levels off: the outcomes that never pay back within the horizon.
+    // Where the curve levels off: the outcomes that never pay back within the horizon. The
+    // label sits above the line, where the curve never goes.
     let last = *curve.last().unwrap_or(&0.0);
     if never > 0.005 {
         let py = plot.py(last);
-        style::dashed(root, (plot.left, py), (plot.right, py), style::LOSS_DARK, 3, 14.0)?;
+        style::dashed(
+            root,
+            (plot.left, py),
+            (plot.right, py),
+            style::LOSS_DARK,
+            3,
+            14.0,
+        )?;
         style::label_box(
             cx,
             root,
@@ -87,11 +98,11 @@ where
                 format::percent(never),
                 s.horizon_months
             ),
-            (plot.right - 12, py + 18),
+            (plot.right - 12, py - 16),
             style::LABEL,
             true,
             style::LOSS_DARK,
-            (HPos::Right, VPos::Top),
+            (HPos::Right, VPos::Bottom),
         )?;
     }
 

@@ -10,9 +10,7 @@ use plotters::coord::Shift;
 use plotters::element::{PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{
-    Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle,
-};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, ShapeStyle, TextStyle};
 
 use super::fonts::{self, Coverage, FAMILY};
 use crate::report::format;
@@ -68,7 +66,13 @@ pub(crate) fn category(i: usize) -> Swatch {
         RGBColor(0x74, 0xa9, 0xd8),
         RGBColor(0xcd, 0xe9, 0xdc),
     ];
-    let fill = BASE[i % 4];
+    nth_swatch(&BASE, i)
+}
+
+/// The `i`-th fill from four lightness steps: plain for the first four, then hatched in a
+/// contrasting colour (white on dark fills, ink on light ones).
+fn nth_swatch(base: &[RGBColor; 4], i: usize) -> Swatch {
+    let fill = base[i % 4];
     let hatch = match (i / 4) % 2 {
         0 => None,
         _ if luma(fill) < 128.0 => Some(WHITE),
@@ -85,13 +89,7 @@ pub(crate) fn cost_category(i: usize) -> Swatch {
         RGBColor(0xb5, 0x47, 0x1a),
         RGBColor(0xf9, 0xd4, 0xb0),
     ];
-    let fill = BASE[i % 4];
-    let hatch = match (i / 4) % 2 {
-        0 => None,
-        _ if luma(fill) < 128.0 => Some(WHITE),
-        _ => Some(INK),
-    };
-    Swatch { fill, hatch }
+    nth_swatch(&BASE, i)
 }
 
 /// Perceived grey value (0–255) of a colour, as a greyscale printer renders it.
@@ -300,7 +298,16 @@ where
     } else {
         (px + 22, HPos::Left)
     };
-    label_box(cx, root, text, (x, py - 22), LABEL, true, color, (h, VPos::Bottom))
+    label_box(
+        cx,
+        root,
+        text,
+        (x, py - 22),
+        LABEL,
+        true,
+        color,
+        (h, VPos::Bottom),
+    )
 }
 
 /// Fills a rectangle (pixel coordinates, any corner order) with a swatch.

@@ -1,0 +1,85 @@
+//! `valuecase merge`: part files of one run (from `run --trials-range`) into the results of
+//! the whole run — the same results.json as one run over all the trials (to the bit, except
+//! `elapsed_seconds`, which here is the parts' compute time plus the merge's).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::cli::MergeArgs;
+use crate::engine::{self, ScenarioIdentity, shard};
+use crate::error::AppError;
+use crate::export::{self, json::Json};
+use crate::model::Model;
+use crate::report::terminal;
+use crate::scenario;
+
+/// Merge part files.
+pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
+    let started = Instant::now();
+    let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
+    let mut parts = Vec::with_capacity(args.parts.len());
+    for (path, name) in args.parts.iter().zip(&names) {
+        let part = shard::Part::read(path)
+            .map_err(|e| AppError::Input(format!("error: {name}: {e}")))?;
+        parts.push(part);
+    }
+    let part_seconds: f64 = parts.iter().map(|p| p.header.elapsed_seconds).sum();
+    let (header, output) = shard::merge(parts, &names)
+        .map_err(|e| AppError::Input(format!("error: cannot merge: {e}")))?;
+
+    // Rebuild the model from the scenario text the parts carry (checked against its hash).
+    let sc = &header.scenario;
+    let file = sc.file.as_ref().map(PathBuf::from);
+    let parsed = scenario::parse_str(&sc.text, file.as_deref())?;
+    let model = Model::compile(&parsed);
+    if model.horizon != header.horizon_months
+        || engine::run::SCALARS + model.capabilities.len() != header.width
+    {
+        return Err(AppError::Input(
+            "error: cannot merge: the parts' layout does not match their scenario; were they written by another valuecase version?".to_string(),
+        ));
+    }
+    let meta = &parsed.meta;
+    let identity = ScenarioIdentity {
+        name: meta.name.clone(),
+        file: sc.file.clone(),
+        sha256: sc.sha256.clone(),
+        currency: meta.currency.clone(),
+        start_month: meta.start.map(|s| format!("{:04}-{:02}", s.year, s.month)),
+    };
+    let mut summary = engine::summarise(&model, &output, &identity, 0.0);
+    drop(output);
+    summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
+
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        args.parts[0]
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from)
+    });
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| AppError::io("create output directory", &out_dir, &e))?;
+    let results = export::write(&Json, &summary, &out_dir)?;
+
+    let text = if args.json {
+        let mut t = Json::to_string(&summary)?;
+        t.push('\n');
+        t
+    } else if args.quiet {
+        String::new()
+    } else {
+        format!(
+            "{}\nmerged {} parts ({} trials); wrote {}\n",
+            terminal::summary(&summary),
+            args.parts.len(),
+            summary.trials,
+            results.display()
+        )
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
+}
