@@ -35,10 +35,17 @@ fn draws_of_trial_0(model: &Model) -> Vec<f64> {
 fn one_trial(c: &mut Criterion) {
     for (name, model) in [("bench-peer", bench_peer()), ("reference", reference())] {
         let draws = draws_of_trial_0(&model);
-        let mut scratch = Scratch::new(&model);
+        // As the engine evaluates a trial (no per-capability or per-cost-line rows)...
+        let mut scratch = Scratch::for_trials(&model);
         c.bench_function(&format!("evaluate one trial ({name})"), |b| {
             b.iter(|| model.evaluate(black_box(&draws), &mut scratch))
         });
+        // ...and as the base case and `cashflow` do (every row filled).
+        let mut scratch = Scratch::new(&model);
+        c.bench_function(
+            &format!("evaluate one trial with detail rows ({name})"),
+            |b| b.iter(|| model.evaluate(black_box(&draws), &mut scratch)),
+        );
         model.evaluate(&draws, &mut scratch);
         let net = scratch.net.clone();
         c.bench_function(&format!("irr of one trial ({name})"), |b| {

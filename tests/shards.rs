@@ -18,9 +18,7 @@ fn results(dir: &Path) -> Value {
         &std::fs::read(dir.join("results.json")).expect("results.json written"),
     )
     .expect("results.json parses");
-    v.as_object_mut()
-        .expect("object")
-        .remove("elapsed_seconds");
+    v.as_object_mut().expect("object").remove("elapsed_seconds");
     v
 }
 
@@ -118,9 +116,9 @@ fn merge_refuses_parts_of_different_runs() {
             .assert()
     };
     merge(&[&a, &b]).success();
-    merge(&[&a, &gap])
-        .code(2)
-        .stderr(predicates::str::contains("gap: no part covers trials 300..400"));
+    merge(&[&a, &gap]).code(2).stderr(predicates::str::contains(
+        "gap: no part covers trials 300..400",
+    ));
     merge(&[&a, &overlap])
         .code(2)
         .stderr(predicates::str::contains("overlap: trials 200..300"));
@@ -137,7 +135,14 @@ fn merge_refuses_parts_of_different_runs() {
         .expect("binary")
         .arg("run")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/midmarket-50m.toml"))
-        .args(["--trials-range", "300..600", "--seed", "1", "--quiet", "--out"])
+        .args([
+            "--trials-range",
+            "300..600",
+            "--seed",
+            "1",
+            "--quiet",
+            "--out",
+        ])
         .arg(&other)
         .assert()
         .success();

@@ -35,7 +35,10 @@ pub fn write(
         other => AppError::Internal(other.to_string()),
     })?;
     let report = dir.join("report.html");
-    write_atomically(&report, html::render(summary, scenario, &out.svg).as_bytes())?;
+    write_atomically(
+        &report,
+        html::render(summary, scenario, &out.svg).as_bytes(),
+    )?;
     let mut files = out.files;
     files.push(report);
     Ok((files, out.warnings))

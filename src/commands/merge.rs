@@ -20,8 +20,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
     let mut parts = Vec::with_capacity(args.parts.len());
     for (path, name) in args.parts.iter().zip(&names) {
-        let part = shard::Part::read(path)
-            .map_err(|e| AppError::Input(format!("error: {name}: {e}")))?;
+        let part =
+            shard::Part::read(path).map_err(|e| AppError::Input(format!("error: {name}: {e}")))?;
         parts.push(part);
     }
     let part_seconds: f64 = parts.iter().map(|p| p.header.elapsed_seconds).sum();

@@ -170,9 +170,9 @@ struct Worker {
     scratch: Scratch,
     draws: Vec<f64>,
     lanes: Vec<f64>,
-    /// A lane's cumulative net cash flows, month-major: `[t * LANE + i]`.
+    /// A lane's cumulative net cash flows, trial by trial: `[i * horizon + t]`.
     lane_cumulative: Vec<f64>,
-    /// A lane's adoption bins, `[(g * horizon + t) * LANE + i]`.
+    /// A lane's adoption bins, trial by trial: `[i * groups * horizon + g * horizon + t]`.
     lane_bins: Vec<u8>,
     sketches: MonthlySketches,
 }
@@ -185,40 +185,43 @@ impl Worker {
     /// increments of the same counters).
     fn flush_lane(&mut self, n: usize) {
         let mapping = SketchMapping::default();
-        let sketches = &mut self.sketches.cumulative_net;
-        let values = &self.lane_cumulative;
-        let mut s4 = sketches.chunks_exact_mut(4);
-        let mut v4 = values.chunks_exact(4 * LANE);
-        for (s, v) in (&mut s4).zip(&mut v4) {
-            let (v0, v1, v2, v3) = (&v[..n], &v[LANE..LANE + n], &v[2 * LANE..2 * LANE + n], &v[3 * LANE..3 * LANE + n]);
-            for i in 0..n {
-                s[0].add(v0[i], mapping);
-                s[1].add(v1[i], mapping);
-                s[2].add(v2[i], mapping);
-                s[3].add(v3[i], mapping);
+        let h = self.sketches.cumulative_net.len();
+        let values = &self.lane_cumulative[..n * h];
+        let mut s4 = self.sketches.cumulative_net.chunks_exact_mut(4);
+        let mut t = 0;
+        for s in &mut s4 {
+            for v in values.chunks_exact(h) {
+                s[0].add(v[t], mapping);
+                s[1].add(v[t + 1], mapping);
+                s[2].add(v[t + 2], mapping);
+                s[3].add(v[t + 3], mapping);
+            }
+            t += 4;
+        }
+        for (k, s) in s4.into_remainder().iter_mut().enumerate() {
+            for v in values.chunks_exact(h) {
+                s.add(v[t + k], mapping);
             }
         }
-        for (s, v) in s4.into_remainder().iter_mut().zip(v4.remainder().chunks_exact(LANE)) {
-            for &x in &v[..n] {
-                s.add(x, mapping);
-            }
+        let gh = self.sketches.adoption.len();
+        if gh == 0 {
+            return;
         }
-        let hists = &mut self.sketches.adoption;
-        let bins = &self.lane_bins;
-        let mut h4 = hists.chunks_exact_mut(4);
-        let mut b4 = bins.chunks_exact(4 * LANE);
-        for (h, b) in (&mut h4).zip(&mut b4) {
-            let (b0, b1, b2, b3) = (&b[..n], &b[LANE..LANE + n], &b[2 * LANE..2 * LANE + n], &b[3 * LANE..3 * LANE + n]);
-            for i in 0..n {
-                h[0].add_bin(b0[i]);
-                h[1].add_bin(b1[i]);
-                h[2].add_bin(b2[i]);
-                h[3].add_bin(b3[i]);
+        let bins = &self.lane_bins[..n * gh];
+        let mut h4 = self.sketches.adoption.chunks_exact_mut(4);
+        let mut k = 0;
+        for hist in &mut h4 {
+            for b in bins.chunks_exact(gh) {
+                hist[0].add_bin(b[k]);
+                hist[1].add_bin(b[k + 1]);
+                hist[2].add_bin(b[k + 2]);
+                hist[3].add_bin(b[k + 3]);
             }
+            k += 4;
         }
-        for (h, b) in h4.into_remainder().iter_mut().zip(b4.remainder().chunks_exact(LANE)) {
-            for &x in &b[..n] {
-                h.add_bin(x);
+        for (j, hist) in h4.into_remainder().iter_mut().enumerate() {
+            for b in bins.chunks_exact(gh) {
+                hist.add_bin(b[k + j]);
             }
         }
     }
@@ -267,11 +270,12 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         drawer.gather(&w.lanes, i, &mut w.draws);
                         let outcome = model.evaluate(&w.draws, &mut w.scratch);
                         write_row(row, &outcome, &w.scratch.capability_pv);
-                        for (t, &v) in w.scratch.cumulative_net.iter().enumerate() {
-                            w.lane_cumulative[t * LANE + i] = v;
-                        }
-                        for (k, &a) in w.scratch.adoption.iter().enumerate() {
-                            w.lane_bins[k * LANE + i] = ShareHistogram::bin(a);
+                        w.lane_cumulative[i * h..(i + 1) * h]
+                            .copy_from_slice(&w.scratch.cumulative_net);
+                        let gh = groups * h;
+                        let bins = &mut w.lane_bins[i * gh..(i + 1) * gh];
+                        for (b, &a) in bins.iter_mut().zip(&w.scratch.adoption) {
+                            *b = ShareHistogram::bin(a);
                         }
                     }
                     w.flush_lane(n);

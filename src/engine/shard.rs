@@ -63,7 +63,12 @@ pub struct Part {
 
 impl Part {
     /// The part of a finished run.
-    pub fn from_run(out: RunOutput, scenario: PartScenario, horizon_months: usize, elapsed_seconds: f64) -> Part {
+    pub fn from_run(
+        out: RunOutput,
+        scenario: PartScenario,
+        horizon_months: usize,
+        elapsed_seconds: f64,
+    ) -> Part {
         Part {
             header: PartHeader {
                 valuecase_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -110,13 +115,15 @@ impl Part {
             });
         }
         let mut len = [0u8; 8];
-        r.read_exact(&mut len).map_err(|e| format!("truncated header: {e}"))?;
+        r.read_exact(&mut len)
+            .map_err(|e| format!("truncated header: {e}"))?;
         let len = u64::from_le_bytes(len);
         if len > 1 << 32 {
             return Err("corrupt header length".to_string());
         }
         let mut header = vec![0u8; len as usize];
-        r.read_exact(&mut header).map_err(|e| format!("truncated header: {e}"))?;
+        r.read_exact(&mut header)
+            .map_err(|e| format!("truncated header: {e}"))?;
         let header: PartHeader =
             serde_json::from_slice(&header).map_err(|e| format!("corrupt header: {e}"))?;
         if header.end < header.start || header.width == 0 {
@@ -124,7 +131,8 @@ impl Part {
         }
         let values = (header.end - header.start) as usize * header.width;
         let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes).map_err(|e| format!("cannot read rows: {e}"))?;
+        r.read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read rows: {e}"))?;
         if bytes.len() != values * 8 {
             return Err(format!(
                 "truncated or padded rows: expected {} bytes for trials {}..{}, found {}",

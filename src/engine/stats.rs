@@ -19,8 +19,10 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
     let (lo, hi) = values
         .iter()
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    if !(hi > lo) {
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    if hi <= lo {
         return None;
     }
     let buckets = (values.len() / 16).clamp(1024, 1 << 16);
@@ -259,7 +261,13 @@ pub fn defined_stats(values: &[f64]) -> DefinedStats {
     let stats = if defined == values.len() {
         stats_of(values)
     } else {
-        stats(&mut values.iter().copied().filter(|v| !v.is_nan()).collect::<Vec<_>>())
+        stats(
+            &mut values
+                .iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .collect::<Vec<_>>(),
+        )
     };
     DefinedStats {
         stats: partial(&stats),
@@ -386,7 +394,11 @@ impl ColumnPass {
 /// each column out (a strided pass over the whole table per column). Every figure equals what
 /// [`stats`], [`defined_stats`] and [`payback_stats`] give on the extracted column, to the bit:
 /// sums run in trial order, and percentiles are exact order statistics either way.
-pub fn table_stats(data: &[f64], width: usize, columns: &[(usize, ColumnKind)]) -> Vec<ColumnStats> {
+pub fn table_stats(
+    data: &[f64],
+    width: usize,
+    columns: &[(usize, ColumnKind)],
+) -> Vec<ColumnStats> {
     let n = data.len() / width.max(1);
     let rows = || data.chunks_exact(width.max(1));
     let mut cols: Vec<ColumnPass> = columns
@@ -556,7 +568,11 @@ pub fn table_stats(data: &[f64], width: usize, columns: &[(usize, ColumnKind)]) 
                 ColumnKind::Plain => ColumnStats::Plain(stats_with(moments, m, &p)),
                 ColumnKind::Defined => ColumnStats::Defined(DefinedStats {
                     stats: partial(&stats_with(moments, m, &p)),
-                    undefined_fraction: if n == 0 { 0.0 } else { 1.0 - m as f64 / n as f64 },
+                    undefined_fraction: if n == 0 {
+                        0.0
+                    } else {
+                        1.0 - m as f64 / n as f64
+                    },
                 }),
                 ColumnKind::Payback => {
                     // Max over all trials, "never" ranking as +∞.
@@ -576,7 +592,11 @@ pub fn table_stats(data: &[f64], width: usize, columns: &[(usize, ColumnKind)]) 
                             p95: finite(p[6]),
                             max: finite(max),
                         },
-                        never_fraction: if n == 0 { 0.0 } else { 1.0 - m as f64 / n as f64 },
+                        never_fraction: if n == 0 {
+                            0.0
+                        } else {
+                            1.0 - m as f64 / n as f64
+                        },
                     })
                 }
             }
@@ -692,7 +712,10 @@ mod tests {
             .collect();
         v.push(f64::INFINITY);
         v.push(f64::NEG_INFINITY);
-        let qs: Vec<f64> = (0..=100).map(|p| p as f64 / 100.0).chain([0.005, 0.995]).collect();
+        let qs: Vec<f64> = (0..=100)
+            .map(|p| p as f64 / 100.0)
+            .chain([0.005, 0.995])
+            .collect();
         let fast = quantiles(&mut v.clone(), &qs);
         let slow = quantiles_by_selection(&mut v.clone(), &qs);
         for (a, b) in fast.iter().zip(&slow) {

@@ -4,8 +4,8 @@ use rayon::prelude::*;
 
 use crate::model::{Model, Scratch, TrialOutcome};
 use crate::results::{
-    AnnualCashFlow, Stats, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
-    MonthlyQuantiles, PaybackWithin, ScenarioInfo, Summary,
+    AnnualCashFlow, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
+    MonthlyQuantiles, PaybackWithin, ScenarioInfo, Stats, Summary,
 };
 use crate::scenario::CostCategory;
 

@@ -416,9 +416,9 @@ impl Model {
             baseline,
             group_models,
             by_driver: DriverIndex::new(&capability_models),
-            uses_growth: capability_models.iter().any(|c| {
-                !matches!(c.driver, Driver::HoursSaved | Driver::DirectValue)
-            }),
+            uses_growth: capability_models
+                .iter()
+                .any(|c| !matches!(c.driver, Driver::HoursSaved | Driver::DirectValue)),
             capability_models,
             lever_models,
             cost_models,

@@ -54,7 +54,7 @@ enum Kind {
         offset: f64,
         scale: f64,
         table: Box<[f64]>,
-        grid: Box<[(f64, f64)]>,
+        grid: CdfGrid,
     },
     Discrete {
         values: Box<[f64]>,
@@ -73,13 +73,16 @@ fn std_normal_quantile(u: f64) -> f64 {
     -std::f64::consts::SQRT_2 * erfc_inv(2.0 * u)
 }
 
+/// Points (x, F(x)) of a CDF, increasing in both.
+type CdfGrid = Box<[(f64, f64)]>;
+
 /// Quantile table of Beta(a, b) on [0, 1], equally spaced in probability.
 ///
 /// The CDF is evaluated on a grid clustered at both ends of the range that holds the
 /// distribution's mass (mean ± 12 sd, clipped to [0, 1]), so peaked distributions such as
 /// Beta(1000, 1000) are resolved as finely as flat ones; the table's ends are the last grid
 /// points with F = 0 and the first with F = 1, so extreme draws never run on to 0 or 1.
-fn beta_table(a: f64, b: f64) -> (Box<[f64]>, Box<[(f64, f64)]>) {
+fn beta_table(a: f64, b: f64) -> (Box<[f64]>, CdfGrid) {
     let mean = a / (a + b);
     let sd = (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt();
     let lo = (mean - 12.0 * sd).max(0.0);
@@ -130,7 +133,9 @@ fn beta_table(a: f64, b: f64) -> (Box<[f64]>, Box<[(f64, f64)]>) {
 
 /// Invert a CDF grid by linear interpolation (for the extreme tails).
 fn grid_quantile(grid: &[(f64, f64)], u: f64) -> f64 {
-    let i = grid.partition_point(|&(_, f)| f < u).clamp(1, grid.len() - 1);
+    let i = grid
+        .partition_point(|&(_, f)| f < u)
+        .clamp(1, grid.len() - 1);
     let (x0, f0) = grid[i - 1];
     let (x1, f1) = grid[i];
     if f1 > f0 {

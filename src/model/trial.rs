@@ -159,7 +159,13 @@ fn first_crossing(flows: &[f64], balance: &[f64], finite: bool) -> f64 {
 /// A_c(t) of a capability used by `groups` (group index, seat weight), times `scale`. One pass
 /// for the usual single-group capability.
 #[inline]
-fn realised_share(row: &mut [f64], lag: usize, groups: &[(usize, f64)], adoption: &[f64], scale: f64) {
+fn realised_share(
+    row: &mut [f64],
+    lag: usize,
+    groups: &[(usize, f64)],
+    adoption: &[f64],
+    scale: f64,
+) {
     let h = row.len();
     let lag = lag.min(h);
     let (before, after) = row.split_at_mut(lag);
@@ -361,7 +367,9 @@ impl Model {
                 win_rate,
                 deal_size,
             }) => {
-                d(*leads) * stages.iter().map(|&i| d(i)).product::<f64>() * d(*win_rate)
+                d(*leads)
+                    * stages.iter().map(|&i| d(i)).product::<f64>()
+                    * d(*win_rate)
                     * d(*deal_size)
             }
             None => 0.0,
@@ -382,7 +390,12 @@ impl Model {
         // --- Benefits by capability and month, driver by driver: each driver visits only its
         // own capabilities (lists precomputed by `compile`); drivers nobody uses cost nothing.
         let ix = &self.by_driver;
-        for &c in ix.funnel.iter().chain(&ix.cost_to_serve).chain(&ix.marketing) {
+        for &c in ix
+            .funnel
+            .iter()
+            .chain(&ix.cost_to_serve)
+            .chain(&ix.marketing)
+        {
             s.capability_benefit[c * h..(c + 1) * h].fill(0.0);
         }
         let x = &s.uplift;
@@ -407,7 +420,10 @@ impl Model {
         }
 
         // Cost reductions compound too: saving = base × (1 − Π(1 − realised reduction)).
-        for (list, base) in [(&ix.cost_to_serve, cost_to_serve), (&ix.marketing, marketing)] {
+        for (list, base) in [
+            (&ix.cost_to_serve, cost_to_serve),
+            (&ix.marketing, marketing),
+        ] {
             if list.is_empty() {
                 continue;
             }
@@ -510,7 +526,13 @@ impl Model {
         for &c in &ix.direct_value {
             let cm = &self.capability_models[c];
             let row = &mut out[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, &s.quality_adoption, d(cm.effect) / 12.0);
+            realised_share(
+                row,
+                cm.lag,
+                &cm.groups,
+                &s.quality_adoption,
+                d(cm.effect) / 12.0,
+            );
         }
 
         // --- Costs by month, line by line (each line's row too, in detail).
