@@ -1389,3 +1389,23 @@ fn irr_next_to_minus_one() {
     };
     assert!(f(z * 0.999).signum() != f(z * 1.001).signum());
 }
+
+/// fuzz/finance crash 6e7c7de1: flows spanning 1e-292 to 1e289. `irr` answers r ≈ 1.2e99 where
+/// the root is about 4.5e85 — a known limitation for flows spanning more than 100 orders of
+/// magnitude (docs/FUZZING.md), which no model produces. What must hold even here: no panic,
+/// and an answer that is either none or a finite rate above −1.
+#[test]
+fn irr_on_flows_spanning_hundreds_of_orders_of_magnitude_stays_finite() {
+    use valuecase::finance::{irr, payback};
+    let flows = [
+        -1.7754849786788255e-64,
+        3.0718185947598465e-292,
+        1.6097887034965243e-291,
+        1.595260795442626e193,
+        -1.9481110936832064e289,
+    ];
+    if let Some(r) = irr(&flows) {
+        assert!(r.is_finite() && r > -1.0, "{r}");
+    }
+    assert!(payback(&flows).is_none_or(|p| (0.0..=flows.len() as f64).contains(&p)));
+}
