@@ -144,7 +144,8 @@ pub struct MergeArgs {
     /// cover trials 0..N of one run exactly once.
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
-    /// Output directory for results.json (default: the first part's directory).
+    /// Output directory for results.json and the board pack (default: the first part's
+    /// directory).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print only the JSON summary on stdout.
@@ -153,6 +154,12 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write only results.json: no charts, no report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// A TrueType/OpenType font for text in PNG charts (see `run --png-font`).
+    #[arg(long, value_name = "FILE")]
+    pub png_font: Option<PathBuf>,
 }
 
 /// Options of `valuecase validate`.

@@ -1,12 +1,14 @@
-//! The board pack beside `results.json`: every chart as PNG and SVG, and `report.html`.
-//! Shared by `run` and `merge`, so a merged run gets the same pictures as a single one.
+//! Publishing a summary: `results.json`, the board pack beside it (every chart as PNG and SVG,
+//! and `report.html`), and what is printed. Shared by `run` and `merge`, so a merged run gets
+//! the same files and the same terminal summary as a single one.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::AppError;
-use crate::export::write_atomically;
+use crate::export::{self, json::Json, write_atomically};
 use crate::report::charts::{self, ChartContext, ChartError};
-use crate::report::html;
+use crate::report::{html, terminal};
 use crate::results::Summary;
 use crate::scenario::Scenario;
 
@@ -18,7 +20,7 @@ pub fn read_png_font(path: Option<&Path>) -> Result<Option<Vec<u8>>, AppError> {
 
 /// Draw the charts and write `report.html` into `dir`. Returns the files written and warnings
 /// (e.g. characters the PNG font cannot draw).
-pub fn write(
+fn write_charts_and_report(
     summary: &Summary,
     scenario: &Scenario,
     dir: &Path,
@@ -30,8 +32,7 @@ pub fn write(
         png_font,
     };
     let out = charts::write_all(&ctx, dir).map_err(|e| match e {
-        ChartError::Font(_) => AppError::Input(format!("error: {e}")),
-        ChartError::Io { .. } => AppError::Input(format!("error: {e}")),
+        ChartError::Font(_) | ChartError::Io { .. } => AppError::Input(format!("error: {e}")),
         other => AppError::Internal(other.to_string()),
     })?;
     let report = dir.join("report.html");
@@ -42,4 +43,57 @@ pub fn write(
     let mut files = out.files;
     files.push(report);
     Ok((files, out.warnings))
+}
+
+/// How a summary is published.
+pub struct Publish<'a> {
+    pub dir: &'a Path,
+    /// Print only the JSON summary.
+    pub json: bool,
+    /// Print nothing.
+    pub quiet: bool,
+    /// Write the charts and `report.html` too.
+    pub charts: bool,
+    pub png_font: Option<&'a [u8]>,
+    /// A line printed after the summary (e.g. how many parts were merged).
+    pub note: Option<String>,
+}
+
+/// Write `results.json` (and the board pack), then print the summary or the JSON.
+pub fn publish(summary: &Summary, scenario: &Scenario, p: &Publish) -> Result<(), AppError> {
+    let mut written = vec![export::write(&Json, summary, p.dir)?];
+    if p.charts {
+        let (files, warnings) = write_charts_and_report(summary, scenario, p.dir, p.png_font)?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        written.extend(files);
+    }
+    let text = if p.json {
+        let mut t = Json::to_string(summary)?;
+        t.push('\n');
+        t
+    } else if p.quiet {
+        String::new()
+    } else {
+        let report = written.iter().find(|f| f.ends_with("report.html"));
+        format!(
+            "{}\n{}wrote {} files to {}{}\n",
+            terminal::summary(summary),
+            p.note
+                .as_ref()
+                .map(|n| format!("{n}\n"))
+                .unwrap_or_default(),
+            written.len(),
+            p.dir.display(),
+            report
+                .map(|r| format!(" (open {} for the board pack)", r.display()))
+                .unwrap_or_default()
+        )
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
 }

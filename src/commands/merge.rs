@@ -2,16 +2,14 @@
 //! the whole run — the same results.json as one run over all the trials (to the bit, except
 //! `elapsed_seconds`, which here is the parts' compute time plus the merge's).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cli::MergeArgs;
 use crate::engine::{self, ScenarioIdentity, shard};
 use crate::error::AppError;
-use crate::export::{self, json::Json};
+
 use crate::model::Model;
-use crate::report::terminal;
 use crate::scenario;
 
 /// Merge part files.
@@ -41,13 +39,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
         ));
     }
     let meta = &parsed.meta;
-    let identity = ScenarioIdentity {
-        name: meta.name.clone(),
-        file: sc.file.clone(),
-        sha256: sc.sha256.clone(),
-        currency: meta.currency.clone(),
-        start_month: meta.start.map(|s| format!("{:04}-{:02}", s.year, s.month)),
-    };
+    let identity = ScenarioIdentity::new(meta, sc.file.clone(), sc.sha256.clone());
     let mut summary = engine::summarise(&model, &output, &identity, 0.0);
     drop(output);
     summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
@@ -60,26 +52,21 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     });
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| AppError::io("create output directory", &out_dir, &e))?;
-    let results = export::write(&Json, &summary, &out_dir)?;
-
-    let text = if args.json {
-        let mut t = Json::to_string(&summary)?;
-        t.push('\n');
-        t
-    } else if args.quiet {
-        String::new()
-    } else {
-        format!(
-            "{}\nmerged {} parts ({} trials); wrote {}\n",
-            terminal::summary(&summary),
-            args.parts.len(),
-            summary.trials,
-            results.display()
-        )
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
+    let font = super::board_pack::read_png_font(args.png_font.as_deref())?;
+    super::board_pack::publish(
+        &summary,
+        &parsed,
+        &super::board_pack::Publish {
+            dir: &out_dir,
+            json: args.json,
+            quiet: args.quiet,
+            charts: !args.no_charts,
+            png_font: font.as_deref(),
+            note: Some(format!(
+                "merged {} parts ({} trials)",
+                args.parts.len(),
+                summary.trials
+            )),
+        },
+    )
 }

@@ -8,9 +8,8 @@ use std::time::Instant;
 use crate::cli::RunArgs;
 use crate::engine::{self, RunSpec, ScenarioIdentity};
 use crate::error::AppError;
-use crate::export::{self, json::Json};
+use crate::export;
 use crate::model::Model;
-use crate::report::terminal;
 
 use super::load;
 
@@ -79,51 +78,23 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     if args.trials_range.is_some() {
         return write_part(args, &loaded, &model, output, &out_dir, started);
     }
-    let identity = ScenarioIdentity {
-        name: meta.name.clone(),
-        file: loaded.file.clone(),
-        sha256: loaded.sha256.clone(),
-        currency: meta.currency.clone(),
-        start_month: meta.start.map(|s| format!("{:04}-{:02}", s.year, s.month)),
-    };
+    let identity = ScenarioIdentity::new(meta, loaded.file.clone(), loaded.sha256.clone());
     let mut summary = engine::summarise(&model, &output, &identity, 0.0);
     drop(output);
     summary.elapsed_seconds = started.elapsed().as_secs_f64();
 
-    let results = export::write(&Json, &summary, &out_dir)?;
-    let mut written = vec![results];
-    if !args.no_charts {
-        let (files, warnings) =
-            super::board_pack::write(&summary, &loaded.scenario, &out_dir, font.as_deref())?;
-        for w in warnings {
-            eprintln!("warning: {w}");
-        }
-        written.extend(files);
-    }
-
-    let mut stdout = std::io::stdout().lock();
-    let text = if args.json {
-        let mut t = Json::to_string(&summary)?;
-        t.push('\n');
-        t
-    } else if args.quiet {
-        String::new()
-    } else {
-        let report = written.iter().find(|p| p.ends_with("report.html"));
-        format!(
-            "{}\nwrote {} files to {}{}\n",
-            terminal::summary(&summary),
-            written.len(),
-            out_dir.display(),
-            report
-                .map(|r| format!(" (open {} for the board pack)", r.display()))
-                .unwrap_or_default()
-        )
-    };
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
+    super::board_pack::publish(
+        &summary,
+        &loaded.scenario,
+        &super::board_pack::Publish {
+            dir: &out_dir,
+            json: args.json,
+            quiet: args.quiet,
+            charts: !args.no_charts,
+            png_font: font.as_deref(),
+            note: None,
+        },
+    )
 }
 
 /// A progress bar on stderr for runs that take more than about a second: hidden at first,

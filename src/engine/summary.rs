@@ -28,6 +28,20 @@ pub struct ScenarioIdentity {
     pub start_month: Option<String>,
 }
 
+impl ScenarioIdentity {
+    /// The identity of a scenario read from `file` (None for the built-in one) with the given
+    /// SHA-256 of its bytes.
+    pub fn new(meta: &crate::scenario::Meta, file: Option<String>, sha256: String) -> Self {
+        ScenarioIdentity {
+            name: meta.name.clone(),
+            file,
+            sha256,
+            currency: meta.currency.clone(),
+            start_month: meta.start.map(|s| format!("{:04}-{:02}", s.year, s.month)),
+        }
+    }
+}
+
 /// The base case: one trial with every input at its most likely value. The scratch holds its
 /// month-by-month detail (what `valuecase cashflow` prints).
 pub fn base_case(model: &Model) -> (TrialOutcome, Scratch) {
