@@ -90,40 +90,45 @@ pub fn quantiles(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
     }
 }
 
+/// The 0-based order statistics numpy's "linear" quantiles of `n` values need for `qs`:
+/// the rank at or below each position and the one after it, ascending and unique.
+fn needed_ranks(qs: &[f64], n: usize) -> Vec<usize> {
+    let mut ranks: Vec<usize> = qs
+        .iter()
+        .flat_map(|&q| {
+            let lo = (q.clamp(0.0, 1.0) * (n - 1) as f64).floor() as usize;
+            [lo, (lo + 1).min(n - 1)]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    ranks
+}
+
+/// numpy's "linear" `q`-quantile of `n` values, given the order statistic at each rank.
+fn interpolate(q: f64, n: usize, at: impl Fn(usize) -> f64) -> f64 {
+    let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = pos - lo as f64;
+    let (a, b) = (at(lo), at(hi));
+    if frac == 0.0 || a == b {
+        a
+    } else {
+        a + (b - a) * frac
+    }
+}
+
 /// Quantiles from [`order_statistics`]; `None` for small inputs, NaN, or no usable range.
 fn bucketed_quantiles(values: &[f64], qs: &[f64]) -> Option<Vec<f64>> {
     let n = values.len();
     if n < BUCKETED_FROM || values.iter().any(|v| v.is_nan()) {
         return None;
     }
-    let pos = |q: f64| q.clamp(0.0, 1.0) * (n - 1) as f64;
-    let mut ranks: Vec<usize> = qs
-        .iter()
-        .flat_map(|&q| {
-            let lo = pos(q).floor() as usize;
-            [lo, (lo + 1).min(n - 1)]
-        })
-        .collect();
-    ranks.sort_unstable();
-    ranks.dedup();
+    let ranks = needed_ranks(qs, n);
     let order = order_statistics(values, &ranks)?;
     let at = |r: usize| order[ranks.binary_search(&r).expect("rank was asked for")];
-    Some(
-        qs.iter()
-            .map(|&q| {
-                let p = pos(q);
-                let lo = p.floor() as usize;
-                let hi = (lo + 1).min(n - 1);
-                let frac = p - lo as f64;
-                let (a, b) = (at(lo), at(hi));
-                if frac == 0.0 || a == b {
-                    a
-                } else {
-                    a + (b - a) * frac
-                }
-            })
-            .collect(),
-    )
+    Some(qs.iter().map(|&q| interpolate(q, n, at)).collect())
 }
 
 /// [`quantiles`] by repeated selection: O(n) per quantile. For small inputs and inputs with NaN.
@@ -132,16 +137,7 @@ fn quantiles_by_selection(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
     if n == 0 {
         return vec![f64::NAN; qs.len()];
     }
-    let mut ranks: Vec<usize> = qs
-        .iter()
-        .flat_map(|q| {
-            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
-            let lo = pos.floor() as usize;
-            [lo, (lo + 1).min(n - 1)]
-        })
-        .collect();
-    ranks.sort_unstable();
-    ranks.dedup();
+    let ranks = needed_ranks(qs, n);
     let mut start = 0;
     for &r in &ranks {
         if r >= start {
@@ -150,18 +146,7 @@ fn quantiles_by_selection(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
         }
     }
     qs.iter()
-        .map(|q| {
-            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
-            let lo = pos.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            let frac = pos - lo as f64;
-            let (a, b) = (values[lo], values[hi]);
-            if frac == 0.0 || a == b {
-                a
-            } else {
-                a + (b - a) * frac
-            }
-        })
+        .map(|&q| interpolate(q, n, |r| values[r]))
         .collect()
 }
 
@@ -480,15 +465,7 @@ pub fn table_stats(
         if nq == 0 {
             continue;
         }
-        let mut ranks: Vec<usize> = PERCENTILES
-            .iter()
-            .flat_map(|&q| {
-                let lo = (q * (nq - 1) as f64).floor() as usize;
-                [lo, (lo + 1).min(nq - 1)]
-            })
-            .collect();
-        ranks.sort_unstable();
-        ranks.dedup();
+        let ranks = needed_ranks(&PERCENTILES, nq);
         let (mut b, mut below) = (0usize, 0usize);
         for &r in &ranks {
             while below + c.counts[b] as usize <= r {
@@ -543,18 +520,7 @@ pub fn table_stats(
                 };
                 PERCENTILES
                     .iter()
-                    .map(|&q| {
-                        let pos = q * (nq - 1) as f64;
-                        let lo = pos.floor() as usize;
-                        let hi = (lo + 1).min(nq - 1);
-                        let frac = pos - lo as f64;
-                        let (a, b) = (at(lo), at(hi));
-                        if frac == 0.0 || a == b {
-                            a
-                        } else {
-                            a + (b - a) * frac
-                        }
-                    })
+                    .map(|&q| interpolate(q, nq, at))
                     .collect()
             };
             let m = c.count;
