@@ -47,12 +47,8 @@ pub struct RunArgs {
     /// built-in scenario).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print only the JSON summary on stdout.
-    #[arg(long)]
-    pub json: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub publish: PublishArgs,
     /// Run only trials START..END (0-based, END excluded) of the scenario's run and write
     /// them to a part file in the output directory instead of results.json; `valuecase merge`
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
@@ -61,13 +57,6 @@ pub struct RunArgs {
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
-    /// Write only results.json: no charts, no report.html.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
-    /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
-    #[arg(long, value_name = "FILE")]
-    pub png_font: Option<PathBuf>,
 }
 
 /// Most trials a run may ask for.
@@ -148,6 +137,13 @@ pub struct MergeArgs {
     /// directory).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+/// What `run` and `merge` print and write besides results.json.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
     /// Print only the JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
@@ -157,7 +153,8 @@ pub struct MergeArgs {
     /// Write only results.json: no charts, no report.html.
     #[arg(long)]
     pub no_charts: bool,
-    /// A TrueType/OpenType font for text in PNG charts (see `run --png-font`).
+    /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
+    /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
     #[arg(long, value_name = "FILE")]
     pub png_font: Option<PathBuf>,
 }

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::cli::PublishArgs;
 use crate::error::AppError;
 use crate::export::{self, json::Json, write_atomically};
 use crate::report::charts::{self, ChartContext, ChartError};
@@ -45,47 +46,39 @@ fn write_charts_and_report(
     Ok((files, out.warnings))
 }
 
-/// How a summary is published.
-pub struct Publish<'a> {
-    pub dir: &'a Path,
-    /// Print only the JSON summary.
-    pub json: bool,
-    /// Print nothing.
-    pub quiet: bool,
-    /// Write the charts and `report.html` too.
-    pub charts: bool,
-    pub png_font: Option<&'a [u8]>,
-    /// A line printed after the summary (e.g. how many parts were merged).
-    pub note: Option<String>,
-}
-
-/// Write `results.json` (and the board pack), then print the summary or the JSON.
-pub fn publish(summary: &Summary, scenario: &Scenario, p: &Publish) -> Result<(), AppError> {
-    let mut written = vec![export::write(&Json, summary, p.dir)?];
-    if p.charts {
-        let (files, warnings) = write_charts_and_report(summary, scenario, p.dir, p.png_font)?;
+/// Write `results.json` into `dir` (and the board pack unless `--no-charts`), then print the
+/// summary (with `note` after it) or the JSON. `png_font` was read by [`read_png_font`]
+/// before the run, so a wrong path fails before any work is done.
+pub fn publish(
+    summary: &Summary,
+    scenario: &Scenario,
+    dir: &Path,
+    args: &PublishArgs,
+    png_font: Option<&[u8]>,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    let mut written = vec![export::write(&Json, summary, dir)?];
+    if !args.no_charts {
+        let (files, warnings) = write_charts_and_report(summary, scenario, dir, png_font)?;
         for w in warnings {
             eprintln!("warning: {w}");
         }
         written.extend(files);
     }
-    let text = if p.json {
+    let text = if args.json {
         let mut t = Json::to_string(summary)?;
         t.push('\n');
         t
-    } else if p.quiet {
+    } else if args.quiet {
         String::new()
     } else {
         let report = written.iter().find(|f| f.ends_with("report.html"));
         format!(
             "{}\n{}wrote {} files to {}{}\n",
             terminal::summary(summary),
-            p.note
-                .as_ref()
-                .map(|n| format!("{n}\n"))
-                .unwrap_or_default(),
+            note.map(|n| format!("{n}\n")).unwrap_or_default(),
             written.len(),
-            p.dir.display(),
+            dir.display(),
             report
                 .map(|r| format!(" (open {} for the board pack)", r.display()))
                 .unwrap_or_default()

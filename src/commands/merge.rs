@@ -52,21 +52,17 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     });
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| AppError::io("create output directory", &out_dir, &e))?;
-    let font = super::board_pack::read_png_font(args.png_font.as_deref())?;
+    let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     super::board_pack::publish(
         &summary,
         &parsed,
-        &super::board_pack::Publish {
-            dir: &out_dir,
-            json: args.json,
-            quiet: args.quiet,
-            charts: !args.no_charts,
-            png_font: font.as_deref(),
-            note: Some(format!(
-                "merged {} parts ({} trials)",
-                args.parts.len(),
-                summary.trials
-            )),
-        },
+        &out_dir,
+        &args.publish,
+        font.as_deref(),
+        Some(format!(
+            "merged {} parts ({} trials)",
+            args.parts.len(),
+            summary.trials
+        )),
     )
 }

@@ -65,14 +65,14 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     prepare_output_dir(&out_dir)?;
 
     // Read the PNG font before the run, so a wrong path fails fast and writes nothing.
-    let font = super::board_pack::read_png_font(args.png_font.as_deref())?;
+    let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     let started = Instant::now();
     let spec = RunSpec {
         seed,
         first_trial,
         trials,
     };
-    let progress = Progress::new(trials, !args.json && !args.quiet);
+    let progress = Progress::new(trials, !args.publish.json && !args.publish.quiet);
     let output = engine::run(&model, spec, &|n| progress.inc(n));
     progress.finish();
     if args.trials_range.is_some() {
@@ -86,14 +86,10 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     super::board_pack::publish(
         &summary,
         &loaded.scenario,
-        &super::board_pack::Publish {
-            dir: &out_dir,
-            json: args.json,
-            quiet: args.quiet,
-            charts: !args.no_charts,
-            png_font: font.as_deref(),
-            note: None,
-        },
+        &out_dir,
+        &args.publish,
+        font.as_deref(),
+        None,
     )
 }
 
@@ -199,12 +195,12 @@ fn write_part(
     part.write_to(&mut bytes)
         .map_err(|e| AppError::Internal(format!("cannot encode part: {e}")))?;
     export::write_atomically(&path, &bytes)?;
-    let text = if args.json {
+    let text = if args.publish.json {
         format!(
             "{}\n",
             serde_json::json!({ "part": path.display().to_string(), "trials_range": [start, end] })
         )
-    } else if args.quiet {
+    } else if args.publish.quiet {
         String::new()
     } else {
         format!(
