@@ -75,6 +75,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let progress = Progress::new(trials, !args.publish.json && !args.publish.quiet);
     let output = engine::run(&model, spec, &|n| progress.inc(n));
     progress.finish();
+    let t_engine = started.elapsed();
     if args.trials_range.is_some() {
         return write_part(args, &loaded, &model, output, &out_dir, started);
     }
@@ -82,15 +83,25 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut summary = engine::summarise(&model, &output, &identity, 0.0);
     drop(output);
     summary.elapsed_seconds = started.elapsed().as_secs_f64();
+    let t_summary = started.elapsed();
 
-    super::board_pack::publish(
+    let published = super::board_pack::publish(
         &summary,
         &loaded.scenario,
         &out_dir,
         &args.publish,
         font.as_deref(),
         None,
-    )
+    );
+    if std::env::var_os("VALUECASE_TIMINGS").is_some() {
+        eprintln!(
+            "timings: engine {:.3} s, summary {:.3} s, publish {:.3} s",
+            t_engine.as_secs_f64(),
+            (t_summary - t_engine).as_secs_f64(),
+            (started.elapsed() - t_summary).as_secs_f64()
+        );
+    }
+    published
 }
 
 /// A progress bar on stderr for runs that take more than about a second: hidden at first,

@@ -37,34 +37,53 @@ pub struct RunSpec {
     pub trials: u64,
 }
 
-/// Per-trial scalars, trial-major: row `i` holds trial `first_trial + i`.
+/// Per-trial scalars, column by column: column `c` holds the value of column `c` for trials
+/// `first_trial..first_trial + rows`, in trial order. Columns are contiguous so that the
+/// summary reads each one as a single sequential pass (and columns in parallel).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrialTable {
-    /// Values per row: [`SCALARS`] + one per capability.
+    /// Columns: [`SCALARS`] + one per capability.
     pub width: usize,
+    /// Trials (values per column).
+    pub rows: usize,
+    /// `data[c * rows + i]`: column `c`, trial `first_trial + i`.
     pub data: Vec<f64>,
 }
 
 impl TrialTable {
-    /// Number of trials.
-    pub fn rows(&self) -> usize {
-        self.data.len() / self.width.max(1)
+    /// A table of zeros.
+    pub fn zeros(width: usize, rows: usize) -> Self {
+        TrialTable {
+            width,
+            rows,
+            data: vec![0.0; width * rows],
+        }
     }
 
-    /// One column, in trial order, into `buf` (cleared first).
-    pub fn column_into(&self, c: usize, buf: &mut Vec<f64>) {
-        buf.clear();
-        buf.extend(self.data.chunks_exact(self.width.max(1)).map(|row| row[c]));
+    /// Number of trials.
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 
     /// One column, in trial order.
-    pub fn column(&self, c: usize) -> Vec<f64> {
-        self.data
-            .iter()
-            .skip(c)
-            .step_by(self.width)
-            .copied()
-            .collect()
+    pub fn column(&self, c: usize) -> &[f64] {
+        &self.data[c * self.rows..(c + 1) * self.rows]
+    }
+
+    /// The table's columns cut into blocks of `block` trials: `[block][column]`, each a
+    /// mutable slice, so blocks of trials can be filled in parallel.
+    fn blocks_mut(&mut self, block: usize) -> Vec<Vec<&mut [f64]>> {
+        let mut blocks: Vec<Vec<&mut [f64]>> = (0..self.rows.div_ceil(block))
+            .map(|_| Vec::with_capacity(self.width))
+            .collect();
+        if self.rows > 0 {
+            for column in self.data.chunks_mut(self.rows) {
+                for (b, chunk) in column.chunks_mut(block).enumerate() {
+                    blocks[b].push(chunk);
+                }
+            }
+        }
+        blocks
     }
 }
 
@@ -170,8 +189,9 @@ struct Worker {
     scratch: Scratch,
     draws: Vec<f64>,
     lanes: Vec<f64>,
-    /// A lane's cumulative net cash flows, trial by trial: `[i * horizon + t]`.
-    lane_cumulative: Vec<f64>,
+    /// The sketch keys of a lane's cumulative net cash flows, trial by trial:
+    /// `[i * horizon + t]`.
+    lane_keys: Vec<i32>,
     /// A lane's adoption bins, trial by trial: `[i * groups * horizon + g * horizon + t]`.
     lane_bins: Vec<u8>,
     sketches: MonthlySketches,
@@ -184,23 +204,22 @@ impl Worker {
     /// (values of one month cluster in a few buckets, so one sketch alone is a chain of
     /// increments of the same counters).
     fn flush_lane(&mut self, n: usize) {
-        let mapping = SketchMapping::default();
         let h = self.sketches.cumulative_net.len();
-        let values = &self.lane_cumulative[..n * h];
+        let keys = &self.lane_keys[..n * h];
         let mut s4 = self.sketches.cumulative_net.chunks_exact_mut(4);
         let mut t = 0;
         for s in &mut s4 {
-            for v in values.chunks_exact(h) {
-                s[0].add(v[t], mapping);
-                s[1].add(v[t + 1], mapping);
-                s[2].add(v[t + 2], mapping);
-                s[3].add(v[t + 3], mapping);
+            for k in keys.chunks_exact(h) {
+                s[0].add_key(k[t]);
+                s[1].add_key(k[t + 1]);
+                s[2].add_key(k[t + 2]);
+                s[3].add_key(k[t + 3]);
             }
             t += 4;
         }
-        for (k, s) in s4.into_remainder().iter_mut().enumerate() {
-            for v in values.chunks_exact(h) {
-                s.add(v[t + k], mapping);
+        for (j, s) in s4.into_remainder().iter_mut().enumerate() {
+            for k in keys.chunks_exact(h) {
+                s.add_key(k[t + j]);
             }
         }
         let gh = self.sketches.adoption.len();
@@ -227,60 +246,77 @@ impl Worker {
     }
 }
 
+/// Write trial `i` of a block into its columns.
 #[inline]
-fn write_row(row: &mut [f64], o: &TrialOutcome, capability_pv: &[f64]) {
-    row[col::NPV] = o.npv;
-    row[col::PV_BENEFITS] = o.pv_benefits;
-    row[col::PV_COSTS] = o.pv_costs;
-    row[col::ROI] = o.roi;
-    row[col::IRR_ANNUAL] = o.irr_annual;
-    row[col::PAYBACK] = o.payback_months;
-    row[col::DISCOUNTED_PAYBACK] = o.discounted_payback_months;
-    row[SCALARS..].copy_from_slice(capability_pv);
+fn write_trial(columns: &mut [&mut [f64]], i: usize, o: &TrialOutcome, capability_pv: &[f64]) {
+    let scalars = [
+        (col::NPV, o.npv),
+        (col::PV_BENEFITS, o.pv_benefits),
+        (col::PV_COSTS, o.pv_costs),
+        (col::ROI, o.roi),
+        (col::IRR_ANNUAL, o.irr_annual),
+        (col::PAYBACK, o.payback_months),
+        (col::DISCOUNTED_PAYBACK, o.discounted_payback_months),
+    ];
+    for (c, v) in scalars {
+        columns[c][i] = v;
+    }
+    for (column, &v) in columns[SCALARS..].iter_mut().zip(capability_pv) {
+        column[i] = v;
+    }
 }
 
 /// Run `spec.trials` trials of `model`. `progress` is called with the number of trials done
 /// (from any thread) so a caller can draw a progress bar.
 pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
     let width = SCALARS + model.capabilities.len();
-    let mut data = vec![0.0; spec.trials as usize * width];
+    let mut table = TrialTable::zeros(width, spec.trials as usize);
     let drawer = Drawer::new(model, spec.seed);
     let h = model.horizon;
     let groups = model.groups.len();
+    let mapping = SketchMapping::default();
 
-    let sketches = data
-        .par_chunks_mut(BLOCK * width)
+    let sketches = table
+        .blocks_mut(BLOCK)
+        .into_par_iter()
         .enumerate()
         .fold(
             || Worker {
                 scratch: Scratch::for_trials(model),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
-                lane_cumulative: vec![0.0; h * LANE],
+                lane_keys: vec![0; h * LANE],
                 lane_bins: vec![0; groups * h * LANE],
                 sketches: MonthlySketches::new(model),
             },
-            |mut w, (block, rows)| {
+            |mut w, (block, mut columns)| {
                 let first = spec.first_trial + (block * BLOCK) as u64;
-                for (l, lane_rows) in rows.chunks_mut(LANE * width).enumerate() {
-                    let lane_first = first + (l * LANE) as u64;
-                    let n = lane_rows.len() / width;
-                    drawer.draw_lane(model, lane_first, n, &mut w.lanes);
-                    for (i, row) in lane_rows.chunks_mut(width).enumerate() {
+                let rows = columns.first().map_or(0, |c| c.len());
+                for lane_start in (0..rows).step_by(LANE) {
+                    let n = (rows - lane_start).min(LANE);
+                    drawer.draw_lane(model, first + lane_start as u64, n, &mut w.lanes);
+                    for i in 0..n {
                         drawer.gather(&w.lanes, i, &mut w.draws);
                         let outcome = model.evaluate(&w.draws, &mut w.scratch);
-                        write_row(row, &outcome, &w.scratch.capability_pv);
-                        w.lane_cumulative[i * h..(i + 1) * h]
-                            .copy_from_slice(&w.scratch.cumulative_net);
+                        write_trial(
+                            &mut columns,
+                            lane_start + i,
+                            &outcome,
+                            &w.scratch.capability_pv,
+                        );
+                        mapping.keys_into(
+                            &w.scratch.cumulative_net,
+                            &mut w.lane_keys[i * h..(i + 1) * h],
+                        );
                         let gh = groups * h;
-                        let bins = &mut w.lane_bins[i * gh..(i + 1) * gh];
-                        for (b, &a) in bins.iter_mut().zip(&w.scratch.adoption) {
-                            *b = ShareHistogram::bin(a);
-                        }
+                        ShareHistogram::bins_into(
+                            &w.scratch.adoption,
+                            &mut w.lane_bins[i * gh..(i + 1) * gh],
+                        );
                     }
                     w.flush_lane(n);
                 }
-                progress((rows.len() / width) as u64);
+                progress(rows as u64);
                 w
             },
         )
@@ -294,7 +330,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
         );
     RunOutput {
         spec,
-        table: TrialTable { width, data },
+        table,
         sketches,
     }
 }

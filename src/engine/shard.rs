@@ -2,14 +2,15 @@
 //! it and `valuecase merge` reads it.
 //!
 //! A part holds everything the summary of the whole run needs from those trials — their
-//! per-trial rows, in trial order, and the monthly sketches — plus what identifies the run:
+//! per-trial table, in trial order, and the monthly sketches — plus what identifies the run:
 //! the scenario (its text and SHA-256, so that merge can rebuild the model and needs no access
 //! to the original file), the seed and the trial range. Trials are keyed by (seed, input name,
 //! trial number), so a trial computes to the same bits in any shard, and sketches hold integer
 //! counts, so merging parts gives exactly what one run over all their trials gives.
 //!
-//! Layout (little-endian): the magic line `VALUECASE-PART 1\n`, the length of the header as a
-//! u64, the header as JSON ([`PartHeader`]), then `rows × width` f64 values, row by row.
+//! Layout (little-endian): the magic line `VALUECASE-PART 2\n`, the length of the header as a
+//! u64, the header as JSON ([`PartHeader`]), then `width` columns of `rows` f64 values each,
+//! column by column (the layout of [`TrialTable`]).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -19,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::run::{MonthlySketches, RunOutput, RunSpec, TrialTable};
 
 /// First bytes of every part file (the digit is the format version).
-pub const MAGIC: &[u8] = b"VALUECASE-PART 1\n";
+pub const MAGIC: &[u8] = b"VALUECASE-PART 2\n";
 
 /// File name suffix of part files.
 pub const EXTENSION: &str = "vcpart";
@@ -46,7 +47,7 @@ pub struct PartHeader {
     pub start: u64,
     /// Last trial (exclusive).
     pub end: u64,
-    /// Values per row of the table.
+    /// Columns of the table (values per trial).
     pub width: usize,
     pub horizon_months: usize,
     /// Seconds the part took to compute.
@@ -148,6 +149,7 @@ impl Part {
             .collect();
         let table = TrialTable {
             width: header.width,
+            rows: (header.end - header.start) as usize,
             data,
         };
         Ok(Part { header, table })
@@ -163,7 +165,7 @@ impl Part {
 /// The run that parts make up together: one run over trials 0..N when the parts (in any
 /// order) cover 0..N exactly once, with the same scenario, seed and layout. Errors name the
 /// offending parts (by their index in `names`).
-pub fn merge(mut parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutput), String> {
+pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutput), String> {
     if parts.is_empty() {
         return Err("no parts to merge".to_string());
     }
@@ -230,14 +232,16 @@ pub fn merge(mut parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunO
     let header = parts[order[0]].header.clone();
     let total = parts[order[order.len() - 1]].header.end;
     let width = header.width;
+    // Column by column: each part's piece of column c, in trial order.
     let mut data = Vec::with_capacity(total as usize * width);
-    let mut sketches = header.sketches.clone();
-    for (k, &i) in order.iter().enumerate() {
-        let part = &mut parts[i];
-        data.append(&mut part.table.data);
-        if k > 0 {
-            sketches.merge(&part.header.sketches);
+    for c in 0..width {
+        for &i in &order {
+            data.extend_from_slice(parts[i].table.column(c));
         }
+    }
+    let mut sketches = header.sketches.clone();
+    for &i in &order[1..] {
+        sketches.merge(&parts[i].header.sketches);
     }
     let out = RunOutput {
         spec: RunSpec {
@@ -245,7 +249,11 @@ pub fn merge(mut parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunO
             first_trial: 0,
             trials: total,
         },
-        table: TrialTable { width, data },
+        table: TrialTable {
+            width,
+            rows: total as usize,
+            data,
+        },
         sketches,
     };
     Ok((header, out))

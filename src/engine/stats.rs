@@ -10,6 +10,85 @@ pub const PERCENTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 /// Below this many values, [`quantiles`] selects directly.
 const BUCKETED_FROM: usize = 4096;
 
+/// A monotone linear map of a range of values onto bucket indices: v ≤ w ⇒ bucket(v) ≤
+/// bucket(w) (rounding is monotone; ±∞ land at the ends).
+#[derive(Debug, Clone, Copy)]
+struct BucketMap {
+    lo: f64,
+    scale: f64,
+    top: f64,
+}
+
+impl BucketMap {
+    /// The map of the finite range [lo, hi] for `n` values; `None` when it cannot be built
+    /// (fewer than two distinct finite values, or a range too wide for a finite scale).
+    fn new(lo: f64, hi: f64, n: usize) -> Option<(BucketMap, usize)> {
+        if hi <= lo {
+            return None;
+        }
+        let buckets = (n / 16).clamp(1024, 1 << 16);
+        let scale = buckets as f64 / (hi - lo);
+        scale.is_finite().then_some((
+            BucketMap {
+                lo,
+                scale,
+                top: (buckets - 1) as f64,
+            },
+            buckets,
+        ))
+    }
+
+    #[inline]
+    fn bucket(self, v: f64) -> usize {
+        // Clamped as a float first (a NaN would give 0), so the conversion to i32 (buckets
+        // are at most 2^16) is one instruction and never saturates; f64 → usize is several.
+        ((v - self.lo) * self.scale).max(0.0).min(self.top) as i32 as usize
+    }
+}
+
+/// The order statistics at 0-based `ranks` (ascending, in range) of `values` (no NaN), given
+/// their bucket `counts` under `map`: only the buckets holding a wanted rank are gathered (one
+/// more pass), and those few values are sorted — exactly what sorting all would give.
+fn select_from_buckets(
+    values: &[f64],
+    map: BucketMap,
+    counts: &[u32],
+    ranks: &[usize],
+) -> Vec<f64> {
+    // For each rank: its bucket and its rank inside the bucket.
+    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut b, mut below) = (0usize, 0usize);
+    for &r in ranks {
+        while below + counts[b] as usize <= r {
+            below += counts[b] as usize;
+            b += 1;
+        }
+        wanted.push((b, r - below));
+    }
+    const NONE: u32 = u32::MAX;
+    let mut slot = vec![NONE; counts.len()];
+    let mut gathered: Vec<Vec<f64>> = Vec::new();
+    for &(b, _) in &wanted {
+        if slot[b] == NONE {
+            slot[b] = gathered.len() as u32;
+            gathered.push(Vec::with_capacity(counts[b] as usize));
+        }
+    }
+    for &v in values {
+        let s = slot[map.bucket(v)];
+        if s != NONE {
+            gathered[s as usize].push(v);
+        }
+    }
+    for g in &mut gathered {
+        g.sort_unstable_by(f64::total_cmp);
+    }
+    wanted
+        .iter()
+        .map(|&(b, k)| gathered[slot[b] as usize][k])
+        .collect()
+}
+
 /// The order statistics at 0-based `ranks` (ascending, in range) of `values` (no NaN), in
 /// `total_cmp` order — exactly what sorting would give — without sorting: values are
 /// counted into buckets by a monotone linear map of their range, only the buckets holding a
@@ -22,54 +101,52 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
             (lo.min(v), hi.max(v))
         });
-    if hi <= lo {
-        return None;
-    }
-    let buckets = (values.len() / 16).clamp(1024, 1 << 16);
-    let scale = buckets as f64 / (hi - lo);
-    if !scale.is_finite() {
-        return None;
-    }
-    // Monotone: v ≤ w ⇒ bucket(v) ≤ bucket(w) (rounding is monotone; ±∞ land at the ends).
-    let bucket = |v: f64| (((v - lo) * scale) as i64).clamp(0, buckets as i64 - 1) as usize;
+    let (map, buckets) = BucketMap::new(lo, hi, values.len())?;
     let mut counts = vec![0u32; buckets];
     for &v in values {
-        counts[bucket(v)] += 1;
+        counts[map.bucket(v)] += 1;
     }
-    // For each rank: its bucket and its rank inside the bucket.
-    let mut wanted: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
-    let (mut b, mut below) = (0usize, 0usize);
-    for &r in ranks {
-        while below + counts[b] as usize <= r {
-            below += counts[b] as usize;
-            b += 1;
-        }
-        wanted.push((b, r - below));
+    Some(select_from_buckets(values, map, &counts, ranks))
+}
+
+/// [`stats_of`] for large inputs in three passes: (NaN, extremes, sum), (squared deviations,
+/// bucket counts), (gather) — the same bits as [`moments`] and [`bucketed_quantiles`] (sums
+/// run in trial order from −0.0, as `Iterator::sum` does). `None` where those would not
+/// apply (small inputs, NaN, no usable range).
+fn fused_stats(values: &[f64]) -> Option<Stats> {
+    let n = values.len();
+    if n < BUCKETED_FROM {
+        return None;
     }
-    const NONE: u32 = u32::MAX;
-    let mut slot = vec![NONE; buckets];
-    let mut gathered: Vec<Vec<f64>> = Vec::new();
-    for &(b, _) in &wanted {
-        if slot[b] == NONE {
-            slot[b] = gathered.len() as u32;
-            gathered.push(Vec::with_capacity(counts[b] as usize));
-        }
-    }
+    let (mut nan, mut sum) = (false, -0.0);
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for &v in values {
-        let s = slot[bucket(v)];
-        if s != NONE {
-            gathered[s as usize].push(v);
-        }
+        nan |= v.is_nan();
+        sum += v;
+        min = min.min(v);
+        max = max.max(v);
+        let finite = v.is_finite();
+        lo = lo.min(if finite { v } else { f64::INFINITY });
+        hi = hi.max(if finite { v } else { f64::NEG_INFINITY });
     }
-    for g in &mut gathered {
-        g.sort_unstable_by(f64::total_cmp);
+    if nan {
+        return None;
     }
-    Some(
-        wanted
-            .iter()
-            .map(|&(b, k)| gathered[slot[b] as usize][k])
-            .collect(),
-    )
+    let (map, buckets) = BucketMap::new(lo, hi, n)?;
+    let mean = sum / n as f64;
+    let mut ss = -0.0;
+    let mut counts = vec![0u32; buckets];
+    for &v in values {
+        ss += (v - mean) * (v - mean);
+        counts[map.bucket(v)] += 1;
+    }
+    let std = (ss / (n - 1) as f64).sqrt();
+    let ranks = needed_ranks(&PERCENTILES, n);
+    let order = select_from_buckets(values, map, &counts, &ranks);
+    let at = |r: usize| order[ranks.binary_search(&r).expect("rank was asked for")];
+    let p: Vec<f64> = PERCENTILES.iter().map(|&q| interpolate(q, n, at)).collect();
+    Some(stats_with((mean, std, min, max), n, &p))
 }
 
 /// [`quantiles`] without reordering `values` (copies them only for small or NaN inputs).
@@ -166,6 +243,9 @@ fn mean_std(values: &[f64]) -> (f64, f64) {
 
 /// STATS of a fully defined quantity, `values` left as they are.
 pub fn stats_of(values: &[f64]) -> Stats {
+    if let Some(s) = fused_stats(values) {
+        return s;
+    }
     match bucketed_quantiles(values, &PERCENTILES) {
         Some(p) => stats_with(moments(values), values.len(), &p),
         None => stats(&mut values.to_vec()),
@@ -327,247 +407,13 @@ pub enum ColumnStats {
     Payback(PaybackStats),
 }
 
-/// Buckets per column in [`table_stats`].
-const TABLE_BUCKETS: usize = 4096;
-
-/// One column's state across the passes of [`table_stats`].
-struct ColumnPass {
-    col: usize,
-    kind: ColumnKind,
-    /// Non-NaN values, their sum (in trial order), min and max.
-    count: usize,
-    sum: f64,
-    min: f64,
-    max: f64,
-    /// Min and max of the finite values, for the bucket map.
-    finite_lo: f64,
-    finite_hi: f64,
-    mean: f64,
-    ss: f64,
-    lo: f64,
-    scale: f64,
-    counts: Vec<u32>,
-    ranks: Vec<usize>,
-    wanted: Vec<(usize, usize)>,
-    slot: Vec<u32>,
-    gathered: Vec<Vec<f64>>,
-}
-
-impl ColumnPass {
-    /// The value this column ranks for quantiles, or None when it is left out.
-    #[inline]
-    fn ranked(&self, v: f64) -> Option<f64> {
-        if v.is_nan() {
-            match self.kind {
-                ColumnKind::Payback => Some(f64::INFINITY),
-                ColumnKind::Plain | ColumnKind::Defined => None,
-            }
-        } else {
-            Some(v)
-        }
+/// The statistics `kind` asks for, of one column.
+pub fn column_stats(values: &[f64], kind: ColumnKind) -> ColumnStats {
+    match kind {
+        ColumnKind::Plain => ColumnStats::Plain(stats_of(values)),
+        ColumnKind::Defined => ColumnStats::Defined(defined_stats(values)),
+        ColumnKind::Payback => ColumnStats::Payback(payback_stats(values)),
     }
-
-    #[inline]
-    fn bucket(&self, v: f64) -> usize {
-        (((v - self.lo) * self.scale) as i64).clamp(0, TABLE_BUCKETS as i64 - 1) as usize
-    }
-}
-
-/// Statistics of several columns of a row-major table (`width` values per row), straight
-/// from the table in three streaming passes — sums, min and max; squared deviations and
-/// bucket counts; the values of the buckets holding a wanted percentile — instead of copying
-/// each column out (a strided pass over the whole table per column). Every figure equals what
-/// [`stats`], [`defined_stats`] and [`payback_stats`] give on the extracted column, to the bit:
-/// sums run in trial order, and percentiles are exact order statistics either way.
-pub fn table_stats(
-    data: &[f64],
-    width: usize,
-    columns: &[(usize, ColumnKind)],
-) -> Vec<ColumnStats> {
-    let n = data.len() / width.max(1);
-    let rows = || data.chunks_exact(width.max(1));
-    let mut cols: Vec<ColumnPass> = columns
-        .iter()
-        .map(|&(col, kind)| ColumnPass {
-            col,
-            kind,
-            count: 0,
-            // Like `Iterator::sum` for floats (so an all −0.0 column sums to −0.0 too).
-            sum: -0.0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-            finite_lo: f64::INFINITY,
-            finite_hi: f64::NEG_INFINITY,
-            mean: 0.0,
-            ss: 0.0,
-            lo: 0.0,
-            scale: 0.0,
-            counts: vec![0; TABLE_BUCKETS],
-            ranks: Vec::new(),
-            wanted: Vec::new(),
-            slot: Vec::new(),
-            gathered: Vec::new(),
-        })
-        .collect();
-
-    // Pass 1: counts, sums, extremes.
-    for row in rows() {
-        for c in cols.iter_mut() {
-            let v = row[c.col];
-            if !v.is_nan() {
-                c.count += 1;
-                c.sum += v;
-                c.min = c.min.min(v);
-                c.max = c.max.max(v);
-                if v.is_finite() {
-                    c.finite_lo = c.finite_lo.min(v);
-                    c.finite_hi = c.finite_hi.max(v);
-                }
-            }
-        }
-    }
-    // A plain column with NaN: the general functions on the extracted column.
-    let fallback: Vec<bool> = cols
-        .iter()
-        .map(|c| c.kind == ColumnKind::Plain && c.count != n)
-        .collect();
-    for c in cols.iter_mut() {
-        c.mean = if c.count > 0 {
-            c.sum / c.count as f64
-        } else {
-            f64::NAN
-        };
-        if c.finite_hi > c.finite_lo {
-            c.lo = c.finite_lo;
-            c.scale = TABLE_BUCKETS as f64 / (c.finite_hi - c.finite_lo);
-            if !c.scale.is_finite() {
-                c.scale = 0.0;
-            }
-        }
-    }
-    // Pass 2: squared deviations (in trial order) and bucket counts.
-    for row in rows() {
-        for c in cols.iter_mut() {
-            let v = row[c.col];
-            if !v.is_nan() {
-                c.ss += (v - c.mean) * (v - c.mean);
-            }
-            if let Some(r) = c.ranked(v) {
-                let b = c.bucket(r);
-                c.counts[b] += 1;
-            }
-        }
-    }
-    // Wanted ranks, their buckets, and a slot per wanted bucket.
-    const NONE: u32 = u32::MAX;
-    for c in cols.iter_mut() {
-        let nq: usize = c.counts.iter().map(|&k| k as usize).sum();
-        if nq == 0 {
-            continue;
-        }
-        let ranks = needed_ranks(&PERCENTILES, nq);
-        let (mut b, mut below) = (0usize, 0usize);
-        for &r in &ranks {
-            while below + c.counts[b] as usize <= r {
-                below += c.counts[b] as usize;
-                b += 1;
-            }
-            c.wanted.push((b, r - below));
-        }
-        c.ranks = ranks;
-        c.slot = vec![NONE; TABLE_BUCKETS];
-        for i in 0..c.wanted.len() {
-            let b = c.wanted[i].0;
-            if c.slot[b] == NONE {
-                c.slot[b] = c.gathered.len() as u32;
-                c.gathered.push(Vec::with_capacity(c.counts[b] as usize));
-            }
-        }
-    }
-    // Pass 3: gather the wanted buckets.
-    for row in rows() {
-        for c in cols.iter_mut() {
-            if c.slot.is_empty() {
-                continue;
-            }
-            if let Some(r) = c.ranked(row[c.col]) {
-                let s = c.slot[c.bucket(r)];
-                if s != NONE {
-                    c.gathered[s as usize].push(r);
-                }
-            }
-        }
-    }
-
-    cols.iter_mut()
-        .zip(fallback)
-        .map(|(c, fallback)| {
-            if fallback {
-                let mut v: Vec<f64> = rows().map(|row| row[c.col]).collect();
-                return ColumnStats::Plain(stats(&mut v));
-            }
-            for g in &mut c.gathered {
-                g.sort_unstable_by(f64::total_cmp);
-            }
-            let nq: usize = c.counts.iter().map(|&k| k as usize).sum();
-            let p: Vec<f64> = if nq == 0 {
-                vec![f64::NAN; PERCENTILES.len()]
-            } else {
-                let at = |r: usize| {
-                    let k = c.ranks.binary_search(&r).expect("rank was asked for");
-                    let (b, i) = c.wanted[k];
-                    c.gathered[c.slot[b] as usize][i]
-                };
-                PERCENTILES
-                    .iter()
-                    .map(|&q| interpolate(q, nq, at))
-                    .collect()
-            };
-            let m = c.count;
-            let std = match m {
-                0 => f64::NAN,
-                1 => 0.0,
-                _ => (c.ss / (m - 1) as f64).sqrt(),
-            };
-            let moments = (c.mean, std, c.min, c.max);
-            match c.kind {
-                ColumnKind::Plain => ColumnStats::Plain(stats_with(moments, m, &p)),
-                ColumnKind::Defined => ColumnStats::Defined(DefinedStats {
-                    stats: partial(&stats_with(moments, m, &p)),
-                    undefined_fraction: if n == 0 {
-                        0.0
-                    } else {
-                        1.0 - m as f64 / n as f64
-                    },
-                }),
-                ColumnKind::Payback => {
-                    // Max over all trials, "never" ranking as +∞.
-                    let max = if m < n { f64::INFINITY } else { c.max };
-                    ColumnStats::Payback(PaybackStats {
-                        stats: PartialStats {
-                            mean: finite(c.mean),
-                            std: finite(std),
-                            stderr: finite(std / (m as f64).sqrt()),
-                            min: finite(c.min),
-                            p5: finite(p[0]),
-                            p10: finite(p[1]),
-                            p25: finite(p[2]),
-                            p50: finite(p[3]),
-                            p75: finite(p[4]),
-                            p90: finite(p[5]),
-                            p95: finite(p[6]),
-                            max: finite(max),
-                        },
-                        never_fraction: if n == 0 {
-                            0.0
-                        } else {
-                            1.0 - m as f64 / n as f64
-                        },
-                    })
-                }
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -613,7 +459,7 @@ mod tests {
     }
 
     #[test]
-    fn table_stats_equal_column_stats() {
+    fn column_stats_equal_stats_of_a_reordered_copy() {
         let mut s: u64 = 0xdead_beef;
         let mut next = || {
             s ^= s << 13;
@@ -639,7 +485,6 @@ mod tests {
                 (3, ColumnKind::Plain),
                 (4, ColumnKind::Plain),
             ];
-            let got = table_stats(&data, width, &cols);
             let column = |c: usize| data.chunks_exact(width).map(|r| r[c]).collect::<Vec<_>>();
             let want = [
                 ColumnStats::Plain(stats(&mut column(0))),
@@ -648,6 +493,10 @@ mod tests {
                 ColumnStats::Plain(stats(&mut column(3))),
                 ColumnStats::Plain(stats(&mut column(4))),
             ];
+            let got: Vec<ColumnStats> = cols
+                .iter()
+                .map(|&(c, kind)| column_stats(&column(c), kind))
+                .collect();
             // Compare through their bits (NaN == NaN).
             let bits = |c: &ColumnStats| format!("{c:?}");
             for (g, w) in got.iter().zip(&want) {
@@ -687,6 +536,34 @@ mod tests {
         for (a, b) in fast.iter().zip(&slow) {
             assert_eq!(a.to_bits(), b.to_bits());
         }
+    }
+
+    #[test]
+    fn fused_stats_equal_moments_and_selection() {
+        let mut s: u64 = 0x9e37_79b9;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut v: Vec<f64> = (0..30_000)
+            .map(|i| match i % 5 {
+                0 => -0.0,
+                1 => (next() * 25.0).exp(),
+                2 => -next() * 1e7,
+                _ => next() - 0.5,
+            })
+            .collect();
+        let bits = |s: &Stats| format!("{s:?}");
+        let want = stats(&mut v.clone());
+        assert_eq!(bits(&fused_stats(&v).expect("large, finite")), bits(&want));
+        v.push(f64::INFINITY);
+        let want = stats(&mut v.clone());
+        assert_eq!(bits(&fused_stats(&v).expect("large, no NaN")), bits(&want));
+        v.push(f64::NAN);
+        assert!(fused_stats(&v).is_none());
+        assert!(fused_stats(&v[..100]).is_none());
     }
 
     proptest! {

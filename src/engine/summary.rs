@@ -11,7 +11,7 @@ use crate::scenario::CostCategory;
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
-use super::stats::{ColumnKind, ColumnStats, quantiles_of, table_stats};
+use super::stats::{ColumnKind, ColumnStats, column_stats, quantiles_of};
 
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
@@ -147,14 +147,18 @@ pub fn summarise(
 
     // The NPV and payback columns are copied out for the charts; everything else is read
     // straight from the table.
-    let npv = &table.column(col::NPV);
-    let npv_percentiles = quantiles_of(
-        npv,
-        &(0..=100).map(|p| p as f64 / 100.0).collect::<Vec<_>>(),
-    );
+    let npv = table.column(col::NPV);
+    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from one
+    // selection.
+    let qs: Vec<f64> = (0..=100)
+        .map(|p| p as f64 / 100.0)
+        .chain([0.005, 0.995])
+        .collect();
+    let mut npv_percentiles = quantiles_of(npv, &qs);
+    let hist_range = npv_percentiles.split_off(101);
     let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
 
-    let payback = &table.column(col::PAYBACK);
+    let payback = table.column(col::PAYBACK);
     // P(payback ≤ m) for whole months m: payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass
     // counting ⌈payback⌉ answers every m.
     let mut paid_by = vec![0u64; h + 2];
@@ -174,9 +178,8 @@ pub fn summarise(
     let prob_payback_within_months =
         PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
 
-    // Every column's statistics straight from the table: three streaming passes per group
-    // of columns, the groups in parallel (each column is summed in trial order, so the result
-    // does not depend on the split).
+    // Every column's statistics, columns in parallel (each column is contiguous and summed in
+    // trial order, so the result does not depend on the thread count).
     let columns: Vec<(usize, ColumnKind)> = [
         (col::NPV, ColumnKind::Plain),
         (col::ROI, ColumnKind::Defined),
@@ -189,14 +192,9 @@ pub fn summarise(
     .into_iter()
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let groups = rayon::current_num_threads().clamp(1, columns.len());
-    let per_group = columns.len().div_ceil(groups);
     let done: Vec<ColumnStats> = columns
-        .par_chunks(per_group)
-        .map(|cols| table_stats(&table.data, table.width, cols))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
+        .par_iter()
+        .map(|&(c, kind)| column_stats(table.column(c), kind))
         .collect();
     let mut done = done.into_iter();
     let mut next = || done.next().expect("one result per column");
@@ -279,7 +277,6 @@ pub fn summarise(
         .filter(|k| model.cost_lines.iter().any(|l| l.category == *k))
         .collect();
 
-    let hist_range = quantiles_of(npv, &[0.005, 0.995]);
     let charts = ChartData {
         npv_histogram: histogram(npv, hist_range[0], hist_range[1]),
         npv_percentiles,
