@@ -38,6 +38,36 @@ fn geometric(out: &mut [f64], first: f64, ratio: f64) {
     }
 }
 
+/// The first τ at which exp(rate · (midpoint − τ)) is at most e^700, so that the geometric
+/// sequence started there is finite (exp overflows above about e^709.78). Before it the
+/// logistic and Gompertz curves are zero to double precision (below ceiling · e^−700). 0 when
+/// the exponent is finite from the start, as in every realistic case.
+fn first_finite(rate: f64, midpoint: f64, len: usize) -> usize {
+    const LIMIT: f64 = 700.0;
+    // Written so that NaN parameters take the usual path.
+    let steep_and_late = rate > 0.0 && rate * midpoint > LIMIT;
+    if !steep_and_late {
+        return 0;
+    }
+    let first = (midpoint - LIMIT / rate).ceil();
+    if first >= len as f64 {
+        len
+    } else {
+        first.max(0.0) as usize
+    }
+}
+
+/// `out` from τ = [`first_finite`] on: e(τ) = exp(rate · (midpoint − τ)) as a geometric
+/// sequence; zero before.
+#[inline]
+fn exponential_terms(out: &mut [f64], rate: f64, midpoint: f64) {
+    let skip = first_finite(rate, midpoint, out.len());
+    let (before, rest) = out.split_at_mut(skip);
+    before.fill(f64::INFINITY);
+    // For skip = 0 this is exp(rate · midpoint), as it always was.
+    geometric(rest, (rate * (midpoint - skip as f64)).exp(), (-rate).exp());
+}
+
 /// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
 /// zero before go-live, `ceiling × shape(τ)` from τ = t − go_live = 0 on. Results lie in
 /// [0, ceiling] for ceiling in [0, 1].
@@ -51,8 +81,9 @@ pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
     }
     match curve {
         Curve::Logistic { growth, midpoint } => {
-            // e(τ) = exp(−growth (τ − midpoint)) = exp(growth · midpoint) · exp(−growth)^τ.
-            geometric(active, (growth * midpoint).exp(), (-growth).exp());
+            // e(τ) = exp(−growth (τ − midpoint)) = exp(growth · midpoint) · exp(−growth)^τ
+            // (infinite before the first finite term: "not yet").
+            exponential_terms(active, growth, midpoint);
             for a in active.iter_mut() {
                 let e = *a;
                 // Branch-free (vectorises): an overflowed exponential means "not yet".
@@ -69,7 +100,7 @@ pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
             }
         }
         Curve::Gompertz { rate, midpoint } => {
-            geometric(active, (rate * midpoint).exp(), (-rate).exp());
+            exponential_terms(active, rate, midpoint);
             for a in active.iter_mut() {
                 let e = *a;
                 *a = if e.is_finite() {
@@ -116,6 +147,47 @@ mod tests {
             let exact = 0.8 / (1.0 + (-0.6 * (tau - 4.0)).exp());
             assert!((a - exact).abs() < 1e-12, "t={t}: {a} vs {exact}");
         }
+    }
+
+    #[test]
+    fn steep_late_curves_still_reach_their_ceiling() {
+        // growth × midpoint = 1000: exp(1000) overflows, which once made the whole curve 0.
+        for curve in [
+            Curve::Logistic {
+                growth: 50.0,
+                midpoint: 20.0,
+            },
+            Curve::Gompertz {
+                rate: 50.0,
+                midpoint: 20.0,
+            },
+        ] {
+            let mut out = vec![f64::NAN; 60];
+            fill(&mut out, 5, 0.7, curve);
+            // Go-live in month 5, midpoint at τ = 20 (month 25).
+            assert!(out[..5].iter().all(|&a| a == 0.0), "{curve:?}: {out:?}");
+            assert!(
+                out[5..25].iter().all(|&a| (0.0..1e-20).contains(&a)),
+                "{curve:?}: {out:?}"
+            );
+            assert!((0.2..=0.35).contains(&out[25]), "{curve:?}: {out:?}");
+            assert!(
+                out[26..].iter().all(|&a| (a - 0.7).abs() < 1e-12),
+                "{curve:?}: {out:?}"
+            );
+        }
+        // Entirely beyond the horizon: zero throughout, never NaN.
+        let mut out = vec![f64::NAN; 12];
+        fill(
+            &mut out,
+            0,
+            0.7,
+            Curve::Logistic {
+                growth: 300.0,
+                midpoint: 1e6,
+            },
+        );
+        assert!(out.iter().all(|&a| a == 0.0));
     }
 
     #[test]

@@ -212,21 +212,35 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
 }
 
-/// Σ a[t], split like [`dot`].
+/// `a[t..t + 4]` as an array (one bounds check for the four).
+#[inline(always)]
+fn four(a: &[f64], t: usize) -> [f64; 4] {
+    let mut x = [0.0; 4];
+    x.copy_from_slice(&a[t..t + 4]);
+    x
+}
+
+/// `acc[t] += k · a[t]`, returning Σ a[t] · d[t] (split like [`dot`]): a bucket's benefit
+/// added into the month totals and its discounted sum, in one pass.
 #[inline]
-fn sum(a: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let mut ca = a.chunks_exact(4);
-    for x in &mut ca {
-        for k in 0..4 {
-            acc[k] += x[k];
+fn add_scaled_and_dot(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> f64 {
+    let n = acc.len().min(a.len()).min(d.len());
+    let (acc, a, d) = (&mut acc[..n], &a[..n], &d[..n]);
+    let mut sums = [0.0f64; 4];
+    let whole = n / 4 * 4;
+    for t in (0..whole).step_by(4) {
+        let (x, dx) = (four(a, t), four(d, t));
+        let out = &mut acc[t..t + 4];
+        for l in 0..4 {
+            out[l] += k * x[l];
+            sums[l] += x[l] * dx[l];
         }
     }
-    let mut tail = 0.0;
-    for x in ca.remainder() {
-        tail += x;
+    for t in whole..n {
+        acc[t] += k * a[t];
+        sums[t - whole] += a[t] * d[t];
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+    (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
 /// Split `total` among parts in proportion to `weights` so that the parts add up to `total`
@@ -358,7 +372,7 @@ impl Model {
         // --- Baseline amounts.
         let b = &self.baseline;
         let margin = d(b.margin);
-        let growth_step = (1.0 + d(b.growth)).powf(1.0 / 12.0);
+
         let new_business = match &b.new_business {
             Some(NewBusinessIds::Revenue(id)) => d(*id),
             Some(NewBusinessIds::Funnel {
@@ -380,6 +394,7 @@ impl Model {
         let marketing = b.marketing.map_or(0.0, d);
         let cycle_months = b.sales_cycle.map_or(0.0, d);
         if self.uses_growth {
+            let growth_step = (1.0 + d(b.growth)).powf(1.0 / 12.0);
             let mut growth = 1.0;
             for g in s.growth.iter_mut() {
                 *g = growth;
@@ -607,11 +622,15 @@ impl Model {
         for b in &ix.direct_buckets {
             let lag = b.lag.min(h);
             let src = &s.quality_adoption[b.group * h..b.group * h + (h - lag)];
-            let pv_row = dot(src, &self.discount[lag..]);
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {
+                k_total += d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+            }
+            // One pass: the bucket's benefit into the month totals, and Σ â_g(t − lag) d(t).
+            let pv_row =
+                add_scaled_and_dot(&mut s.benefits[lag..], src, k_total, &self.discount[lag..]);
+            for &(c, w) in &b.caps {
                 let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
-                k_total += k;
                 s.capability_pv[c] = k * pv_row;
                 if s.detail {
                     let row = &mut s.capability_benefit[c * h..(c + 1) * h];
@@ -621,42 +640,63 @@ impl Model {
                     }
                 }
             }
-            for (x, &a) in s.benefits[lag..].iter_mut().zip(src) {
-                *x += k_total * a;
-            }
         }
-        // `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN exactly then).
-        let mut nan_check = 0.0;
-        for ((((n, dn), &b), &c), &disc) in s
-            .net
-            .iter_mut()
-            .zip(s.discounted_net.iter_mut())
-            .zip(&s.benefits)
-            .zip(&s.costs)
-            .zip(&self.discount)
-        {
-            let net = b - c;
-            *n = net;
-            *dn = net * disc;
-            nan_check += net * 0.0;
-        }
+        // One pass over the months: net and discounted flows, their running balances, and
+        // the three present values (each as four interleaved partial sums, t mod 4, added up
+        // in a fixed order, as `dot` does). `nan_check` stays 0 unless a flow is infinite or
+        // NaN (x · 0 is NaN exactly then).
+        let mut nan_check = [0.0f64; 4];
         let (mut cum, mut dcum) = (0.0, 0.0);
-        for (((c, dc), &n), &dn) in s
-            .cumulative_net
-            .iter_mut()
-            .zip(s.discounted_cumulative.iter_mut())
-            .zip(&s.net)
-            .zip(&s.discounted_net)
-        {
-            cum += n;
-            *c = cum;
-            dcum += dn;
-            *dc = dcum;
+        let (mut npv4, mut pvb4, mut pvc4) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+        let whole = h / 4 * 4;
+        for t in (0..whole).step_by(4) {
+            let (b, c, disc) = (
+                four(&s.benefits, t),
+                four(&s.costs, t),
+                four(&self.discount, t),
+            );
+            let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
+            for l in 0..4 {
+                n[l] = b[l] - c[l];
+                dn[l] = n[l] * disc[l];
+                nan_check[l] += n[l] * 0.0;
+                npv4[l] += dn[l];
+                pvb4[l] += b[l] * disc[l];
+                pvc4[l] += c[l] * disc[l];
+            }
+            let (mut cn, mut cd) = ([0.0f64; 4], [0.0f64; 4]);
+            for l in 0..4 {
+                cum += n[l];
+                cn[l] = cum;
+                dcum += dn[l];
+                cd[l] = dcum;
+            }
+            s.net[t..t + 4].copy_from_slice(&n);
+            s.discounted_net[t..t + 4].copy_from_slice(&dn);
+            s.cumulative_net[t..t + 4].copy_from_slice(&cn);
+            s.discounted_cumulative[t..t + 4].copy_from_slice(&cd);
         }
-        let finite = nan_check == 0.0;
-        let npv = sum(&s.discounted_net);
-        let pv_b = dot(&s.benefits, &self.discount);
-        let pv_c = dot(&s.costs, &self.discount);
+        for t in whole..h {
+            let (b, c, disc) = (s.benefits[t], s.costs[t], self.discount[t]);
+            let l = t - whole;
+            let n = b - c;
+            let dn = n * disc;
+            nan_check[l] += n * 0.0;
+            npv4[l] += dn;
+            pvb4[l] += b * disc;
+            pvc4[l] += c * disc;
+            cum += n;
+            dcum += dn;
+            s.net[t] = n;
+            s.discounted_net[t] = dn;
+            s.cumulative_net[t] = cum;
+            s.discounted_cumulative[t] = dcum;
+        }
+        let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
+        let finite = total(nan_check) == 0.0;
+        let npv = total(npv4);
+        let pv_b = total(pvb4);
+        let pv_c = total(pvc4);
         let roi = if pv_c > 0.0 {
             (pv_b - pv_c) / pv_c
         } else {
