@@ -234,14 +234,22 @@ fn render(
 
 /// Encodes an RGB buffer of the chart size as PNG at `path`.
 fn encode_png(path: &Path, pixels: &[u8]) -> std::io::Result<()> {
-    let (w, h) = (style::W as u32, style::H as u32);
-    let mut backend = BitMapBackend::new(path, (w, h));
-    backend
-        .blit_bitmap((0, 0), (w, h), pixels)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    backend
-        .present()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+    // Charts are large flat areas with anti-aliased edges: the Paeth filter on every row and
+    // fast deflate give files about the size adaptive filtering at the default level gives
+    // through plotters' encoder (1.8 MB against 1.7 MB for the seven charts), in about half
+    // the time.
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut encoder = png::Encoder::new(file, style::W as u32, style::H as u32);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Paeth);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+    writer
+        .write_image_data(pixels)
+        .map_err(std::io::Error::other)?;
+    writer.finish().map_err(std::io::Error::other)
 }
 
 /// Writes `path` by letting `write` fill a temporary file in the same directory, then
