@@ -10,9 +10,9 @@
 //! continuous inputs get rank correlation ρ_s whatever their distributions.
 //!
 //! A block is a connected group of the correlation graph; its members are ordered by stable
-//! name, so the draws do not depend on the order of the file. The first member of a block
-//! keeps its uniform bit for bit (its row of L is the identity), and inputs outside every block
-//! are never touched. Pairs inside a block that the scenario does not list are uncorrelated in
+//! name, so the draws do not depend on the order of the file. A member whose row of L is the
+//! identity (the first member, and any member not correlated with the members before it)
+//! keeps its uniform bit for bit, and inputs outside every block are never touched. Pairs inside a block that the scenario does not list are uncorrelated in
 //! normal space.
 //!
 //! The same functions check a scenario's correlations when it is read (`scenario::parse`) and
