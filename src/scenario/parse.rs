@@ -1489,6 +1489,16 @@ uplift = { pert = [0.01, 0.05, 0.1] }
     }
 
     #[test]
+    fn the_starters_commented_correlation_works_when_uncommented() {
+        let text = crate::scenario::STARTER
+            .replace("\n# [[correlations]]\n", "\n[[correlations]]\n")
+            .replace("\n# inputs = ", "\ninputs = ")
+            .replace("\n# rank = ", "\nrank = ");
+        assert_eq!(ok(&text).correlations.len(), 1);
+        assert!(ok(crate::scenario::STARTER).correlations.is_empty());
+    }
+
+    #[test]
     fn reference_scenario_matches_the_brief() {
         let s = ok(SHIPPED[0].1);
         assert_eq!(s.meta.horizon_months, 60);
@@ -2352,11 +2362,18 @@ mod doc_tests {
             "Wave 4 - Marketing",
             "[user_groups.adoption]\ncurve = \"linear\"\nceiling = 0.8\nramp_months = 6\n",
         );
-        for prefix in ["[[capabilities]]", "[[levers]]", "[[costs]]", "[[risks]]"] {
+        for prefix in [
+            "[[capabilities]]",
+            "[[levers]]",
+            "[[costs]]",
+            "[[risks]]",
+            "[[correlations]]",
+        ] {
             all += first(prefix);
         }
         let s = parse_str(&all, None).unwrap_or_else(|e| panic!("{e}\n{all}"));
         assert_eq!(s.capabilities.len(), Driver::ALL.len());
+        assert_eq!(s.correlations.len(), 2);
         let curves = ["logistic", "bass", "gompertz", "linear", "table"];
         for c in curves {
             assert!(all.contains(&format!("curve = \"{c}\"")), "no {c} example");
