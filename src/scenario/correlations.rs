@@ -7,7 +7,7 @@
 //! outside [-1, 1], and a set of correlations that cannot hold together (naming the inputs
 //! and lines involved).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use toml::de::DeValue;
 
@@ -37,6 +37,9 @@ const RANK_ALIASES: [&str; 8] = [
 
 /// Uncertain inputs listed by name in an "unknown input" message, at most.
 const LISTED: usize = 8;
+
+/// Correlations (and missing pairs) listed in an "cannot hold together" message, at most.
+const SHOWN: usize = 12;
 
 /// An entry that passed its own checks.
 struct Entry<'s> {
@@ -305,6 +308,16 @@ fn read_rank(t: &mut Table<'_>) -> Option<f64> {
     t.required_number("rank", &Bounds::closed(-1.0, 1.0).with_note(RANK_NOTE))
 }
 
+/// The first `n` items joined with "; ", and how many more there are.
+fn at_most(items: Vec<String>, n: usize) -> String {
+    let more = items.len().saturating_sub(n);
+    let mut text = items.into_iter().take(n).collect::<Vec<_>>().join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    text
+}
+
 /// Refuse sets of correlations that cannot hold together, or that link too many inputs.
 fn check_consistency(r: &Reader<'_>, entries: &[Entry<'_>]) {
     if entries.is_empty() {
@@ -325,9 +338,10 @@ fn check_consistency(r: &Reader<'_>, entries: &[Entry<'_>]) {
             Err(BlockError::Inconsistent(m)) => (m, false),
         };
         let inside: Vec<&str> = members.iter().map(|&i| names[i]).collect();
+        let members_set: HashSet<&str> = inside.iter().copied().collect();
         let mut involved: Vec<&Entry> = entries
             .iter()
-            .filter(|e| inside.contains(&e.inputs[0]) && inside.contains(&e.inputs[1]))
+            .filter(|e| members_set.contains(e.inputs[0]) && members_set.contains(e.inputs[1]))
             .collect();
         involved.sort_by_key(|e| e.location.map(|l| (l.line, l.column)));
         let (Some(first), Some(last)) = (involved.first(), involved.last()) else {
@@ -365,21 +379,22 @@ fn check_consistency(r: &Reader<'_>, entries: &[Entry<'_>]) {
                 )
             })
             .collect();
+        let given: HashSet<(&str, &str)> = involved
+            .iter()
+            .flat_map(|e| [(e.inputs[0], e.inputs[1]), (e.inputs[1], e.inputs[0])])
+            .collect();
         let mut missing = Vec::new();
-        for (i, a) in inside.iter().enumerate() {
-            for b in &inside[i + 1..] {
-                let given = involved.iter().any(|e| {
-                    (e.inputs[0] == *a && e.inputs[1] == *b)
-                        || (e.inputs[0] == *b && e.inputs[1] == *a)
-                });
-                if !given {
+        for (i, &a) in inside.iter().enumerate() {
+            for &b in &inside[i + 1..] {
+                if !given.contains(&(a, b)) {
                     missing.push(format!("`{a}` and `{b}`"));
                 }
             }
         }
+        let (listed, missing) = (at_most(listed, SHOWN), at_most(missing, SHOWN));
         let mut message = format!(
             "these correlations cannot all hold at once (their correlation matrix is not positive semi-definite): {}",
-            listed.join("; ")
+            listed
         );
         let mut allowed = "correlations that fit together: weaken these (move rank towards 0), or \
              change the one that contradicts the others; e.g. if A rises with B and B with C, A \
@@ -387,8 +402,7 @@ fn check_consistency(r: &Reader<'_>, entries: &[Entry<'_>]) {
             .to_string();
         if !missing.is_empty() {
             message.push_str(&format!(
-                "; pairs not listed are independent (rank 0): {}",
-                missing.join(", ")
+                "; pairs not listed are independent (rank 0): {missing}"
             ));
             allowed.push_str(
                 "; strong correlations along a chain also tie its ends: list those pairs too, with a rank that fits",

@@ -2217,6 +2217,41 @@ benefit_realised = 2
     }
 
     #[test]
+    fn a_long_chain_of_moderate_correlations_is_refused_briefly() {
+        // Each overrun at rank 0.5 with the next and independent of the others: impossible
+        // beyond about a dozen links. The message names the inputs but stays short.
+        let mut text = MIN.to_string();
+        let n = 40;
+        for i in 0..n {
+            text += &format!(
+                "\n[[costs]]\nname = \"C{i}\"\ncategory = \"other\"\nkind = \"one_off\"\namount = 1000\noverrun = {{ pert = [0, 0.1, 0.3] }}\n"
+            );
+        }
+        for i in 1..n {
+            text += &pair(
+                &format!("costs.\"C{}\".overrun", i - 1),
+                &format!("costs.\"C{i}\".overrun"),
+                "0.5",
+            );
+        }
+        let d = errors(&text);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message
+                .contains("pairs not listed are independent (rank 0)")
+        );
+        assert!(d[0].message.contains(" more"), "{}", d[0].message);
+        assert!(d[0].message.len() < 3_000, "{}", d[0].message.len());
+        // Fewer links fit.
+        let short: String = text
+            .split("\n[[correlations]]")
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n[[correlations]]");
+        assert_eq!(ok(&short).correlations.len(), 7);
+    }
+
+    #[test]
     fn error_display_has_file_line_column() {
         let e = parse_str(
             &MIN.replace("seats = 10", "seat = 10"),
