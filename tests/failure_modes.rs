@@ -1237,6 +1237,45 @@ mod structured_fuzz {
                 g.dist(0.0, 60.0)
             );
         }
+        if g.chance(40) {
+            // Correlations between inputs the scenario has (when it is valid), and, for wild
+            // seeds, names that may be fixed, missing or misspelt.
+            let mut pool: Vec<String> = scenario::parse_str(&s, None)
+                .map(|sc| {
+                    sc.inputs()
+                        .iter()
+                        .filter(|u| !u.is_fixed())
+                        .map(|u| u.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !g.tame || pool.len() < 2 {
+                pool.extend(
+                    [
+                        "baseline.growth",
+                        "baseline.gross_margin",
+                        r#"roles."Rep".hourly_cost"#,
+                        r#"user_groups."G0".adoption.ceiling"#,
+                        r#"user_groups."G0".data_quality"#,
+                        r#"capabilities."C0".uplift"#,
+                        r#"costs."K0".overrun"#,
+                        r#"risks."R0".occurs"#,
+                        "costs.K0.amount",
+                    ]
+                    .map(String::from),
+                );
+            }
+            for _ in 0..1 + g.below(3) {
+                let a = pool[g.below(pool.len() as u64) as usize].clone();
+                let b = pool[g.below(pool.len() as u64) as usize].clone();
+                let rank = if g.tame {
+                    fmt(g.inside(-0.6, 0.6))
+                } else {
+                    g.num(-1.0, 1.0)
+                };
+                s += &format!("\n[[correlations]]\ninputs = ['{a}', '{b}']\nrank = {rank}\n");
+            }
+        }
         s
     }
 
@@ -1298,13 +1337,20 @@ mod structured_fuzz {
     /// so the "runs with finite numbers" half of the property is exercised.
     #[test]
     fn the_generator_produces_valid_scenarios_too() {
-        let valid = (0..64u64)
-            .filter(|&seed| check(&generate(seed)).unwrap_or(false))
-            .count();
+        let valid: Vec<String> = (0..64u64)
+            .map(generate)
+            .filter(|text| check(text).unwrap_or(false))
+            .collect();
         assert!(
-            valid >= 3,
-            "only {valid} of 64 generated scenarios are valid"
+            valid.len() >= 3,
+            "only {} of 64 generated scenarios are valid",
+            valid.len()
         );
+        let correlated = valid
+            .iter()
+            .filter(|t| t.contains("[[correlations]]"))
+            .count();
+        assert!(correlated >= 1, "no valid scenario with correlations");
     }
 }
 

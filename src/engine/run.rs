@@ -130,25 +130,41 @@ pub const LANE: usize = 64;
 /// Draws every random input of a model for given trials.
 ///
 /// The uniform of input `k` in trial `n` depends only on (seed, input name, n), so drawing
-/// trials in lanes, in any order or on any thread, gives the same numbers.
+/// trials in lanes, in any order or on any thread, gives the same numbers. Correlated inputs
+/// (`model.correlated`) mix the uniforms of their block within the same trial only.
 #[derive(Debug, Clone)]
 pub struct Drawer {
-    /// (input index, stream key) of the inputs that vary.
+    /// (input index, stream key) of the inputs that vary: first those drawn independently, in
+    /// model order, then the members of each correlated block, block by block.
     random: Vec<(usize, u64)>,
+    /// How many of `random` are drawn independently.
+    independent: usize,
     base: Vec<f64>,
 }
 
 impl Drawer {
     /// The drawer for `model` under `seed`.
     pub fn new(model: &Model, seed: u64) -> Self {
-        Drawer {
-            random: model
-                .inputs
+        let mut correlated = vec![false; model.inputs.len()];
+        for &k in model.correlated.iter().flat_map(|b| &b.members) {
+            correlated[k] = true;
+        }
+        let key = |k: usize| (k, stream_key(seed, &model.inputs[k].name));
+        let mut random: Vec<(usize, u64)> = (0..model.inputs.len())
+            .filter(|&k| !model.inputs[k].sampler.is_fixed() && !correlated[k])
+            .map(key)
+            .collect();
+        let independent = random.len();
+        random.extend(
+            model
+                .correlated
                 .iter()
-                .enumerate()
-                .filter(|(_, i)| !i.sampler.is_fixed())
-                .map(|(k, i)| (k, stream_key(seed, &i.name)))
-                .collect(),
+                .flat_map(|b| &b.members)
+                .map(|&k| key(k)),
+        );
+        Drawer {
+            random,
+            independent,
             base: model.base_draws(),
         }
     }
@@ -167,12 +183,38 @@ impl Drawer {
     /// input-major: `lanes[j * LANE + i]` is random input `j` in trial `first + i`.
     #[inline]
     pub fn draw_lane(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
-        for (j, &(k, key)) in self.random.iter().enumerate() {
+        for (j, &(k, key)) in self.random[..self.independent].iter().enumerate() {
             let sampler = &model.inputs[k].sampler;
             let out = &mut lanes[j * LANE..j * LANE + n];
             for (i, o) in out.iter_mut().enumerate() {
                 *o = sampler.quantile(uniform(key, first + i as u64));
             }
+        }
+        if self.independent < self.random.len() {
+            self.draw_correlated(model, first, n, lanes);
+        }
+    }
+
+    /// The correlated blocks of a lane: each member's own uniforms, mixed within each trial
+    /// by the block's copula, then its sampler.
+    fn draw_correlated(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
+        let mut j = self.independent;
+        for block in &model.correlated {
+            let members = &self.random[j..j + block.len()];
+            let values = &mut lanes[j * LANE..(j + block.len()) * LANE];
+            for (lane, &(_, key)) in values.chunks_exact_mut(LANE).zip(members) {
+                for (i, u) in lane[..n].iter_mut().enumerate() {
+                    *u = uniform(key, first + i as u64);
+                }
+            }
+            block.correlate(values, LANE, n);
+            for (lane, &(k, _)) in values.chunks_exact_mut(LANE).zip(members) {
+                let sampler = &model.inputs[k].sampler;
+                for u in &mut lane[..n] {
+                    *u = sampler.quantile(*u);
+                }
+            }
+            j += block.len();
         }
     }
 

@@ -1,11 +1,14 @@
 //! Scenario → Model: every uncertain input registered once under its stable name, every
 //! reference resolved to an index, every per-month constant (discount factors) precomputed.
 
+use std::collections::HashMap;
+
 use crate::finance::monthly_rate;
 use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
 };
 
+use super::correlation::{self, Block};
 use super::sampler::Sampler;
 
 /// Index of an input in the `draws` slice of a trial.
@@ -215,6 +218,9 @@ pub struct Model {
     pub(crate) lever_models: Vec<LeverModel>,
     pub(crate) cost_models: Vec<CostModel>,
     pub(crate) risk_models: Vec<RiskModel>,
+    /// Groups of correlated inputs (members are indices into `inputs`); empty when every
+    /// input is drawn independently. See [`correlation`].
+    pub correlated: Vec<Block>,
 }
 
 struct Registry {
@@ -383,6 +389,8 @@ impl Model {
             })
             .collect();
 
+        let correlated = correlated_blocks(s, &reg.inputs);
+
         let horizon = s.meta.horizon_months as usize;
         let monthly = monthly_rate(s.meta.discount_rate);
         let discount = (0..horizon)
@@ -423,6 +431,7 @@ impl Model {
             lever_models,
             cost_models,
             risk_models,
+            correlated,
         }
     }
 
@@ -430,4 +439,39 @@ impl Model {
     pub fn base_draws(&self) -> Vec<f64> {
         self.inputs.iter().map(|i| i.sampler.base_value()).collect()
     }
+}
+
+/// The scenario's correlations as blocks of input indices. The reader has checked that every
+/// named input exists and varies and that the correlations are consistent, with the same
+/// [`correlation::blocks`] on the same matrix, so nothing is dropped here; were it otherwise
+/// (a bug), the inputs concerned would be drawn independently rather than the run failing.
+fn correlated_blocks(s: &Scenario, inputs: &[Input]) -> Vec<Block> {
+    if s.correlations.is_empty() {
+        return Vec::new();
+    }
+    let mut by_name: HashMap<&str, InputId> = HashMap::new();
+    for (k, input) in inputs.iter().enumerate() {
+        by_name.entry(input.name.as_str()).or_insert(k);
+    }
+    let pairs: Vec<(InputId, InputId, f64)> = s
+        .correlations
+        .iter()
+        .filter_map(|c| {
+            let a = *by_name.get(c.inputs[0].as_str())?;
+            let b = *by_name.get(c.inputs[1].as_str())?;
+            let varies = |k: InputId| !inputs[k].sampler.is_fixed();
+            (a != b && varies(a) && varies(b)).then_some((a, b, c.rank))
+        })
+        .collect();
+    debug_assert_eq!(pairs.len(), s.correlations.len(), "unresolved correlation");
+    correlation::blocks(&pairs, |k| inputs[k].name.as_str())
+        .into_iter()
+        .filter_map(|b| {
+            debug_assert!(
+                b.is_ok(),
+                "inconsistent correlations passed validation: {b:?}"
+            );
+            b.ok()
+        })
+        .collect()
 }

@@ -7,6 +7,7 @@
 
 mod adoption;
 mod compile;
+pub mod correlation;
 mod sampler;
 mod trial;
 

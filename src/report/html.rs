@@ -714,7 +714,33 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
              not listed.</p>"
         );
     }
+    t.push_str(&correlations(sc));
     t.push_str("</section>\n");
+    t
+}
+
+/// The correlated inputs, when the scenario has any: one row per pair.
+fn correlations(sc: &Scenario) -> String {
+    if sc.correlations.is_empty() {
+        return String::new();
+    }
+    let mut t = String::from(
+        "<h3>Correlated inputs</h3>\n<p>These pairs of inputs are drawn together with the rank \
+         (Spearman) correlation shown: 1 means always in the same order, −1 always in opposite \
+         order, 0 independent. Every other input is drawn independently.</p>\n\
+         <table class=\"correlations\">\n<thead><tr><th>Input</th><th>Input</th>\
+         <th class=\"num\">Rank correlation</th></tr></thead>\n<tbody>\n",
+    );
+    for c in &sc.correlations {
+        let _ = writeln!(
+            t,
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td></tr>",
+            breakable(&c.inputs[0]),
+            breakable(&c.inputs[1]),
+            escape(&num(c.rank).replace('-', "−"))
+        );
+    }
+    t.push_str("</tbody>\n</table>\n");
     t
 }
 
@@ -813,6 +839,7 @@ fn method(s: &Summary) -> String {
 mod tests {
     use super::*;
     use crate::report::charts::fixture;
+    use crate::scenario::Correlation;
 
     fn hostile() -> String {
         "<script>alert(1)</script>\"'&".to_string()
@@ -839,6 +866,11 @@ mod tests {
         sc.capabilities[0].effect.name = hostile();
         sc.user_groups[0].name = hostile();
         s.charts.adoption[0].name = hostile();
+        sc.correlations.push(Correlation {
+            inputs: [hostile(), format!("costs.{}.amount", hostile())],
+            rank: 0.5,
+            location: None,
+        });
         let svg = vec![(
             "npv-distribution".to_string(),
             "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><text>x</text></svg>"
@@ -887,6 +919,30 @@ mod tests {
         // Unwritten defaults (value share of non-hours capabilities) are counted, not listed.
         assert!(!html.contains("capabilities.&quot;Lead scoring&quot;.value_share"));
         assert!(html.contains("further inputs are left at their documented defaults"));
+    }
+
+    #[test]
+    fn correlations_are_listed_only_when_there_are_some() {
+        let s = fixture::summary();
+        let mut sc = fixture::scenario();
+        assert!(!render(&s, &sc, &[]).contains("Correlated inputs"));
+        sc.correlations.push(Correlation {
+            inputs: [
+                "user_groups.\"Sales\".adoption.ceiling".into(),
+                "capabilities.\"Lead scoring\".effect".into(),
+            ],
+            rank: -0.45,
+            location: None,
+        });
+        let html = render(&s, &sc, &[]);
+        assert!(html.contains("<h3>Correlated inputs</h3>"));
+        assert!(html.contains(&breakable_escaped(
+            "<td><code>user_groups.&quot;Sales&quot;.adoption.ceiling</code></td>"
+        )));
+        assert!(
+            html.contains("<td class=\"num\">−0.45</td>"),
+            "rank with a minus sign"
+        );
     }
 
     fn breakable_escaped(escaped: &str) -> String {

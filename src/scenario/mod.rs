@@ -3,6 +3,7 @@
 //! Every later stage trusts what comes out of here; every user-facing mistake in a scenario
 //! file is caught here and reported with its file, line, column and field.
 
+mod correlations;
 mod diagnostic;
 mod parse;
 mod reader;

@@ -70,6 +70,11 @@ impl<'s> Reader<'s> {
         self.diagnostics.borrow().len()
     }
 
+    /// True when a problem with the field `field` was already reported.
+    pub(crate) fn has_problem_at(&self, field: &str) -> bool {
+        self.diagnostics.borrow().iter().any(|d| d.field == field)
+    }
+
     /// The problems found so far, in the order found.
     pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics.into_inner()
@@ -585,7 +590,7 @@ pub(crate) struct Value<'r> {
 }
 
 /// What a TOML value is, in words.
-fn kind_name(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn kind_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "text",
         DeValue::Integer(_) => "a whole number",
@@ -1444,6 +1449,26 @@ impl<'r> Table<'r> {
                 d = d.allowed(a);
             }
             self.reader.report(d);
+        }
+    }
+
+    /// Consume a key that must not be here, reporting `message` at the key with the key
+    /// probably meant.
+    pub(crate) fn reject_suggesting(
+        &mut self,
+        key: &str,
+        message: String,
+        allowed: String,
+        suggestion: &str,
+    ) {
+        if let Some((k, _)) = self.table.get_key_value(key) {
+            self.used.insert(key.to_string());
+            self.reader.report(
+                Diagnostic::new(self.field_path(key), message)
+                    .at(Some(self.reader.location(k.span().start)))
+                    .allowed(allowed)
+                    .suggest(suggestion),
+            );
         }
     }
 

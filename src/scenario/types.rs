@@ -441,6 +441,21 @@ pub struct Risk {
     pub delay_months: Option<Uncertain>,
 }
 
+/// A rank correlation between two uncertain inputs (`[[correlations]]`).
+///
+/// Both inputs are distinct, exist and have a distribution, every pair appears once, and all
+/// of a scenario's correlations together are consistent (their normal-space correlation
+/// matrix is positive semi-definite): the reader refuses anything else.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    /// The stable names of the two inputs, as written.
+    pub inputs: [String; 2],
+    /// Spearman rank correlation, in [-1, 1].
+    pub rank: f64,
+    /// Where the `[[correlations]]` entry starts, when it came from a file.
+    pub location: Option<Location>,
+}
+
 /// A complete, validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
@@ -452,4 +467,90 @@ pub struct Scenario {
     pub levers: Vec<Lever>,
     pub costs: Vec<CostLine>,
     pub risks: Vec<Risk>,
+    /// Rank correlations between uncertain inputs; empty when every input is independent.
+    pub correlations: Vec<Correlation>,
+}
+
+impl Scenario {
+    /// Every numeric input the scenario has (written or left at its default), in file order
+    /// of the sections. Risk occurrences are not inputs here: a risk's probability is a plain
+    /// number.
+    pub fn inputs(&self) -> Vec<&Uncertain> {
+        let mut out: Vec<&Uncertain> = Vec::new();
+        let b = &self.baseline;
+        match &b.new_business {
+            Some(NewBusiness::Revenue(u)) => out.push(u),
+            Some(NewBusiness::Funnel(f)) => {
+                out.push(&f.leads_per_year);
+                out.extend(&f.stage_conversion);
+                out.push(&f.win_rate);
+                out.push(&f.deal_size);
+            }
+            None => {}
+        }
+        out.extend(&b.installed_base_revenue);
+        out.push(&b.growth);
+        out.push(&b.gross_margin);
+        out.extend(&b.churn);
+        out.extend(&b.cost_to_serve);
+        out.extend(&b.marketing_spend);
+        out.extend(&b.sales_cycle_months);
+        out.extend(self.roles.iter().map(|r| &r.hourly_cost));
+        for g in &self.user_groups {
+            match &g.adoption {
+                Adoption::Logistic {
+                    ceiling,
+                    growth,
+                    midpoint,
+                } => out.extend([ceiling, growth, midpoint]),
+                Adoption::Bass { ceiling, p, q } => out.extend([ceiling, p, q]),
+                Adoption::Gompertz {
+                    ceiling,
+                    rate,
+                    midpoint,
+                } => out.extend([ceiling, rate, midpoint]),
+                Adoption::Linear {
+                    ceiling,
+                    ramp_months,
+                } => out.extend([ceiling, ramp_months]),
+                Adoption::Table { ceiling, .. } => out.push(ceiling),
+            }
+            out.push(&g.data_quality);
+        }
+        for c in &self.capabilities {
+            out.push(&c.effect);
+            out.push(&c.value_share);
+        }
+        for l in &self.levers {
+            let e = &l.effects;
+            out.extend(
+                [
+                    &e.ceiling,
+                    &e.speed,
+                    &e.midpoint_shift,
+                    &e.bass_p,
+                    &e.bass_q,
+                    &e.data_quality,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+            for c in &l.costs {
+                out.push(&c.amount);
+                out.extend(&c.overrun);
+            }
+        }
+        for c in &self.costs {
+            out.push(&c.amount);
+            out.extend(&c.overrun);
+        }
+        for r in &self.risks {
+            out.extend(
+                [&r.benefit_realised, &r.cost_multiplier, &r.delay_months]
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        out
+    }
 }

@@ -601,5 +601,6 @@ pub(crate) fn scenario() -> Scenario {
                 Dist::Bernoulli { p: 0.5 },
             )),
         }],
+        correlations: Vec::new(),
     }
 }
