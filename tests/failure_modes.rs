@@ -1303,7 +1303,7 @@ mod structured_fuzz {
             },
             &|_| {},
         );
-        for row in out.table.data.chunks(out.table.width) {
+        for row in (0..out.table.rows()).map(|i| out.table.row(i)) {
             prop_assert!(
                 row[..3].iter().all(|x| x.is_finite()),
                 "NPV / PV not finite: {:?}",

@@ -147,7 +147,7 @@ proptest! {
     ) {
         let m = model(&scenario(&[u[0], u[1], u[2], u[3] * 0.9, u[4] * 0.9, u[5] * 0.1, u[6] * 0.9, u[7] * 10.0], rate, false));
         let out = engine::run(&m, RunSpec { seed, first_trial: 0, trials: 64 }, &|_| {});
-        for row in out.table.data.chunks(out.table.width) {
+        for row in (0..out.table.rows()).map(|i| out.table.row(i)) {
             let total: f64 = row[engine::run::SCALARS..].iter().sum();
             let pv_b = row[col::PV_BENEFITS];
             prop_assert!((total - pv_b).abs() <= 1e-9 * pv_b.abs().max(1.0),
@@ -160,7 +160,7 @@ proptest! {
         let m = model(&scenario(&[0.0; 8], rate, false).replace("uniform = [0, 0]", "uniform = [0, 0.0000000001]"));
         // With every uplift effectively zero, only costs remain.
         let out = engine::run(&m, RunSpec { seed, first_trial: 0, trials: 32 }, &|_| {});
-        for row in out.table.data.chunks(out.table.width) {
+        for row in (0..out.table.rows()).map(|i| out.table.row(i)) {
             let (npv, pv_c) = (row[col::NPV], row[col::PV_COSTS]);
             prop_assert!((npv + pv_c).abs() <= 1e-3 * pv_c, "npv {} vs -pv costs {}", npv, -pv_c);
         }

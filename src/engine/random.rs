@@ -35,12 +35,21 @@ pub fn stream_key(seed: u64, input_name: &str) -> u64 {
     mix(mix(seed ^ 0x5641_4C55_4543_4153) ^ fnv1a(input_name.as_bytes()))
 }
 
+/// The largest double below 1.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+
 /// The uniform number in (0, 1) for `trial` on the stream `key`: 53 random bits, centred in
-/// their interval so that 0 and 1 never occur (inverse CDFs stay finite).
+/// their interval so that 0 and 1 never occur (inverse CDFs stay finite). The top value,
+/// (2^53 − 1 + 0.5) / 2^53, is not a double and would round to 1; it is kept just below.
 #[inline]
 pub fn uniform(key: u64, trial: u64) -> f64 {
     let z = mix(key.wrapping_add(trial.wrapping_add(1).wrapping_mul(GAMMA)));
-    ((z >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    uniform_from_bits(z)
+}
+
+#[inline]
+fn uniform_from_bits(z: u64) -> f64 {
+    (((z >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)).min(BELOW_ONE)
 }
 
 #[cfg(test)]
@@ -58,6 +67,19 @@ mod tests {
         assert!(u > 0.0 && u < 1.0);
         assert_eq!(mix(0), 0);
         assert_eq!(mix(1), 0x5692_161D_100B_05E5);
+    }
+
+    #[test]
+    fn extreme_bits_stay_inside_the_open_interval() {
+        assert_eq!(uniform_from_bits(u64::MAX), BELOW_ONE);
+        assert!(uniform_from_bits(u64::MAX) < 1.0);
+        assert!(uniform_from_bits(0) > 0.0);
+        // Every other value is unchanged by the bound.
+        let z = (u64::MAX >> 11) - 1;
+        assert_eq!(
+            uniform_from_bits(z << 11),
+            (z as f64 + 0.5) / (1u64 << 53) as f64
+        );
     }
 
     #[test]

@@ -70,6 +70,12 @@ impl TrialTable {
         &self.data[c * self.rows..(c + 1) * self.rows]
     }
 
+    /// Every column's value for trial `first_trial + i` (a gather across the columns: for
+    /// checks and small exports, not for passes over the whole table).
+    pub fn row(&self, i: usize) -> Vec<f64> {
+        (0..self.width).map(|c| self.column(c)[i]).collect()
+    }
+
     /// The table's columns cut into blocks of `block` trials: `[block][column]`, each a
     /// mutable slice, so blocks of trials can be filled in parallel.
     fn blocks_mut(&mut self, block: usize) -> Vec<Vec<&mut [f64]>> {
