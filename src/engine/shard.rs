@@ -232,16 +232,24 @@ pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutpu
     let header = parts[order[0]].header.clone();
     let total = parts[order[order.len() - 1]].header.end;
     let width = header.width;
-    // Column by column: each part's piece of column c, in trial order.
-    let mut data = Vec::with_capacity(total as usize * width);
-    for c in 0..width {
-        for &i in &order {
-            data.extend_from_slice(parts[i].table.column(c));
-        }
-    }
+    // Each part's piece of every column goes to its place in the merged columns; a part's
+    // table is freed as soon as it is copied.
+    let total_rows = total as usize;
+    let mut data = vec![0.0; total_rows * width];
     let mut sketches = header.sketches.clone();
-    for &i in &order[1..] {
-        sketches.merge(&parts[i].header.sketches);
+    let mut parts: Vec<Option<Part>> = parts.into_iter().map(Some).collect();
+    for (k, &i) in order.iter().enumerate() {
+        let Some(part) = parts[i].take() else {
+            continue;
+        };
+        let start = part.header.start as usize;
+        for c in 0..width {
+            let piece = part.table.column(c);
+            data[c * total_rows + start..][..piece.len()].copy_from_slice(piece);
+        }
+        if k > 0 {
+            sketches.merge(&part.header.sketches);
+        }
     }
     let out = RunOutput {
         spec: RunSpec {
