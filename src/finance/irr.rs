@@ -97,6 +97,29 @@ impl Hint {
 /// Number of interleaved Horner chains in [`horner_split`].
 const LANES: usize = 4;
 
+/// Below this `z`, [`horner_split`] uses plain Horner: `w = z^LANES` (and the powers of `z` up
+/// to `z^(2 LANES − 2)` in the recombination) would underflow (from about `z < 1e−77`) and
+/// drop terms `c_k z^k` that still matter, which plain Horner never forms on their own
+/// (every product it forms is at least the size of the terms that count at a root).
+const SPLIT_MIN_Z: f64 = 1e-40;
+
+/// `(f, f', f'')` as [`horner_split`], by plain Horner (one chain each).
+#[inline(never)]
+fn horner_plain<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
+    let (mut p, mut d1, mut d2) = (0.0, 0.0, 0.0);
+    let mut step = |ck: f64| {
+        d2 = d2 * z + d1;
+        d1 = d1 * z + p;
+        p = p * z + ck;
+    };
+    if REV {
+        c.iter().for_each(|&ck| step(ck));
+    } else {
+        c.iter().rev().for_each(|&ck| step(ck));
+    }
+    (p, d1, 2.0 * d2)
+}
+
 /// `(f, f', f'')` at `z` of the polynomial whose coefficient of `z^k` is `c[k]` (or
 /// `c[n − 1 − k]` when `REV`), in one pass.
 ///
@@ -107,6 +130,9 @@ const LANES: usize = 4;
 #[inline(always)]
 fn horner_split<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
     const K: usize = LANES;
+    if z < SPLIT_MIN_Z {
+        return horner_plain::<REV>(c, z);
+    }
     let n = c.len();
     let get = |k: usize| if REV { c[n - 1 - k] } else { c[k] };
     let mut w = 1.0;
@@ -337,9 +363,11 @@ impl<C: Curve> Curve for Derivative<'_, C> {
     }
 }
 
+/// Resolution the solver aims for at `z`: a few ulps, relative all the way down to `Z_FLOOR`
+/// (an absolute term of the size of `Z_FLOOR` would leave roots near it with 3 digits).
 #[inline]
 fn tol(z: f64) -> f64 {
-    4.0 * f64::EPSILON * z.abs() + 4.0 * Z_FLOOR
+    4.0 * f64::EPSILON * (z.abs() + Z_FLOOR)
 }
 
 /// Root of `g` in `[lo, hi]`, where `f(lo)` and `f(hi)` are non-zero and of opposite signs.
@@ -358,6 +386,13 @@ fn solve<C: Curve>(
     let (mut f, mut d1, mut d2) = e0;
     let mut dx_old = hi - lo;
     let mut dx = dx_old;
+    // The same in ratios, max(z_new / z, z / z_new), for brackets spanning orders of
+    // magnitude: there bisection is geometric, and a step must beat it in ratio terms. (In
+    // absolute terms, Newton and Halley steps that shrink z by a constant factor — far above
+    // a root at a tiny z, where f ≈ c z^k — pass for fast while crawling towards the root: 400
+    // such steps reach only about z = 1e−89.)
+    let mut ratio_old = hi / lo;
+    let mut ratio = ratio_old;
     // Size of the previous step if it was a Halley step, else NaN.
     let mut last_halley = f64::NAN;
     for _ in 0..MAX_SOLVE_ITER {
@@ -388,9 +423,18 @@ fn solve<C: Curve>(
         }
         let cand = z - step;
         let in_bracket = step.is_finite() && cand > lo && cand < hi;
-        if in_bracket && (2.0 * step).abs() <= dx_old.abs() {
+        let geometric = hi > 4.0 * lo && lo > 0.0;
+        let step_ratio = (cand / z).max(z / cand);
+        let shrinks = if geometric {
+            step_ratio * step_ratio <= ratio_old
+        } else {
+            (2.0 * step).abs() <= dx_old.abs()
+        };
+        if in_bracket && shrinks {
             dx_old = dx;
             dx = step;
+            ratio_old = ratio;
+            ratio = step_ratio;
             z = cand;
             if is_halley {
                 // Cubic convergence, e_next ≈ K e³ with K ≈ |dx| / |dx_prev|³ estimated from
@@ -408,13 +452,15 @@ fn solve<C: Curve>(
         } else {
             // Bisect; geometrically while the bracket spans orders of magnitude (a root near
             // r = −1 or at a huge r sits at a tiny z).
-            let mid = if hi > 4.0 * lo && lo > 0.0 {
+            let mid = if geometric {
                 lo.sqrt() * hi.sqrt()
             } else {
                 0.5 * (lo + hi)
             };
             dx_old = dx;
             dx = mid - lo;
+            ratio_old = ratio;
+            ratio = (mid / z).max(z / mid);
             z = mid;
             last_halley = f64::NAN;
         }
@@ -832,6 +878,44 @@ mod tests {
         let flows = [1.0, -(a + b), a * b];
         let r = irr(&flows).unwrap();
         assert!(close(r, 0.1, 1e-9), "{r}");
+    }
+
+    /// Roots at huge rates, where Horner's sums and the solver work at tiny `z`.
+    #[test]
+    fn huge_rates_are_found_to_full_precision() {
+        // (root, flows), roots from 600-digit arithmetic.
+        let cases: [(f64, &[f64]); 2] = [
+            // Halley steps from z = 1 shrink z by a factor 0.6 a step (f ≈ c z^4 there), which
+            // once passed for progress until the iteration cap, near z = 1e−89; and z^4 itself
+            // underflows (from z ≈ 1e−77) long before the root at z ≈ 1e−94.
+            (
+                1.025_511_198_450_781_3e94,
+                &[
+                    -1.4260387707607006e-297,
+                    0.0,
+                    0.0,
+                    0.0,
+                    1.5772224924828587e79,
+                ],
+            ),
+            // A root just above Z_FLOOR (once found to 3 digits: the tolerance had an absolute
+            // part of 4e−300).
+            (
+                1.777_003_484_320_558e296,
+                &[
+                    5.7400000000000003e-11,
+                    -1.0200000000000005e286,
+                    5.880000000000002e130,
+                    6.410000000000001e39,
+                    -5.990000000000001e75,
+                    -9.910000000000006e285,
+                ],
+            ),
+        ];
+        for (root, flows) in cases {
+            let r = irr(flows).unwrap_or_else(|| panic!("no root for {flows:?}"));
+            assert!((r - root).abs() <= 1e-12 * root, "{r} vs {root}");
+        }
     }
 
     /// Deterministic xorshift generator for the randomized tests below.
