@@ -120,6 +120,47 @@ fn horner_plain<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
     (p, d1, 2.0 * d2)
 }
 
+/// The `LANES` Horner chains of [`horner_split`] at `w = z^LANES`: `P_j(w)`, `P_j'(w)` and
+/// `P_j''(w) / 2` for the polynomials `P_j` of the powers `k ≡ j (mod LANES)`.
+///
+/// Whole chunks of `LANES` coefficients are read without index arithmetic, so there are no
+/// bounds checks and the chains vectorise; kept out of line so that the vectoriser sees the
+/// loop on its own, whoever calls it.
+#[inline(never)]
+fn split_chains<const REV: bool>(c: &[f64], w: f64) -> ([f64; LANES], [f64; LANES], [f64; LANES]) {
+    const K: usize = LANES;
+    let rem = c.len() % K;
+    let (mut p, mut d1, mut d2) = ([0.0; K], [0.0; K], [0.0; K]);
+    if REV {
+        // The coefficient of z^k is c[n − 1 − k]: the `rem` highest powers come first and
+        // start the chains; a chunk holds the lanes in reverse order.
+        let (top, body) = c.split_at(rem);
+        for (pj, &cj) in p.iter_mut().zip(top.iter().rev()) {
+            *pj = cj;
+        }
+        for chunk in body.chunks_exact(K) {
+            for j in 0..K {
+                d2[j] = d2[j] * w + d1[j];
+                d1[j] = d1[j] * w + p[j];
+                p[j] = p[j] * w + chunk[K - 1 - j];
+            }
+        }
+    } else {
+        let (body, top) = c.split_at(c.len() - rem);
+        for (pj, &cj) in p.iter_mut().zip(top) {
+            *pj = cj;
+        }
+        for chunk in body.chunks_exact(K).rev() {
+            for j in 0..K {
+                d2[j] = d2[j] * w + d1[j];
+                d1[j] = d1[j] * w + p[j];
+                p[j] = p[j] * w + chunk[j];
+            }
+        }
+    }
+    (p, d1, d2)
+}
+
 /// `(f, f', f'')` at `z` of the polynomial whose coefficient of `z^k` is `c[k]` (or
 /// `c[n − 1 − k]` when `REV`), in one pass.
 ///
@@ -130,50 +171,23 @@ fn horner_plain<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
 #[inline(always)]
 fn horner_split<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
     const K: usize = LANES;
+    const { assert!(K == 4) }; // z³ and z⁶ below are z^(K−1) and z^(2K−2)
     if z < SPLIT_MIN_Z {
         return horner_plain::<REV>(c, z);
     }
-    let n = c.len();
-    let get = |k: usize| if REV { c[n - 1 - k] } else { c[k] };
-    let mut w = 1.0;
-    for _ in 0..K {
-        w *= z;
-    }
-    let (mut p, mut d1, mut d2) = ([0.0; K], [0.0; K], [0.0; K]);
-    let full = n / K;
-    for (j, pj) in p.iter_mut().enumerate().take(n % K) {
-        *pj = get(full * K + j);
-    }
-    for m in (0..full).rev() {
-        let base = m * K;
-        for j in 0..K {
-            d2[j] = d2[j] * w + d1[j];
-            d1[j] = d1[j] * w + p[j];
-            p[j] = p[j] * w + get(base + j);
-        }
-    }
-    // Recombine: with P_j, P_j' and P_j''/2 (= d2) at w,
-    //   f   = Σ z^j P_j
-    //   f'  = Σ j z^(j−1) P_j + K z^(j+K−1) P_j'
-    //   f'' = Σ j(j−1) z^(j−2) P_j + (2jK + K(K−1)) z^(j+K−2) P_j' + K² z^(j+2K−2) P_j''
-    let mut zp = [1.0; 3 * K];
-    for i in 1..3 * K {
-        zp[i] = zp[i - 1] * z;
-    }
+    let (p, d1, d2) = split_chains::<REV>(c, z * z * z * z);
+    // Recombine: with Q_j(z) = P_j(z^K), f = Σ_j z^j Q_j by Horner in z over j, carrying the
+    // first two derivatives, where Q_j' = K z^(K−1) P_j' and
+    // Q_j'' = K(K−1) z^(K−2) P_j' + K² z^(2K−2) P_j'' (d2 holds P_j''/2).
     let kf = K as f64;
-    let (mut f, mut f1, mut f2) = (0.0, 0.0, 0.0);
-    for j in 0..K {
-        let jf = j as f64;
-        f += zp[j] * p[j];
-        f1 += kf * zp[j + K - 1] * d1[j];
-        f2 += (2.0 * jf * kf + kf * (kf - 1.0)) * zp[j + K - 2] * d1[j]
-            + 2.0 * kf * kf * zp[j + 2 * K - 2] * d2[j];
-        if j >= 1 {
-            f1 += jf * zp[j - 1] * p[j];
-        }
-        if j >= 2 {
-            f2 += jf * (jf - 1.0) * zp[j - 2] * p[j];
-        }
+    let z2 = z * z;
+    let z3 = z2 * z;
+    let (a1, a2, a3) = (kf * z3, kf * (kf - 1.0) * z2, 2.0 * kf * kf * (z3 * z3));
+    let (mut f, mut f1, mut f2) = (p[K - 1], a1 * d1[K - 1], a2 * d1[K - 1] + a3 * d2[K - 1]);
+    for j in (0..K - 1).rev() {
+        f2 = (f1 + f1) + z * f2 + (a2 * d1[j] + a3 * d2[j]);
+        f1 = f + z * f1 + a1 * d1[j];
+        f = z * f + p[j];
     }
     (f, f1, f2)
 }
