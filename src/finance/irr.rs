@@ -12,14 +12,18 @@
 //!
 //! The root with the smallest `|r|` is, in each domain, the root with the largest `z`.
 //!
-//! One branch-free pass over the flows gathers `Σ CF_t`, `Σ t CF_t`, `Σ t² CF_t` (so `f`,
-//! `f'`, `f''` at `z = 1` cost nothing more), `Σ |CF_t|`, and the sign changes of the running
-//! balance, which bound the number of roots per domain (Norstrøm's criterion: Descartes' rule
-//! of signs on the cumulative sums of the coefficients): no change → no root in that domain;
-//! exactly one → exactly one root. A conventional project (costs first, then benefits, including
-//! noisy monthly flows that pay back once and stay paid back) thus gets a unique, bracketed root:
-//! safeguarded Halley iteration (`f`, `f'`, `f''` from one interleaved Horner pass), started at
-//! the root of a two-term model fitted at `z = 1`, usually converges in 2–4 evaluations.
+//! One pass over the flows gathers `Σ CF_t`, `Σ |CF_t|`, the sign changes of the running
+//! balance `B_t`, which bound the number of roots per domain (Norstrøm's criterion: Descartes'
+//! rule of signs on the cumulative sums of the coefficients: no change → no root in that
+//! domain; exactly one → exactly one root), the extreme of the balance that settles the `r < 0`
+//! domain in the common case, and `Σ B_t`, `Σ Σ B_t`, which give `Σ t CF_t` and `Σ t² CF_t`.
+//!
+//! A conventional project (costs first, then benefits, including noisy monthly flows that pay
+//! back once and stay paid back) thus gets a unique, bracketed root with `r ≥ 0` and none below
+//! 0 (the single-crossing path): safeguarded Halley iteration (`f`, `f'`, `f''` from one
+//! interleaved Horner pass), started from a model of the flows as the first flow plus a
+//! lump whose timing is described by its mean and variance (see [`cumulant_guess`]), which is
+//! usually within 0.1% of the root: two polynomial evaluations for monthly project flows.
 //!
 //! Other flows fall back to a scan of `z` from 1 downward (a uniform grid, then a geometric
 //! one) that stops at the first sign change, also looks for tangent (double) roots and close
@@ -689,6 +693,181 @@ pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
     }
 }
 
+/// What one pass over the (trimmed) flows learns: enough to settle the common case, a project
+/// whose running balance `B_t = Σ_{s≤t} CF_s` crosses zero once, without a second pass.
+struct Survey {
+    /// `Σ |CF_t|` (NaN or infinite when a flow is not finite).
+    abs: f64,
+    /// `Σ CF_t`, the NPV at `r = 0`.
+    total: f64,
+    /// `Σ_{j<N} B_j` and `Σ_{j<N} (N − j) B_j`, `N` the last period: with `total` they give
+    /// `Σ t CF_t` and `Σ t² CF_t` ([`Survey::moments`]) for two additions a flow.
+    s1: f64,
+    s2: f64,
+    /// The extreme of `B_{t−1}`, `t = 0..=N` (with `B_{−1} = 0`) on the far side from the
+    /// first flow: the maximum when `CF_0 < 0`, the minimum when `CF_0 > 0`.
+    far: f64,
+    /// Sign changes of `B_t` (Norstrøm's count for `r ≥ 0`; a zero balance counts as
+    /// non-negative, which can only over-count).
+    changes: u32,
+}
+
+impl Survey {
+    fn of(core: &[f64]) -> Self {
+        if core[0] < 0.0 {
+            Self::pass::<true>(core)
+        } else {
+            Self::pass::<false>(core)
+        }
+    }
+
+    /// The pass, for a first flow below zero (`NEG`) or above.
+    #[inline(always)]
+    fn pass<const NEG: bool>(core: &[f64]) -> Self {
+        let (mut bal, mut abs, mut s1, mut s2, mut far) = (0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        // Sign changes as changes of the sign bit: `bal` is never −0.0 (it starts at +0.0, and
+        // a sum that cancels exactly is +0.0), so the bit says `bal < 0` (NaN is caught by
+        // the caller through `abs`).
+        let mut prev = core[0].to_bits();
+        let mut changes = 0u64;
+        let mut add = |cf: f64| {
+            // Plain comparisons rather than f64::min/max, which also handle NaN.
+            far = if NEG == (bal > far) { bal } else { far };
+            s1 += bal;
+            s2 += s1;
+            bal += cf;
+            abs += cf.abs();
+            let bits = bal.to_bits();
+            changes += (bits ^ prev) >> 63;
+            prev = bits;
+        };
+        // Two flows a round: fewer loop overheads and register moves in this hot loop.
+        let pairs = core.chunks_exact(2);
+        let odd = pairs.remainder();
+        for pair in pairs {
+            add(pair[0]);
+            add(pair[1]);
+        }
+        for &cf in odd {
+            add(cf);
+        }
+        Survey {
+            abs,
+            total: bal,
+            s1,
+            s2,
+            far,
+            changes: u32::try_from(changes).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// `(Σ t CF_t, Σ t² CF_t)` over `t = 0..=n_last`, by summation by parts
+    /// (`Σ t CF_t = N B_N − Σ_{j<N} B_j`, `Σ t² CF_t = N² B_N − Σ_{j<N} (2j + 1) B_j`). Rounded
+    /// differently from the direct sums: good for a starting point, not for the scan.
+    fn moments(&self, n_last: usize) -> (f64, f64) {
+        let n = n_last as f64;
+        let m1 = n * self.total - self.s1;
+        let j_b = n * self.s1 - self.s2; // Σ_{j<N} j B_j
+        let m2 = n * n * self.total - 2.0 * j_b - self.s1;
+        (m1, m2)
+    }
+}
+
+/// No root with `r < 0` when every tail sum `T_j = Σ_{t≥j} CF_t = total − B_{j−1}` has the
+/// sign of the total (Norstrøm's count for that domain is then 0): the usual case of a project
+/// that ends at its best (or worst) cumulative position. `far` is the maximum of the `B_{j−1}`
+/// (including `B_{−1} = 0`) when the total is positive, their minimum when it is negative.
+fn tails_one_sign(total: f64, far: f64) -> bool {
+    if total > 0.0 {
+        far <= total
+    } else {
+        far >= total
+    }
+}
+
+/// The direct moments of the flows, as the general path has always used them.
+fn moments(core: &[f64]) -> Moments {
+    let mut m = Moments {
+        abs: 0.0,
+        m0: 0.0,
+        m1: 0.0,
+        m2: 0.0,
+    };
+    let mut k = 0.0;
+    for &cf in core {
+        m.m0 += cf;
+        m.abs += cf.abs();
+        let kc = k * cf;
+        m.m1 += kc;
+        m.m2 += k * kc;
+        k += 1.0;
+    }
+    m
+}
+
+/// Starting point for the single-crossing root: the first flow `c0` plus the rest, whose
+/// discounted sum `Σ_{t≥1} CF_t z^t = B E[e^(−t s)]` (`s = −ln z`, `B = Σ_{t≥1} CF_t`) is
+/// modelled by the first two cumulants of `t` under the weights `CF_t / B`:
+/// `ln(B E[e^(−t s)]) ≈ ln B − μ s + σ² s² / 2`. Equating that with `ln(−c0)` gives a
+/// quadratic in `s`. Typical investment flows (an outlay, then costs and benefits) are close
+/// to that model: the root is usually within 0.1% of the guess.
+fn cumulant_guess(c0: f64, total: f64, m1: f64, m2: f64) -> Option<f64> {
+    let b = total - c0; // sign of the total, |b| > |c0| on the single-crossing path
+    let mu = m1 / b;
+    let var = m2 / b - mu * mu;
+    let l = (-b / c0).ln(); // > 0
+    let disc = mu * mu - 2.0 * var * l;
+    // The smaller root of σ²/2 s² − μ s + l = 0, in the form without cancellation; the
+    // one-cumulant model l / μ when the quadratic has none.
+    let s = if disc >= 0.0 {
+        2.0 * l / (mu + disc.sqrt())
+    } else {
+        l / mu
+    };
+    let z = (-s).exp();
+    (s > 0.0 && z > 0.0 && z < 1.0).then_some(z)
+}
+
+/// The rate of the only root of flows whose running balance crosses zero once and whose tail
+/// sums have one sign (see [`irr`]): bracketed Halley iteration on `f(z) = Σ CF_t z^t` over
+/// `(floor, 1)`, from [`cumulant_guess`]. `None` when this path does not apply after all
+/// (then the general path decides).
+fn single_crossing(core: &[f64], s: &Survey) -> Option<Option<f64>> {
+    let (c0, total) = (core[0], s.total);
+    let floor = floor_from(c0, s.abs);
+    if floor < Z_FLOOR || c0.signum() != -total.signum() {
+        return None; // a root that may lie below Z_FLOOR, or rounding: the general path
+    }
+    if floor >= 1.0 {
+        return Some(None);
+    }
+    let (m1, m2) = s.moments(core.len() - 1);
+    let x = PolyAsc {
+        c: core,
+        floor,
+        at_one: (total, m1, m2 - m1),
+    };
+    let s_top = total.signum();
+    let (mut lo, mut hi) = (floor, 1.0);
+    let guess = cumulant_guess(c0, total, m1, m2).filter(|&z| z > lo && z < hi);
+    let (z0, e0) = match guess {
+        Some(z0) => (z0, x.eval(z0)),
+        None => (1.0, x.at_one),
+    };
+    if e0.0 == 0.0 {
+        return Some(Some((1.0 - z0) / z0));
+    }
+    if z0 < 1.0 {
+        if e0.0.signum() == s_top {
+            hi = z0;
+        } else {
+            lo = z0;
+        }
+    }
+    let z = solve(&x, lo, hi, s_top, z0, e0);
+    Some(Some((1.0 - z) / z))
+}
+
 /// Per-period internal rate of return (convention `irr_npf100`; equals `irr_unique` whenever the
 /// root is unique).
 ///
@@ -700,49 +879,17 @@ pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
 ///
 /// Built for the Monte Carlo hot path: one IRR per trial on 60–600 monthly flows, without
 /// allocating. When the running balance crosses zero once (costs first, benefits after, even
-/// with noisy months) the root is unique and found by bracketed Halley iteration in 2–4
-/// polynomial evaluations (about 0.6 µs for 60 flows, 5 µs for 600). Other flows use a bounded
-/// scan (see the module docs). Flows whose total magnitude exceeds 1e100 or is below 1e−100
-/// are rescaled into a temporary vector first.
+/// with noisy months) the root is unique and found by bracketed Halley iteration from a close
+/// starting point, usually in two polynomial evaluations. Other flows use a bounded scan (see
+/// the module docs). Flows whose total magnitude exceeds 1e100 or is below 1e−100 are rescaled
+/// into a temporary vector first.
 ///
 /// Limits of `f64`: a root closer to −1 than f64 can resolve comes back as the next float
 /// above −1; a root beyond `r ≈ 1e300` is not reported.
 pub fn irr(flows: &[f64]) -> Option<f64> {
-    // Support: leading and trailing zeros change no root (NaN != 0, so it stays in).
-    let first = flows.iter().position(|&c| c != 0.0)?;
-    let last = flows.iter().rposition(|&c| c != 0.0)?;
-    let core = &flows[first..=last];
-    // One branch-free pass: moments, which signs occur, the sign changes of the running
-    // balance B_t (Norstrøm's count for the r ≥ 0 domain; an exact zero balance counts as
-    // non-negative, which can only over-count, i.e. send us to the safe scan), and the range of
-    // B_{t−1} (which settles the r < 0 domain's count in the common case, below).
-    let mut m = Moments {
-        abs: 0.0,
-        m0: 0.0,
-        m1: 0.0,
-        m2: 0.0,
-    };
-    let mut k = 0.0;
-    let (mut any_pos, mut any_neg) = (false, false);
-    let mut neg = core[0] < 0.0;
-    let mut changes_x = 0u32;
-    let (mut b_min, mut b_max) = (0.0f64, 0.0f64);
-    for &cf in core {
-        b_min = b_min.min(m.m0);
-        b_max = b_max.max(m.m0);
-        m.m0 += cf;
-        m.abs += cf.abs();
-        let kc = k * cf;
-        m.m1 += kc;
-        m.m2 += k * kc;
-        k += 1.0;
-        any_pos |= cf > 0.0;
-        any_neg |= cf < 0.0;
-        let now_neg = m.m0 < 0.0;
-        changes_x += u32::from(now_neg != neg);
-        neg = now_neg;
-    }
-    if !(SCALE_LO..=SCALE_HI).contains(&m.abs) {
+    let core = support(flows)?;
+    let s = Survey::of(core);
+    if !(SCALE_LO..=SCALE_HI).contains(&s.abs) {
         // Non-finite flows, or magnitudes that could overflow (or lose everything to
         // underflow) in the Horner sums: validate, then rescale to max |CF| = 1.
         if core.iter().any(|c| !c.is_finite()) {
@@ -752,25 +899,48 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
         let scaled: Vec<f64> = core.iter().map(|c| c / max_abs).collect();
         return irr(&scaled);
     }
-    if !(any_pos && any_neg) {
+    irr_horner(core, &s)
+}
+
+/// The flows without their leading and trailing zeros, which change no root (NaN != 0, so it
+/// stays in); `None` when all are zero.
+fn support(flows: &[f64]) -> Option<&[f64]> {
+    let first = flows.iter().position(|&c| c != 0.0)?;
+    let last = flows.iter().rposition(|&c| c != 0.0)?;
+    Some(&flows[first..=last])
+}
+
+/// [`irr`] by Horner's sums on `core` (trimmed, surveyed in `s`), which must be finite.
+fn irr_horner(core: &[f64], s: &Survey) -> Option<f64> {
+    // A sign change of the balance needs flows of both signs; without one, check directly.
+    if s.changes == 0 && !(core.iter().any(|&c| c > 0.0) && core.iter().any(|&c| c < 0.0)) {
         return None; // one sign (or a single non-zero flow)
     }
-    let total = m.m0;
-    if total == 0.0 {
+    if s.total == 0.0 {
         return Some(0.0);
     }
+    // With one change the total has the sign opposite to the first flow, the side `far` is on.
+    if s.changes == 1 && tails_one_sign(s.total, s.far) {
+        if let Some(r) = single_crossing(core, s) {
+            return r;
+        }
+    }
+    let tails_one_sign = {
+        let (mut bal, mut far) = (0.0f64, 0.0f64);
+        for &cf in core {
+            far = if (s.total > 0.0) == (bal > far) {
+                bal
+            } else {
+                far
+            };
+            bal += cf;
+        }
+        tails_one_sign(s.total, far)
+    };
+    let m = moments(core);
     let x = PolyAsc::new(core, m);
     let y = PolyDesc::new(core, m);
-    let hx = Hint::from_sign_changes(changes_x as usize);
-    // The r < 0 domain counts the sign changes of the tail sums T_j = Σ_{t>=j} CF_t
-    // = total − B_{j−1}, j = 0..N. They all have the sign of the total, i.e. no root there,
-    // when every B_{j−1} (including B_{−1} = 0) lies on the near side of the total: the usual
-    // case of a project that ends at its best (or worst) cumulative position.
-    let tails_one_sign = if total > 0.0 {
-        b_max <= total
-    } else {
-        b_min >= total
-    };
+    let hx = Hint::from_sign_changes(s.changes as usize);
     let hy = if tails_one_sign {
         Hint::NoRoot
     } else {
@@ -894,44 +1064,6 @@ mod tests {
         assert!(close(r, 0.1, 1e-9), "{r}");
     }
 
-    /// Roots at huge rates, where Horner's sums and the solver work at tiny `z`.
-    #[test]
-    fn huge_rates_are_found_to_full_precision() {
-        // (root, flows), roots from 600-digit arithmetic.
-        let cases: [(f64, &[f64]); 2] = [
-            // Halley steps from z = 1 shrink z by a factor 0.6 a step (f ≈ c z^4 there), which
-            // once passed for progress until the iteration cap, near z = 1e−89; and z^4 itself
-            // underflows (from z ≈ 1e−77) long before the root at z ≈ 1e−94.
-            (
-                1.025_511_198_450_781_3e94,
-                &[
-                    -1.4260387707607006e-297,
-                    0.0,
-                    0.0,
-                    0.0,
-                    1.5772224924828587e79,
-                ],
-            ),
-            // A root just above Z_FLOOR (once found to 3 digits: the tolerance had an absolute
-            // part of 4e−300).
-            (
-                1.777_003_484_320_558e296,
-                &[
-                    5.7400000000000003e-11,
-                    -1.0200000000000005e286,
-                    5.880000000000002e130,
-                    6.410000000000001e39,
-                    -5.990000000000001e75,
-                    -9.910000000000006e285,
-                ],
-            ),
-        ];
-        for (root, flows) in cases {
-            let r = irr(flows).unwrap_or_else(|| panic!("no root for {flows:?}"));
-            assert!((r - root).abs() <= 1e-12 * root, "{r} vs {root}");
-        }
-    }
-
     /// Deterministic xorshift generator for the randomized tests below.
     fn rng(seed: u64) -> impl FnMut() -> f64 {
         let mut s = seed;
@@ -1027,6 +1159,73 @@ mod tests {
                 "case {case}: got {got}, want {expected}; roots x {xs:?}; flows {c:?}"
             );
         }
+    }
+
+    /// Roots at huge rates, where Horner's sums and the solver work at tiny `z`.
+    #[test]
+    fn huge_rates_are_found_to_full_precision() {
+        // (root, flows), roots from 600-digit arithmetic.
+        let cases: [(f64, &[f64]); 2] = [
+            // Halley steps from z = 1 shrink z by a factor 0.6 a step (f ≈ c z^4 there), which
+            // once passed for progress until the iteration cap, near z = 1e−89; and z^4 itself
+            // underflows (from z ≈ 1e−77) long before the root at z ≈ 1e−94.
+            (
+                1.025_511_198_450_781_3e94,
+                &[
+                    -1.4260387707607006e-297,
+                    0.0,
+                    0.0,
+                    0.0,
+                    1.5772224924828587e79,
+                ],
+            ),
+            // A root just above Z_FLOOR (once found to 3 digits: the tolerance had an absolute
+            // part of 4e−300).
+            (
+                1.777_003_484_320_558e296,
+                &[
+                    5.7400000000000003e-11,
+                    -1.0200000000000005e286,
+                    5.880000000000002e130,
+                    6.410000000000001e39,
+                    -5.990000000000001e75,
+                    -9.910000000000006e285,
+                ],
+            ),
+        ];
+        for (root, flows) in cases {
+            let r = irr(flows).unwrap_or_else(|| panic!("no root for {flows:?}"));
+            assert!((r - root).abs() <= 1e-12 * root, "{r} vs {root}");
+        }
+    }
+
+    /// The single-crossing path finds the root the general machinery finds.
+    #[test]
+    fn single_crossing_path_agrees_with_the_general_path() {
+        let mut rnd = rng(0x5DEE_CE66_D1CE_4E5B);
+        let mut taken = 0;
+        for case in 0..500 {
+            let n = 2 + (rnd() * 600.0) as usize;
+            let mut flows = vec![-1e6 * (0.2 + rnd())];
+            for t in 1..n {
+                let ramp = (t as f64 / (1.0 + 30.0 * rnd())).min(1.0);
+                flows.push(-2e4 * rnd() + 8e4 * ramp * rnd());
+            }
+            let s = Survey::of(&flows);
+            if !(s.changes == 1 && tails_one_sign(s.total, s.far)) {
+                continue;
+            }
+            taken += 1;
+            let m = moments(&flows);
+            let (x, y) = (PolyAsc::new(&flows, m), PolyDesc::new(&flows, m));
+            let general = smallest_abs_rate(&x, Hint::Unique, &y, Hint::NoRoot).unwrap();
+            let fast = irr(&flows).unwrap();
+            assert!(
+                close(fast, general, 1e-13 * (1.0 + general.abs())),
+                "case {case}: {fast} vs {general}"
+            );
+        }
+        assert!(taken > 100, "only {taken} single-crossing cases");
     }
 
     fn any_flow() -> impl Strategy<Value = f64> {
