@@ -12,20 +12,40 @@
 //!
 //! The root with the smallest `|r|` is, in each domain, the root with the largest `z`.
 //!
-//! One branch-free pass over the flows gathers `Σ CF_t`, `Σ t CF_t`, `Σ t² CF_t` (so `f`,
-//! `f'`, `f''` at `z = 1` cost nothing more), `Σ |CF_t|`, and the sign changes of the running
-//! balance, which bound the number of roots per domain (Norstrøm's criterion: Descartes' rule
-//! of signs on the cumulative sums of the coefficients): no change → no root in that domain;
-//! exactly one → exactly one root. A conventional project (costs first, then benefits, including
-//! noisy monthly flows that pay back once and stay paid back) thus gets a unique, bracketed root:
-//! safeguarded Halley iteration (`f`, `f'`, `f''` from one interleaved Horner pass), started at
-//! the root of a two-term model fitted at `z = 1`, usually converges in 2–4 evaluations.
+//! One pass over the flows gathers `Σ CF_t`, `Σ |CF_t|`, the sign changes of the running
+//! balance `B_t`, which bound the number of roots per domain (Norstrøm's criterion: Descartes'
+//! rule of signs on the cumulative sums of the coefficients: no change → no root in that
+//! domain; exactly one → exactly one root), the extreme of the balance that settles the `r < 0`
+//! domain in the common case, and `Σ B_t`, `Σ Σ B_t`, which give `Σ t CF_t` and `Σ t² CF_t`.
+//!
+//! A conventional project (costs first, then benefits, including noisy monthly flows that pay
+//! back once and stay paid back) thus gets a unique, bracketed root with `r ≥ 0` and none below
+//! 0 (the single-crossing path): safeguarded Halley iteration (`f`, `f'`, `f''` from one
+//! interleaved Horner pass), started from a model of the flows as the first flow plus a
+//! lump whose timing is described by its mean and variance (see [`cumulant_guess`]), which is
+//! usually within 0.1% of the root: two polynomial evaluations for monthly project flows.
 //!
 //! Other flows fall back to a scan of `z` from 1 downward (a uniform grid, then a geometric
 //! one) that stops at the first sign change, also looks for tangent (double) roots and close
 //! pairs at local minima of `|f|`, re-applies Norstrøm's count below the current point now and
 //! then (to stop early, or to switch to the unique-root solver), and refines with the same
 //! bracketed solver. Every loop has a fixed iteration cap.
+//!
+//! # Magnitudes
+//! Horner's sums are accurate (to a few `N ε` of `Σ |CF_t| z^t`) at every `z` in the domain as
+//! long as they cannot overflow and the constant term (`CF_0` for `r ≥ 0`, `CF_N` for `r < 0`),
+//! which bounds the terms at a root from below, is a normal number: underflow elsewhere then
+//! costs at most `N · 2^−1075` in absolute terms. (The split evaluation forms `z^4` on its own,
+//! which underflows from `z ≈ 1e−77`; below `z = 1e−40` plain Horner is used.) Flows whose total
+//! magnitude lies outside `[1e−100, 1e100]` are rescaled by a power of two: exact, so the result
+//! is the one the unscaled flows would give with an unbounded exponent. When a first or last
+//! flow is subnormal, or becomes so in the rescaling (more than about 300 orders of magnitude
+//! below the largest flow), Horner's answer is kept only if it passes a residual check computed
+//! in logarithms, and otherwise the search is redone on an evaluation in logarithms
+//! ([`LogPoly`]) and checked the same way. So for any finite flows `irr` returns a rate at
+//! which the NPV vanishes to rounding (relative to `Σ |CF_t (1+r)^−t|`: a few `N ε` on the
+//! Horner paths, `1e−8` on the checked ones, plus what rounding `1 + r` itself explains near
+//! `r = −1`), or `None`.
 
 /// Smallest `z` the scans and brackets look at. Roots below it (`r > 1e300`, or `r` within
 /// 1e−300 of −1) are not representable as useful rates anyway.
@@ -97,6 +117,70 @@ impl Hint {
 /// Number of interleaved Horner chains in [`horner_split`].
 const LANES: usize = 4;
 
+/// Below this `z`, [`horner_split`] uses plain Horner: `w = z^LANES` (and the powers of `z` up
+/// to `z^(2 LANES − 2)` in the recombination) would underflow (from about `z < 1e−77`) and
+/// drop terms `c_k z^k` that still matter, which plain Horner never forms on their own
+/// (every product it forms is at least the size of the terms that count at a root).
+const SPLIT_MIN_Z: f64 = 1e-40;
+
+/// `(f, f', f'')` as [`horner_split`], by plain Horner (one chain each).
+#[inline(never)]
+fn horner_plain<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
+    let (mut p, mut d1, mut d2) = (0.0, 0.0, 0.0);
+    let mut step = |ck: f64| {
+        d2 = d2 * z + d1;
+        d1 = d1 * z + p;
+        p = p * z + ck;
+    };
+    if REV {
+        c.iter().for_each(|&ck| step(ck));
+    } else {
+        c.iter().rev().for_each(|&ck| step(ck));
+    }
+    (p, d1, 2.0 * d2)
+}
+
+/// The `LANES` Horner chains of [`horner_split`] at `w = z^LANES`: `P_j(w)`, `P_j'(w)` and
+/// `P_j''(w) / 2` for the polynomials `P_j` of the powers `k ≡ j (mod LANES)`.
+///
+/// Whole chunks of `LANES` coefficients are read without index arithmetic, so there are no
+/// bounds checks and the chains vectorise; kept out of line so that the vectoriser sees the
+/// loop on its own, whoever calls it.
+#[inline(never)]
+fn split_chains<const REV: bool>(c: &[f64], w: f64) -> ([f64; LANES], [f64; LANES], [f64; LANES]) {
+    const K: usize = LANES;
+    let rem = c.len() % K;
+    let (mut p, mut d1, mut d2) = ([0.0; K], [0.0; K], [0.0; K]);
+    if REV {
+        // The coefficient of z^k is c[n − 1 − k]: the `rem` highest powers come first and
+        // start the chains; a chunk holds the lanes in reverse order.
+        let (top, body) = c.split_at(rem);
+        for (pj, &cj) in p.iter_mut().zip(top.iter().rev()) {
+            *pj = cj;
+        }
+        for chunk in body.chunks_exact(K) {
+            for j in 0..K {
+                d2[j] = d2[j] * w + d1[j];
+                d1[j] = d1[j] * w + p[j];
+                p[j] = p[j] * w + chunk[K - 1 - j];
+            }
+        }
+    } else {
+        let (body, top) = c.split_at(c.len() - rem);
+        for (pj, &cj) in p.iter_mut().zip(top) {
+            *pj = cj;
+        }
+        for chunk in body.chunks_exact(K).rev() {
+            for j in 0..K {
+                d2[j] = d2[j] * w + d1[j];
+                d1[j] = d1[j] * w + p[j];
+                p[j] = p[j] * w + chunk[j];
+            }
+        }
+    }
+    (p, d1, d2)
+}
+
 /// `(f, f', f'')` at `z` of the polynomial whose coefficient of `z^k` is `c[k]` (or
 /// `c[n − 1 − k]` when `REV`), in one pass.
 ///
@@ -107,47 +191,23 @@ const LANES: usize = 4;
 #[inline(always)]
 fn horner_split<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
     const K: usize = LANES;
-    let n = c.len();
-    let get = |k: usize| if REV { c[n - 1 - k] } else { c[k] };
-    let mut w = 1.0;
-    for _ in 0..K {
-        w *= z;
+    const { assert!(K == 4) }; // z³ and z⁶ below are z^(K−1) and z^(2K−2)
+    if z < SPLIT_MIN_Z {
+        return horner_plain::<REV>(c, z);
     }
-    let (mut p, mut d1, mut d2) = ([0.0; K], [0.0; K], [0.0; K]);
-    let full = n / K;
-    for (j, pj) in p.iter_mut().enumerate().take(n % K) {
-        *pj = get(full * K + j);
-    }
-    for m in (0..full).rev() {
-        let base = m * K;
-        for j in 0..K {
-            d2[j] = d2[j] * w + d1[j];
-            d1[j] = d1[j] * w + p[j];
-            p[j] = p[j] * w + get(base + j);
-        }
-    }
-    // Recombine: with P_j, P_j' and P_j''/2 (= d2) at w,
-    //   f   = Σ z^j P_j
-    //   f'  = Σ j z^(j−1) P_j + K z^(j+K−1) P_j'
-    //   f'' = Σ j(j−1) z^(j−2) P_j + (2jK + K(K−1)) z^(j+K−2) P_j' + K² z^(j+2K−2) P_j''
-    let mut zp = [1.0; 3 * K];
-    for i in 1..3 * K {
-        zp[i] = zp[i - 1] * z;
-    }
+    let (p, d1, d2) = split_chains::<REV>(c, z * z * z * z);
+    // Recombine: with Q_j(z) = P_j(z^K), f = Σ_j z^j Q_j by Horner in z over j, carrying the
+    // first two derivatives, where Q_j' = K z^(K−1) P_j' and
+    // Q_j'' = K(K−1) z^(K−2) P_j' + K² z^(2K−2) P_j'' (d2 holds P_j''/2).
     let kf = K as f64;
-    let (mut f, mut f1, mut f2) = (0.0, 0.0, 0.0);
-    for j in 0..K {
-        let jf = j as f64;
-        f += zp[j] * p[j];
-        f1 += kf * zp[j + K - 1] * d1[j];
-        f2 += (2.0 * jf * kf + kf * (kf - 1.0)) * zp[j + K - 2] * d1[j]
-            + 2.0 * kf * kf * zp[j + 2 * K - 2] * d2[j];
-        if j >= 1 {
-            f1 += jf * zp[j - 1] * p[j];
-        }
-        if j >= 2 {
-            f2 += jf * (jf - 1.0) * zp[j - 2] * p[j];
-        }
+    let z2 = z * z;
+    let z3 = z2 * z;
+    let (a1, a2, a3) = (kf * z3, kf * (kf - 1.0) * z2, 2.0 * kf * kf * (z3 * z3));
+    let (mut f, mut f1, mut f2) = (p[K - 1], a1 * d1[K - 1], a2 * d1[K - 1] + a3 * d2[K - 1]);
+    for j in (0..K - 1).rev() {
+        f2 = (f1 + f1) + z * f2 + (a2 * d1[j] + a3 * d2[j]);
+        f1 = f + z * f1 + a1 * d1[j];
+        f = z * f + p[j];
     }
     (f, f1, f2)
 }
@@ -337,9 +397,11 @@ impl<C: Curve> Curve for Derivative<'_, C> {
     }
 }
 
+/// Resolution the solver aims for at `z`: a few ulps, relative all the way down to `Z_FLOOR`
+/// (an absolute term of the size of `Z_FLOOR` would leave roots near it with 3 digits).
 #[inline]
 fn tol(z: f64) -> f64 {
-    4.0 * f64::EPSILON * z.abs() + 4.0 * Z_FLOOR
+    4.0 * f64::EPSILON * (z.abs() + Z_FLOOR)
 }
 
 /// Root of `g` in `[lo, hi]`, where `f(lo)` and `f(hi)` are non-zero and of opposite signs.
@@ -358,6 +420,13 @@ fn solve<C: Curve>(
     let (mut f, mut d1, mut d2) = e0;
     let mut dx_old = hi - lo;
     let mut dx = dx_old;
+    // The same in ratios, max(z_new / z, z / z_new), for brackets spanning orders of
+    // magnitude: there bisection is geometric, and a step must beat it in ratio terms. (In
+    // absolute terms, Newton and Halley steps that shrink z by a constant factor — far above
+    // a root at a tiny z, where f ≈ c z^k — pass for fast while crawling towards the root: 400
+    // such steps reach only about z = 1e−89.)
+    let mut ratio_old = hi / lo;
+    let mut ratio = ratio_old;
     // Size of the previous step if it was a Halley step, else NaN.
     let mut last_halley = f64::NAN;
     for _ in 0..MAX_SOLVE_ITER {
@@ -388,9 +457,18 @@ fn solve<C: Curve>(
         }
         let cand = z - step;
         let in_bracket = step.is_finite() && cand > lo && cand < hi;
-        if in_bracket && (2.0 * step).abs() <= dx_old.abs() {
+        let geometric = hi > 4.0 * lo && lo > 0.0;
+        let step_ratio = (cand / z).max(z / cand);
+        let shrinks = if geometric {
+            step_ratio * step_ratio <= ratio_old
+        } else {
+            (2.0 * step).abs() <= dx_old.abs()
+        };
+        if in_bracket && shrinks {
             dx_old = dx;
             dx = step;
+            ratio_old = ratio;
+            ratio = step_ratio;
             z = cand;
             if is_halley {
                 // Cubic convergence, e_next ≈ K e³ with K ≈ |dx| / |dx_prev|³ estimated from
@@ -408,13 +486,15 @@ fn solve<C: Curve>(
         } else {
             // Bisect; geometrically while the bracket spans orders of magnitude (a root near
             // r = −1 or at a huge r sits at a tiny z).
-            let mid = if hi > 4.0 * lo && lo > 0.0 {
+            let mid = if geometric {
                 lo.sqrt() * hi.sqrt()
             } else {
                 0.5 * (lo + hi)
             };
             dx_old = dx;
             dx = mid - lo;
+            ratio_old = ratio;
+            ratio = (mid / z).max(z / mid);
             z = mid;
             last_halley = f64::NAN;
         }
@@ -629,6 +709,374 @@ pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
     }
 }
 
+/// `2^k` for `−1074 <= k <= 1023`.
+fn pow2(k: i32) -> f64 {
+    debug_assert!((-1074..=1023).contains(&k));
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (k + 1074))
+    }
+}
+
+/// IRR of flows that [`irr`]'s Horner paths cannot take as they are (`core` trimmed, first
+/// and last flows non-zero): non-finite flows (`None`), a total magnitude outside
+/// `[SCALE_LO, SCALE_HI]`, or a first or last flow below `f64::MIN_POSITIVE`.
+///
+/// The flows are first scaled by a power of two to `max |CF| ∈ [1, 2)` if their magnitude is
+/// out of range: exact for every flow that stays a normal number, so Horner's sums then give
+/// the result the unscaled flows would give with an unbounded exponent. A flow that becomes
+/// subnormal or zero loses accuracy, which is harmless (at most `2^−1075` of absolute error in
+/// any term) unless it is the first or last flow: the constant term of a domain bounds the
+/// size of the terms at a root from below (for `r >= 0` and `r < 0` respectively). When either
+/// is subnormal (or zero) after scaling, the Horner answer is kept only if it checks out
+/// against the flows ([`is_root`]); otherwise the search is redone in logarithms ([`irr_log`]).
+fn irr_extreme(core: &[f64]) -> Option<f64> {
+    if core.iter().any(|c| !c.is_finite()) {
+        return None;
+    }
+    let in_range = (SCALE_LO..=SCALE_HI).contains(&core.iter().map(|c| c.abs()).sum::<f64>());
+    let scaled: Vec<f64> = if in_range {
+        core.to_vec()
+    } else {
+        let max_abs = core.iter().fold(0.0f64, |a, c| a.max(c.abs()));
+        // max_abs · 2^−e ∈ [0.5, 2) (log2 may round up at the top of a binade).
+        let e = max_abs.log2().floor() as i32;
+        if e >= 0 {
+            // One factor (2^−e >= 2^−1023, exact): each flow is rounded once.
+            let f = pow2(-e);
+            core.iter().map(|&c| c * f).collect()
+        } else {
+            // Scaling up is exact; 2^−e may exceed f64, so in two factors.
+            let (f1, f2) = (pow2(-e / 2), pow2(-e - (-e / 2)));
+            core.iter().map(|&c| c * f1 * f2).collect()
+        }
+    };
+    let horner = support(&scaled).and_then(|c| irr_horner(c, &Survey::of(c)));
+    let n = scaled.len();
+    if scaled[0].abs() >= f64::MIN_POSITIVE && scaled[n - 1].abs() >= f64::MIN_POSITIVE {
+        return horner;
+    }
+    let x = LogPoly::new(core.to_vec());
+    match horner {
+        Some(r) if is_root(&x, r) => Some(r),
+        _ => irr_log(core, &x),
+    }
+}
+
+/// `f(z) = Σ_k c_k z^k` (`c` in ascending powers, `c_0 ≠ 0`) evaluated through the logarithms
+/// of its terms, `ln|c_k| + k ln z`, so that no coefficient, power or term over- or
+/// underflows whatever their magnitudes: for flows spanning more orders of magnitude than f64
+/// holds. The evaluations are scaled by a positive factor that depends on `z` only (so signs,
+/// the ratios the solver uses, and `magnitude` relative to `f` are those of the true values),
+/// and carry a relative error of about `N · 1e−16 · |ln z|` (the exponents' rounding): coarser
+/// than Horner's, which [`irr_log`]'s final check allows for. Slow (an `exp` per term and
+/// evaluation); only for inputs no model produces.
+struct LogPoly {
+    c: Vec<f64>,
+    ln_abs: Vec<f64>,
+    floor: f64,
+}
+
+impl LogPoly {
+    fn new(c: Vec<f64>) -> Self {
+        let ln_abs: Vec<f64> = c.iter().map(|x| x.abs().ln()).collect(); // −∞ for zeros
+        // Root floor |c_0| / Σ_{k>=1} |c_k| (see `floor_from`), in logarithms.
+        let rest = log_sum_exp(&ln_abs[1..]);
+        let floor = ((ln_abs[0] - rest).exp() * (1.0 - 1e-9)).min(1.0);
+        LogPoly { c, ln_abs, floor }
+    }
+
+    /// The terms `sign(c_k) e^(ln|c_k| + k lz − m)` at `z = e^lz`, `m` the largest exponent
+    /// (so the largest term is ±1), with their powers `k`.
+    fn scaled_terms(&self, lz: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let exponent = move |(k, &l): (usize, &f64)| l + k as f64 * lz;
+        let m = self
+            .ln_abs
+            .iter()
+            .enumerate()
+            .map(exponent)
+            .fold(f64::NEG_INFINITY, f64::max);
+        self.ln_abs
+            .iter()
+            .enumerate()
+            .zip(&self.c)
+            .map(move |((k, l), c)| (k as f64, c.signum() * (exponent((k, l)) - m).exp()))
+    }
+}
+/// `ln Σ e^(x_i)` without overflow (−∞ for an empty or all −∞ input).
+fn log_sum_exp(x: &[f64]) -> f64 {
+    let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    m + x.iter().map(|&v| (v - m).exp()).sum::<f64>().ln()
+}
+
+impl Curve for LogPoly {
+    fn eval(&self, z: f64) -> (f64, f64, f64) {
+        let (mut f, mut d1, mut d2) = (0.0, 0.0, 0.0);
+        for (k, t) in self.scaled_terms(z.ln()) {
+            f += t;
+            d1 += k * t;
+            d2 += k * (k - 1.0) * t;
+        }
+        // (f, f', f'') · z e^(−m): f' and f'' need 1/z and 1/z²; multiplying all three by z
+        // keeps f' finite (|d1| <= N²), and an infinite f'' only turns Halley into Newton.
+        (f * z, d1, d2 / z)
+    }
+    fn magnitude(&self, z: f64) -> f64 {
+        self.scaled_terms(z.ln()).map(|(_, t)| t.abs()).sum::<f64>() * z
+    }
+    fn sign_at_zero(&self) -> f64 {
+        self.c[0].signum()
+    }
+    fn root_floor(&self) -> f64 {
+        self.floor
+    }
+    fn roots_below(&self, z: f64) -> Option<usize> {
+        // Norstrøm's count, with the partial sums kept as (sign, ln |sum|): however far apart
+        // the terms' magnitudes, none is lost (a term below e^−745 of the sum so far would
+        // vanish from scaled terms, yet decide the sign where the sum is still that small).
+        let lz = z.ln();
+        let mut sum: Option<(bool, f64)> = None; // (negative, ln |sum|); None while zero
+        let (mut last, mut changes) = (None, 0);
+        for (k, (&l, &c)) in self.ln_abs.iter().zip(&self.c).enumerate() {
+            if c == 0.0 {
+                continue;
+            }
+            let (neg, e) = (c < 0.0, l + k as f64 * lz);
+            sum = match sum {
+                None => Some((neg, e)),
+                Some((s_neg, s)) if s_neg == neg => {
+                    Some((neg, s.max(e) + (-(s - e).abs()).exp().ln_1p()))
+                }
+                Some((s_neg, s)) if s > e => Some((s_neg, s + (-(e - s).exp()).ln_1p())),
+                Some((_, s)) if e > s => Some((neg, e + (-(s - e).exp()).ln_1p())),
+                Some(_) => None, // exact cancellation
+            };
+            if let Some((now, _)) = sum {
+                changes += usize::from(last.is_some_and(|was| was != now));
+                last = Some(now);
+            }
+        }
+        Some(changes)
+    }
+    fn tight_floor(&self) -> f64 {
+        fujiwara_floor(self.c.iter()).max(self.floor)
+    }
+    fn terms(&self) -> usize {
+        self.c.len()
+    }
+}
+
+/// Relative NPV residual that [`is_root`] accepts, besides what the rounding of `r` explains:
+/// well above the log-space evaluation's rounding (about `N · 1e−13` for `N` flows), well
+/// below the `1e−6` that the fuzz target and the tests ask for.
+const LOG_ROOT_TOL: f64 = 1e-8;
+
+/// Whether `r` zeroes the NPV of the flows that `x` holds (in ascending powers):
+/// `|Σ CF_t (1+r)^−t| <= tol · Σ |CF_t (1+r)^−t|`, every term taken through logarithms (no
+/// overflow or underflow, whatever the magnitudes of the flows and of `r`). `tol` is
+/// [`LOG_ROOT_TOL`] plus the residual that rounding `1 + r` to f64 can cause on its own
+/// (`2 N ε (1 + |r|) / (1 + r)`: a relative change δ of `1 + r` moves term `t` by about `t δ`),
+/// which grows without bound as `r → −1`, where a rate keeps few digits.
+fn is_root(x: &LogPoly, r: f64) -> bool {
+    let (mut sum, mut scale) = (0.0f64, 0.0f64);
+    for (_, t) in x.scaled_terms(-r.ln_1p()) {
+        sum += t;
+        scale += t.abs();
+    }
+    let n = x.c.len() as f64;
+    let tol = LOG_ROOT_TOL + 2.0 * n * f64::EPSILON * (1.0 + r.abs()) / (1.0 + r);
+    sum.abs() <= tol * scale
+}
+
+/// [`irr`] for flows whose first or last flow is too small, relative to the largest, for
+/// f64 Horner sums ([`irr_extreme`]): the same search on [`LogPoly`] curves (`x` holds `core`),
+/// and the answer checked against the flows ([`is_root`]) before it is returned.
+fn irr_log(core: &[f64], x: &LogPoly) -> Option<f64> {
+    let y = LogPoly::new(core.iter().rev().copied().collect());
+    let hint = |g: &LogPoly| Hint::from_sign_changes(g.roots_below(1.0).unwrap_or(2));
+    let r = smallest_abs_rate(x, hint(x), &y, hint(&y))?;
+    is_root(x, r).then_some(r)
+}
+
+/// What one pass over the (trimmed) flows learns: enough to settle the common case, a project
+/// whose running balance `B_t = Σ_{s≤t} CF_s` crosses zero once, without a second pass.
+struct Survey {
+    /// `Σ |CF_t|` (NaN or infinite when a flow is not finite).
+    abs: f64,
+    /// `Σ CF_t`, the NPV at `r = 0`.
+    total: f64,
+    /// `Σ_{j<N} B_j` and `Σ_{j<N} (N − j) B_j`, `N` the last period: with `total` they give
+    /// `Σ t CF_t` and `Σ t² CF_t` ([`Survey::moments`]) for two additions a flow.
+    s1: f64,
+    s2: f64,
+    /// The extreme of `B_{t−1}`, `t = 0..=N` (with `B_{−1} = 0`) on the far side from the
+    /// first flow: the maximum when `CF_0 < 0`, the minimum when `CF_0 > 0`.
+    far: f64,
+    /// Sign changes of `B_t` (Norstrøm's count for `r ≥ 0`; a zero balance counts as
+    /// non-negative, which can only over-count).
+    changes: u32,
+}
+
+impl Survey {
+    fn of(core: &[f64]) -> Self {
+        if core[0] < 0.0 {
+            Self::pass::<true>(core)
+        } else {
+            Self::pass::<false>(core)
+        }
+    }
+
+    /// The pass, for a first flow below zero (`NEG`) or above.
+    #[inline(always)]
+    fn pass<const NEG: bool>(core: &[f64]) -> Self {
+        let (mut bal, mut abs, mut s1, mut s2, mut far) = (0.0f64, 0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        // Sign changes as changes of the sign bit: `bal` is never −0.0 (it starts at +0.0, and
+        // a sum that cancels exactly is +0.0), so the bit says `bal < 0` (NaN is caught by
+        // the caller through `abs`).
+        let mut prev = core[0].to_bits();
+        let mut changes = 0u64;
+        let mut add = |cf: f64| {
+            // Plain comparisons rather than f64::min/max, which also handle NaN.
+            far = if NEG == (bal > far) { bal } else { far };
+            s1 += bal;
+            s2 += s1;
+            bal += cf;
+            abs += cf.abs();
+            let bits = bal.to_bits();
+            changes += (bits ^ prev) >> 63;
+            prev = bits;
+        };
+        // Two flows a round: fewer loop overheads and register moves in this hot loop.
+        let pairs = core.chunks_exact(2);
+        let odd = pairs.remainder();
+        for pair in pairs {
+            add(pair[0]);
+            add(pair[1]);
+        }
+        for &cf in odd {
+            add(cf);
+        }
+        Survey {
+            abs,
+            total: bal,
+            s1,
+            s2,
+            far,
+            changes: u32::try_from(changes).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// `(Σ t CF_t, Σ t² CF_t)` over `t = 0..=n_last`, by summation by parts
+    /// (`Σ t CF_t = N B_N − Σ_{j<N} B_j`, `Σ t² CF_t = N² B_N − Σ_{j<N} (2j + 1) B_j`). Rounded
+    /// differently from the direct sums: good for a starting point, not for the scan.
+    fn moments(&self, n_last: usize) -> (f64, f64) {
+        let n = n_last as f64;
+        let m1 = n * self.total - self.s1;
+        let j_b = n * self.s1 - self.s2; // Σ_{j<N} j B_j
+        let m2 = n * n * self.total - 2.0 * j_b - self.s1;
+        (m1, m2)
+    }
+}
+
+/// No root with `r < 0` when every tail sum `T_j = Σ_{t≥j} CF_t = total − B_{j−1}` has the
+/// sign of the total (Norstrøm's count for that domain is then 0): the usual case of a project
+/// that ends at its best (or worst) cumulative position. `far` is the maximum of the `B_{j−1}`
+/// (including `B_{−1} = 0`) when the total is positive, their minimum when it is negative.
+fn tails_one_sign(total: f64, far: f64) -> bool {
+    if total > 0.0 {
+        far <= total
+    } else {
+        far >= total
+    }
+}
+
+/// The direct moments of the flows, as the general path has always used them.
+fn moments(core: &[f64]) -> Moments {
+    let mut m = Moments {
+        abs: 0.0,
+        m0: 0.0,
+        m1: 0.0,
+        m2: 0.0,
+    };
+    let mut k = 0.0;
+    for &cf in core {
+        m.m0 += cf;
+        m.abs += cf.abs();
+        let kc = k * cf;
+        m.m1 += kc;
+        m.m2 += k * kc;
+        k += 1.0;
+    }
+    m
+}
+
+/// Starting point for the single-crossing root: the first flow `c0` plus the rest, whose
+/// discounted sum `Σ_{t≥1} CF_t z^t = B E[e^(−t s)]` (`s = −ln z`, `B = Σ_{t≥1} CF_t`) is
+/// modelled by the first two cumulants of `t` under the weights `CF_t / B`:
+/// `ln(B E[e^(−t s)]) ≈ ln B − μ s + σ² s² / 2`. Equating that with `ln(−c0)` gives a
+/// quadratic in `s`. Typical investment flows (an outlay, then costs and benefits) are close
+/// to that model: the root is usually within 0.1% of the guess.
+fn cumulant_guess(c0: f64, total: f64, m1: f64, m2: f64) -> Option<f64> {
+    let b = total - c0; // sign of the total, |b| > |c0| on the single-crossing path
+    let mu = m1 / b;
+    let var = m2 / b - mu * mu;
+    let l = (-b / c0).ln(); // > 0
+    let disc = mu * mu - 2.0 * var * l;
+    // The smaller root of σ²/2 s² − μ s + l = 0, in the form without cancellation; the
+    // one-cumulant model l / μ when the quadratic has none.
+    let s = if disc >= 0.0 {
+        2.0 * l / (mu + disc.sqrt())
+    } else {
+        l / mu
+    };
+    let z = (-s).exp();
+    (s > 0.0 && z > 0.0 && z < 1.0).then_some(z)
+}
+
+/// The rate of the only root of flows whose running balance crosses zero once and whose tail
+/// sums have one sign (see [`irr`]): bracketed Halley iteration on `f(z) = Σ CF_t z^t` over
+/// `(floor, 1)`, from [`cumulant_guess`]. `None` when this path does not apply after all
+/// (then the general path decides).
+fn single_crossing(core: &[f64], s: &Survey) -> Option<Option<f64>> {
+    let (c0, total) = (core[0], s.total);
+    let floor = floor_from(c0, s.abs);
+    if floor < Z_FLOOR || c0.signum() != -total.signum() {
+        return None; // a root that may lie below Z_FLOOR, or rounding: the general path
+    }
+    if floor >= 1.0 {
+        return Some(None);
+    }
+    let (m1, m2) = s.moments(core.len() - 1);
+    let x = PolyAsc {
+        c: core,
+        floor,
+        at_one: (total, m1, m2 - m1),
+    };
+    let s_top = total.signum();
+    let (mut lo, mut hi) = (floor, 1.0);
+    let guess = cumulant_guess(c0, total, m1, m2).filter(|&z| z > lo && z < hi);
+    let (z0, e0) = match guess {
+        Some(z0) => (z0, x.eval(z0)),
+        None => (1.0, x.at_one),
+    };
+    if e0.0 == 0.0 {
+        return Some(Some((1.0 - z0) / z0));
+    }
+    if z0 < 1.0 {
+        if e0.0.signum() == s_top {
+            hi = z0;
+        } else {
+            lo = z0;
+        }
+    }
+    let z = solve(&x, lo, hi, s_top, z0, e0);
+    Some(Some((1.0 - z) / z))
+}
+
 /// Per-period internal rate of return (convention `irr_npf100`; equals `irr_unique` whenever the
 /// root is unique).
 ///
@@ -640,77 +1088,70 @@ pub(super) fn smallest_abs_rate<X: Curve, Y: Curve>(
 ///
 /// Built for the Monte Carlo hot path: one IRR per trial on 60–600 monthly flows, without
 /// allocating. When the running balance crosses zero once (costs first, benefits after, even
-/// with noisy months) the root is unique and found by bracketed Halley iteration in 2–4
-/// polynomial evaluations (about 0.6 µs for 60 flows, 5 µs for 600). Other flows use a bounded
-/// scan (see the module docs). Flows whose total magnitude exceeds 1e100 or is below 1e−100
-/// are rescaled into a temporary vector first.
+/// with noisy months) the root is unique and found by bracketed Halley iteration from a close
+/// starting point, usually in two polynomial evaluations. Other flows use a bounded scan (see
+/// the module docs). Flows whose total magnitude exceeds 1e100 or is below 1e−100 are rescaled
+/// by a power of two into a temporary vector first.
 ///
-/// Limits of `f64`: a root closer to −1 than f64 can resolve comes back as the next float
-/// above −1; a root beyond `r ≈ 1e300` is not reported.
+/// Whatever the (finite) flows, the answer is a root or `None`, never a rate that only
+/// approximates one: see "Magnitudes" in the module docs for flows beyond f64's comfortable
+/// range. Limits of `f64`: a root closer to −1 than f64 can resolve comes back as the next
+/// float above −1; a root beyond `r ≈ 1e300` is not reported.
 pub fn irr(flows: &[f64]) -> Option<f64> {
-    // Support: leading and trailing zeros change no root (NaN != 0, so it stays in).
+    let core = support(flows)?;
+    let s = Survey::of(core);
+    let n = core.len();
+    if (SCALE_LO..=SCALE_HI).contains(&s.abs)
+        && core[0].abs() >= f64::MIN_POSITIVE
+        && core[n - 1].abs() >= f64::MIN_POSITIVE
+    {
+        irr_horner(core, &s)
+    } else {
+        // Non-finite flows, magnitudes that could overflow (or lose everything to underflow)
+        // in the Horner sums, or a first or last flow too small for them to be accurate.
+        irr_extreme(core)
+    }
+}
+
+/// The flows without their leading and trailing zeros, which change no root (NaN != 0, so it
+/// stays in); `None` when all are zero.
+fn support(flows: &[f64]) -> Option<&[f64]> {
     let first = flows.iter().position(|&c| c != 0.0)?;
     let last = flows.iter().rposition(|&c| c != 0.0)?;
-    let core = &flows[first..=last];
-    // One branch-free pass: moments, which signs occur, the sign changes of the running
-    // balance B_t (Norstrøm's count for the r ≥ 0 domain; an exact zero balance counts as
-    // non-negative, which can only over-count, i.e. send us to the safe scan), and the range of
-    // B_{t−1} (which settles the r < 0 domain's count in the common case, below).
-    let mut m = Moments {
-        abs: 0.0,
-        m0: 0.0,
-        m1: 0.0,
-        m2: 0.0,
-    };
-    let mut k = 0.0;
-    let (mut any_pos, mut any_neg) = (false, false);
-    let mut neg = core[0] < 0.0;
-    let mut changes_x = 0u32;
-    let (mut b_min, mut b_max) = (0.0f64, 0.0f64);
-    for &cf in core {
-        b_min = b_min.min(m.m0);
-        b_max = b_max.max(m.m0);
-        m.m0 += cf;
-        m.abs += cf.abs();
-        let kc = k * cf;
-        m.m1 += kc;
-        m.m2 += k * kc;
-        k += 1.0;
-        any_pos |= cf > 0.0;
-        any_neg |= cf < 0.0;
-        let now_neg = m.m0 < 0.0;
-        changes_x += u32::from(now_neg != neg);
-        neg = now_neg;
-    }
-    if !(SCALE_LO..=SCALE_HI).contains(&m.abs) {
-        // Non-finite flows, or magnitudes that could overflow (or lose everything to
-        // underflow) in the Horner sums: validate, then rescale to max |CF| = 1.
-        if core.iter().any(|c| !c.is_finite()) {
-            return None;
-        }
-        let max_abs = core.iter().fold(0.0f64, |a, c| a.max(c.abs()));
-        let scaled: Vec<f64> = core.iter().map(|c| c / max_abs).collect();
-        return irr(&scaled);
-    }
-    if !(any_pos && any_neg) {
+    Some(&flows[first..=last])
+}
+
+/// [`irr`] by Horner's sums on `core` (trimmed, surveyed in `s`), which must be finite.
+fn irr_horner(core: &[f64], s: &Survey) -> Option<f64> {
+    // A sign change of the balance needs flows of both signs; without one, check directly.
+    if s.changes == 0 && !(core.iter().any(|&c| c > 0.0) && core.iter().any(|&c| c < 0.0)) {
         return None; // one sign (or a single non-zero flow)
     }
-    let total = m.m0;
-    if total == 0.0 {
+    if s.total == 0.0 {
         return Some(0.0);
     }
+    // With one change the total has the sign opposite to the first flow, the side `far` is on.
+    if s.changes == 1 && tails_one_sign(s.total, s.far) {
+        if let Some(r) = single_crossing(core, s) {
+            return r;
+        }
+    }
+    let tails_one_sign = {
+        let (mut bal, mut far) = (0.0f64, 0.0f64);
+        for &cf in core {
+            far = if (s.total > 0.0) == (bal > far) {
+                bal
+            } else {
+                far
+            };
+            bal += cf;
+        }
+        tails_one_sign(s.total, far)
+    };
+    let m = moments(core);
     let x = PolyAsc::new(core, m);
     let y = PolyDesc::new(core, m);
-    let hx = Hint::from_sign_changes(changes_x as usize);
-    // The r < 0 domain counts the sign changes of the tail sums T_j = Σ_{t>=j} CF_t
-    // = total − B_{j−1}, j = 0..N. They all have the sign of the total, i.e. no root there,
-    // when every B_{j−1} (including B_{−1} = 0) lies on the near side of the total: the usual
-    // case of a project that ends at its best (or worst) cumulative position.
-    let tails_one_sign = if total > 0.0 {
-        b_max <= total
-    } else {
-        b_min >= total
-    };
+    let hx = Hint::from_sign_changes(s.changes as usize);
     let hy = if tails_one_sign {
         Hint::NoRoot
     } else {
@@ -931,12 +1372,159 @@ mod tests {
         }
     }
 
+    /// `|NPV(r)| <= tol · Σ |CF_t (1+r)^−t|`, every term through logarithms (independent of the
+    /// code under test; no overflow or underflow whatever the magnitudes).
+    fn npv_vanishes(flows: &[f64], r: f64, tol: f64) -> bool {
+        let lz = -r.ln_1p();
+        let e: Vec<f64> = flows
+            .iter()
+            .enumerate()
+            .map(|(t, c)| c.abs().ln() + t as f64 * lz)
+            .collect();
+        let m = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (mut sum, mut scale) = (0.0f64, 0.0f64);
+        for (c, e) in flows.iter().zip(&e) {
+            let term = c.signum() * (e - m).exp();
+            sum += term;
+            scale += term.abs();
+        }
+        sum.abs() <= tol * scale
+    }
+
+    #[test]
+    fn power_of_two_scaling_changes_no_bit() {
+        let base = [-100.0, 39.0, 59.0, 55.0, 20.0];
+        let r = irr(&base).unwrap();
+        for k in [-1000, -400, -340, 340, 600, 1000] {
+            let scale = 2f64.powi(k);
+            let f: Vec<f64> = base.iter().map(|c| c * scale).collect();
+            assert_eq!(irr(&f).map(f64::to_bits), Some(r.to_bits()), "2^{k}");
+        }
+    }
+
+    /// Roots at huge rates, where Horner's sums and the solver work at tiny `z`.
+    #[test]
+    fn huge_rates_are_found_to_full_precision() {
+        // (root, flows), roots from 600-digit arithmetic.
+        let cases: [(f64, &[f64]); 2] = [
+            // Halley steps from z = 1 shrink z by a factor 0.6 a step (f ≈ c z^4 there), which
+            // once passed for progress until the iteration cap, near z = 1e−89; and z^4 itself
+            // underflows (from z ≈ 1e−77) long before the root at z ≈ 1e−94.
+            (
+                1.025_511_198_450_781_3e94,
+                &[
+                    -1.4260387707607006e-297,
+                    0.0,
+                    0.0,
+                    0.0,
+                    1.5772224924828587e79,
+                ],
+            ),
+            // A root just above Z_FLOOR (once found to 3 digits: the tolerance had an absolute
+            // part of 4e−300).
+            (
+                1.777_003_484_320_558e296,
+                &[
+                    5.7400000000000003e-11,
+                    -1.0200000000000005e286,
+                    5.880000000000002e130,
+                    6.410000000000001e39,
+                    -5.990000000000001e75,
+                    -9.910000000000006e285,
+                ],
+            ),
+        ];
+        for (root, flows) in cases {
+            let r = irr(flows).unwrap_or_else(|| panic!("no root for {flows:?}"));
+            assert!((r - root).abs() <= 1e-12 * root, "{r} vs {root}");
+        }
+    }
+
+    /// Flows spanning more of f64's range than a rescaling can bring into it.
+    #[test]
+    fn flows_spanning_hundreds_of_orders_of_magnitude() {
+        // No real root at all (fuzz crash 6e7c7de1, which once gave 1.2e99: rescaling to the
+        // largest flow turned the first one into zero).
+        let flows = [
+            -1.7754849786788255e-64,
+            3.0718185947598465e-292,
+            1.6097887034965243e-291,
+            1.595260795442626e193,
+            -1.9481110936832064e289,
+        ];
+        assert_eq!(irr(&flows), None);
+        // The first flow becomes zero in any rescaling: the log-space path. Root 10^82.5 − 1.
+        let flows = [-1e-30, 0.0, 0.0, 0.0, 1e300];
+        let (root, r) = (3.162_277_660_168_379_3e82, irr(&flows).unwrap());
+        assert!((r - root).abs() <= 1e-12 * root, "{r} vs {root}");
+        assert!(npv_vanishes(&flows, r, 1e-10), "{r}");
+    }
+
+    /// The log-space path on ordinary flows gives the ordinary answers (both domains, several
+    /// roots).
+    #[test]
+    fn log_space_path_agrees_with_horner() {
+        let cases: [&[f64]; 6] = [
+            &[-100.0, 39.0, 59.0, 55.0, 20.0],
+            &[-100.0, 50.0],
+            &[100.0, -125.0],
+            &[-1600.0, 10000.0, -10000.0],
+            &[-100.0, 100.0, 0.0, -7.0],
+            &[-100.0, 300.0, -250.0],
+        ];
+        for flows in cases {
+            match (irr(flows), irr_log(flows, &LogPoly::new(flows.to_vec()))) {
+                (Some(a), Some(b)) => assert!(close(a, b, 1e-10 * (1.0 + a.abs())), "{a} {b}"),
+                (a, b) => assert_eq!(a, b, "{flows:?}"),
+            }
+        }
+    }
+
+    /// The single-crossing path finds the root the general machinery finds.
+    #[test]
+    fn single_crossing_path_agrees_with_the_general_path() {
+        let mut rnd = rng(0x5DEE_CE66_D1CE_4E5B);
+        let mut taken = 0;
+        for case in 0..500 {
+            let n = 2 + (rnd() * 600.0) as usize;
+            let mut flows = vec![-1e6 * (0.2 + rnd())];
+            for t in 1..n {
+                let ramp = (t as f64 / (1.0 + 30.0 * rnd())).min(1.0);
+                flows.push(-2e4 * rnd() + 8e4 * ramp * rnd());
+            }
+            let s = Survey::of(&flows);
+            if !(s.changes == 1 && tails_one_sign(s.total, s.far)) {
+                continue;
+            }
+            taken += 1;
+            let m = moments(&flows);
+            let (x, y) = (PolyAsc::new(&flows, m), PolyDesc::new(&flows, m));
+            let general = smallest_abs_rate(&x, Hint::Unique, &y, Hint::NoRoot).unwrap();
+            let fast = irr(&flows).unwrap();
+            assert!(
+                close(fast, general, 1e-13 * (1.0 + general.abs())),
+                "case {case}: {fast} vs {general}"
+            );
+        }
+        assert!(taken > 100, "only {taken} single-crossing cases");
+    }
+
     fn any_flow() -> impl Strategy<Value = f64> {
         prop_oneof![
             3 => -1e6f64..1e6,
             1 => Just(0.0),
             1 => (-5i32..6).prop_map(f64::from),
             1 => any::<f64>(),
+        ]
+    }
+
+    /// Finite flows of any magnitude: bit patterns, and mantissas times powers of ten.
+    fn wild_flow() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            2 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
+            2 => (-999i32..1000, -300i32..300).prop_map(|(m, e)| f64::from(m) * 10f64.powi(e)),
+            1 => Just(0.0),
+            1 => -1e3f64..1e3,
         ]
     }
 
@@ -948,6 +1536,20 @@ mod tests {
         fn irr_is_total(flows in prop::collection::vec(any_flow(), 0..70)) {
             if let Some(r) = irr(&flows) {
                 prop_assert!(r > -1.0 && r.is_finite(), "{r}");
+            }
+        }
+
+        /// Any finite flows, including ones spanning all of f64's range: a root or `None`.
+        #[test]
+        fn irr_is_a_root_or_none_whatever_the_magnitudes(
+            flows in prop::collection::vec(wild_flow(), 0..40)
+        ) {
+            if let Some(r) = irr(&flows) {
+                prop_assert!(r > -1.0 && r.is_finite(), "{r}");
+                // Near −1 the rate itself has few digits left (see the fuzz target).
+                if r > -0.999_999 {
+                    prop_assert!(npv_vanishes(&flows, r, 1e-6), "r {r} for {flows:?}");
+                }
             }
         }
 
