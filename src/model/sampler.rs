@@ -836,7 +836,13 @@ impl Sampler {
     /// The value for a uniform `u ∈ (0, 1)`.
     #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
-        self.kind.quantile(self.u_lo + self.u_span * u)
+        let u = self.u_lo + self.u_span * u;
+        // Tables (PERT, Beta) inline, the rest behind a call: in a loop over one input's
+        // draws the table lookups then overlap with each other.
+        match &self.kind {
+            Kind::Table(table) => table.quantile(u),
+            kind => kind.quantile(u),
+        }
     }
 
     /// The base-case value: the mode of triangular and PERT inputs, the median otherwise
