@@ -18,6 +18,11 @@ pub struct Sampler {
     /// Probability range `[u_lo, u_hi]` kept after truncation (0, 1 without truncation).
     u_lo: f64,
     u_span: f64,
+    /// Values kept by truncation (infinite without). Draws are clamped into them: `u_lo` and
+    /// `u_hi` are floating-point numbers (2^-53 apart near 1), so the first and last draws of
+    /// the range can otherwise fall a few ulps outside.
+    lo: f64,
+    hi: f64,
     /// The base-case value: mode of three-point distributions, median otherwise.
     base: f64,
 }
@@ -799,7 +804,7 @@ impl Sampler {
             }
             Dist::Bernoulli { p } => Kind::Bernoulli { p: *p },
         };
-        let (u_lo, u_hi) = match truncate {
+        let ((u_lo, u_hi), (lo, hi)) = match truncate {
             Some((lo, hi)) => {
                 // Probability just below `lo` so that an atom at `lo` is kept.
                 let below = if lo.is_finite() {
@@ -809,17 +814,19 @@ impl Sampler {
                 };
                 let upto = if hi.is_finite() { kind.cdf(hi) } else { 1.0 };
                 if upto > below {
-                    (below, upto)
+                    ((below, upto), (lo, hi))
                 } else {
-                    (0.0, 1.0)
+                    ((0.0, 1.0), (f64::NEG_INFINITY, f64::INFINITY))
                 }
             }
-            None => (0.0, 1.0),
+            None => ((0.0, 1.0), (f64::NEG_INFINITY, f64::INFINITY)),
         };
         let mut sampler = Sampler {
             kind,
             u_lo,
             u_span: u_hi - u_lo,
+            lo,
+            hi,
             base: 0.0,
         };
         sampler.base = match (mode, truncate) {
@@ -839,10 +846,13 @@ impl Sampler {
         let u = self.u_lo + self.u_span * u;
         // Tables (PERT, Beta) inline, the rest behind a call: in a loop over one input's
         // draws the table lookups then overlap with each other.
-        match &self.kind {
+        let x = match &self.kind {
             Kind::Table(table) => table.quantile(u),
             kind => kind.quantile(u),
-        }
+        };
+        // Comparisons rather than `f64::clamp`: one instruction each.
+        let x = if x < self.lo { self.lo } else { x };
+        if x > self.hi { self.hi } else { x }
     }
 
     /// The base-case value: the mode of triangular and PERT inputs, the median otherwise
@@ -1079,6 +1089,36 @@ mod tests {
                 assert!(p >= u && table.quantile(p) <= x, "Beta({a}, {b}) at {u}");
                 assert!(p == 1.0 || table.quantile(p.next_up()) > x);
             }
+        }
+    }
+
+    #[test]
+    fn truncated_pert_stays_inside_its_bounds() {
+        let dist = Dist::Pert {
+            min: 100.0,
+            mode: 250.0,
+            max: 1000.0,
+            shape: 4.0,
+        };
+        for (lo, hi) in [
+            (200.0, 300.0),
+            (99.0, 150.0),
+            (900.0, 2000.0),
+            (250.0, 250.5),
+        ] {
+            let s = Sampler::new(&dist, Some((lo, hi)));
+            let (lo, hi) = (lo.max(100.0), hi.min(1000.0));
+            let mut previous = f64::NEG_INFINITY;
+            for i in 0..=10_000 {
+                let u = (i as f64 / 10_000.0).clamp(2f64.powi(-54), 1.0 - 2f64.powi(-53));
+                let x = s.quantile(u);
+                assert!(x >= previous && (lo..=hi).contains(&x), "[{lo}, {hi}]: {x}");
+                previous = x;
+            }
+            // The whole range is used, up to the table's error.
+            let width = 900.0 * TABLE_ERROR_BOUND;
+            assert!(s.quantile(2f64.powi(-54)) - lo < width.max(1e-9 * hi));
+            assert!(hi - s.quantile(1.0 - 2f64.powi(-53)) < width.max(1e-9 * hi));
         }
     }
 
