@@ -804,6 +804,7 @@ impl LogPoly {
             .map(move |((k, l), c)| (k as f64, c.signum() * (exponent((k, l)) - m).exp()))
     }
 }
+
 /// `ln Σ e^(x_i)` without overflow (−∞ for an empty or all −∞ input).
 fn log_sum_exp(x: &[f64]) -> f64 {
     let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
