@@ -1,6 +1,8 @@
 //! One trial: `Model::evaluate` on one set of draws, for the benchmark scenario (12
 //! direct-value capabilities, 3 logistic waves, 60 months) and for the built-in reference
-//! scenario (every driver). Also the IRR of one trial's cash flows, its most expensive step.
+//! scenario (every driver). Also the IRR of one trial's cash flows, its most expensive step,
+//! and what a run pays once: compiling the scenario, most of it the PERT inputs' quantile
+//! tables.
 //!
 //! `cargo bench --bench trial`. See docs/PERFORMANCE.md.
 
@@ -9,13 +11,17 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use valuecase::engine::run::{Drawer, LANE};
-use valuecase::model::{Model, Scratch};
-use valuecase::scenario::{BUILT_IN, parse_file, parse_str};
+use valuecase::model::{Model, Sampler, Scratch};
+use valuecase::scenario::{BUILT_IN, Dist, Scenario, parse_file, parse_str};
 
-fn bench_peer() -> Model {
+fn bench_peer_scenario() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-peer.toml");
     let (scenario, _) = parse_file(&path).expect("bench-peer.toml parses");
-    Model::compile(&scenario)
+    scenario
+}
+
+fn bench_peer() -> Model {
+    Model::compile(&bench_peer_scenario())
 }
 
 fn reference() -> Model {
@@ -54,10 +60,27 @@ fn one_trial(c: &mut Criterion) {
     }
 }
 
+fn compile(c: &mut Criterion) {
+    let scenario = bench_peer_scenario();
+    c.bench_function("compile the scenario (bench-peer, 20 PERT inputs)", |b| {
+        b.iter(|| Model::compile(black_box(&scenario)))
+    });
+    // One of bench-peer.toml's capability values.
+    let pert = Dist::Pert {
+        min: 420_000.0,
+        mode: 1_120_000.0,
+        max: 2_800_000.0,
+        shape: 4.0,
+    };
+    c.bench_function("compile one PERT input", |b| {
+        b.iter(|| Sampler::new(black_box(&pert), None))
+    });
+}
+
 criterion_group! {
     name = benches;
     // No plots: criterion's plotting backend needs system fonts this crate does not assume.
     config = Criterion::default().without_plots();
-    targets = one_trial
+    targets = one_trial, compile
 }
 criterion_main!(benches);

@@ -784,6 +784,11 @@ impl Sampler {
                 mu: *mu,
                 sigma: *sigma,
             },
+            // Beta(1, 1) is the uniform distribution: exact, and no table.
+            Dist::Beta { alpha, beta } if *alpha == 1.0 && *beta == 1.0 => Kind::Uniform {
+                min: 0.0,
+                width: 1.0,
+            },
             Dist::Beta { alpha, beta } => {
                 Kind::Table(Box::new(QuantileTable::beta(*alpha, *beta, 0.0, 1.0)))
             }
@@ -1020,6 +1025,20 @@ mod tests {
                     table.quantile(u)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn beta_1_1_is_uniform() {
+        let s = Sampler::new(
+            &Dist::Beta {
+                alpha: 1.0,
+                beta: 1.0,
+            },
+            None,
+        );
+        for u in [2f64.powi(-54), 1e-12, 0.3, 0.5, 1.0 - 2f64.powi(-53)] {
+            assert_eq!(s.quantile(u), u);
         }
     }
 
