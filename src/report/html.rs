@@ -541,7 +541,16 @@ fn sig(v: f64, digits: i32) -> String {
     }
     let text = format!("{rounded:.decimals$}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{sign}{text}")
+    // Thousands separators in the whole part too (12000.5 → 12,000.5; 12000 → 12,000).
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = whole
+        .parse::<u64>()
+        .map_or_else(|_| whole.to_string(), format::thousands);
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
 }
 
 /// A value in the input's unit; `digits` significant figures.
@@ -952,6 +961,9 @@ mod tests {
     #[test]
     fn numbers_keep_what_they_deserve() {
         assert_eq!(num(650_000.0), "650,000");
+        assert_eq!(num(12_000.0), "12,000");
+        assert_eq!(num(12_000.5), "12,000.5");
+        assert_eq!(num(-1_234.25), "-1,234.25");
         assert_eq!(num(0.05), "0.05");
         assert_eq!(num(14.5), "14.5");
         assert_eq!(num(-2.5), "-2.5");
