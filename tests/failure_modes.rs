@@ -1358,23 +1358,10 @@ mod structured_fuzz {
 // Regressions found by the coverage-guided fuzzers (fuzz/, see docs/FUZZING.md).
 // ---------------------------------------------------------------------------------------------
 
-/// `|NPV(r)| <= 1e-6 · Σ |CF_t (1+r)^-t|`, as the finance fuzz target checks it: every term
-/// through logarithms, so neither the flows nor the discount factors over- or underflow.
+/// `|NPV(r)| <= 1e-6 · Σ |CF_t (1+r)^-t|`, as the finance fuzz target checks it (every term
+/// through logarithms, so neither the flows nor the discount factors over- or underflow).
 fn zeroes_the_npv(flows: &[f64], r: f64) -> bool {
-    let lz = -r.ln_1p();
-    let exponents: Vec<f64> = flows
-        .iter()
-        .enumerate()
-        .map(|(t, cf)| cf.abs().ln() + t as f64 * lz)
-        .collect();
-    let top = exponents.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (mut sum, mut scale) = (0.0f64, 0.0f64);
-    for (cf, e) in flows.iter().zip(&exponents) {
-        let term = cf.signum() * (e - top).exp();
-        sum += term;
-        scale += term.abs();
-    }
-    sum.abs() <= 1e-6 * scale
+    valuecase::finance::relative_npv(r, flows) <= 1e-6
 }
 
 /// fuzz/finance crashes f0fd2cd7 and d4e9d426: flows whose IRRs are astronomically large

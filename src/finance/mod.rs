@@ -25,7 +25,7 @@ mod xnpv;
 
 pub use irr::irr;
 pub use mirr::mirr;
-pub use npv::{monthly_rate, npv};
+pub use npv::{monthly_rate, npv, relative_npv};
 pub use payback::{
     PaybackTracker, discounted_payback, discounted_payback_last, payback, payback_last,
 };

@@ -32,9 +32,50 @@ pub fn npv(rate: f64, flows: &[f64]) -> f64 {
     flows.iter().rev().fold(0.0, |acc, &cf| acc * v + cf)
 }
 
+/// |NPV(rate)| as a share of the discounted size of the flows, Σ |CF_t| / (1 + rate)^t: how
+/// nearly `rate` is a root, whatever the magnitudes.
+///
+/// Exists so an IRR can be checked (by tests, the fuzzers, or a reader of exported flows)
+/// without trusting the solver's own arithmetic: every term is taken through logarithms,
+/// relative to the largest, so neither flows spanning 1e−300 to 1e300 nor rates up to 1e300
+/// over- or underflow. Evaluated independently of [`crate::finance::irr`]'s code. NaN when
+/// every flow is zero or `rate <= −1`.
+pub fn relative_npv(rate: f64, flows: &[f64]) -> f64 {
+    let log_discount = -rate.ln_1p();
+    let exponents: Vec<f64> = flows
+        .iter()
+        .enumerate()
+        .map(|(t, cf)| cf.abs().ln() + t as f64 * log_discount)
+        .collect();
+    let top = exponents.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (mut sum, mut scale) = (0.0f64, 0.0f64);
+    for (cf, e) in flows.iter().zip(&exponents) {
+        // The largest term is ±1.
+        let term = cf.signum() * (e - top).exp();
+        sum += term;
+        scale += term.abs();
+    }
+    sum.abs() / scale
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_npv_measures_roots_at_any_magnitude() {
+        // 10% is the root of [-100, 110]; 5% is not.
+        assert!(relative_npv(0.1, &[-100.0, 110.0]) < 1e-12);
+        assert!(relative_npv(0.05, &[-100.0, 110.0]) > 0.02);
+        // The same flows scaled by 1e-300 and 1e300, where plain evaluation under/overflows
+        // (logarithms of large magnitudes keep about 13 digits).
+        for k in [1e-300, 1e300] {
+            assert!(relative_npv(0.1, &[-100.0 * k, 110.0 * k]) < 1e-12);
+        }
+        // A root near r = 1e100: -1, then 1e100 one period later.
+        assert!(relative_npv(1e100, &[-1.0, 1e100]) < 1e-12);
+        assert!(relative_npv(0.1, &[0.0, 0.0]).is_nan());
+    }
 
     #[test]
     fn npv_empty_is_zero() {
