@@ -375,7 +375,7 @@ impl Model {
             .iter()
             .map(|r| {
                 let occurs = reg.add(&Uncertain {
-                    name: format!("risks.\"{}\".occurs", r.name),
+                    name: format!("risks.{}.occurs", crate::scenario::quoted(&r.name)),
                     dist: crate::scenario::Dist::Bernoulli { p: r.probability },
                     truncate: None,
                     location: None,
@@ -474,4 +474,27 @@ fn correlated_blocks(s: &Scenario, inputs: &[Input]) -> Vec<Block> {
             b.ok()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A risk's occurrence is an input like any other, named by its field path with the
+    /// name escaped as the reader escapes it (so its random stream is keyed consistently).
+    #[test]
+    fn risk_occurrence_names_escape_quotes() {
+        let text = crate::scenario::BUILT_IN.replace(
+            "name = \"Programme fails to take hold\"",
+            "name = 'Programme \"fails\" to take hold'",
+        );
+        let scenario = crate::scenario::parse_str(&text, None).expect("scenario parses");
+        let model = Model::compile(&scenario);
+        let names: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
+        assert!(
+            names.contains(&r#"risks."Programme \"fails\" to take hold".occurs"#),
+            "{names:?}"
+        );
+        assert!(names.contains(&r#"risks."Benefit risk adjustment".occurs"#));
+    }
 }

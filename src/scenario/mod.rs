@@ -11,6 +11,7 @@ mod types;
 
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use parse::{parse_file, parse_str};
+pub(crate) use reader::quoted;
 pub use types::*;
 
 /// The reference scenario run when `valuecase run` is given no file.
