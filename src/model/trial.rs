@@ -42,10 +42,10 @@ pub struct Scratch {
     quality_one: Vec<bool>,
     /// Per group: the last exp(−rate) of its adoption curve (a fixed rate's is reused).
     exp_memo: Vec<ExpMemo>,
-    /// This trial's cost amounts as month ranges, in line order (see [`step_sums`]).
-    spans: Vec<Span>,
-    /// Work list of the month boundaries of `spans`.
-    bounds: Vec<usize>,
+    /// This trial's cost amounts, one per span of [`CostSteps`], in span order.
+    span_values: Vec<f64>,
+    /// The month ranges of the cost spans and the stretches of months they cover.
+    cost_steps: CostSteps,
     /// Realised uplift x_c(t) of each capability, `[cap * horizon + t]`.
     uplift: Vec<f64>,
     /// Baseline growth factor G(t) by month.
@@ -92,8 +92,8 @@ impl Scratch {
             quality_adoption: vec![0.0; g * h],
             quality_one: vec![false; g],
             exp_memo: vec![ExpMemo::default(); g],
-            spans: Vec::new(),
-            bounds: Vec::new(),
+            span_values: Vec::new(),
+            cost_steps: CostSteps::default(),
             uplift: vec![0.0; c * h],
             growth: vec![0.0; h],
             capability_benefit: vec![0.0; c * h],
@@ -192,38 +192,60 @@ impl<'a> QualityRows<'a> {
     }
 }
 
-/// One cost line's amount `v` in every month of `from..to` (within the horizon, `from < to`).
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    line: usize,
-    from: usize,
-    to: usize,
-    v: f64,
+/// The month structure of a trial's costs. Every cost line is one or more spans (an amount
+/// over a range of months, within the horizon and not empty), in line order; the costs of a
+/// month are the amounts of the spans covering it, added up in span order from 0.0. Between
+/// two span boundaries the covering spans do not change, so each such stretch needs one sum,
+/// not one addition per span and month. The ranges depend only on the trial's delay, so the
+/// structure is built once per delay seen and reused.
+#[derive(Debug, Clone, Default)]
+struct CostSteps {
+    /// Delay the structure was built for (None: not built yet).
+    delay: Option<usize>,
+    /// (cost line, from, to) of each span, in span order: months from..to.
+    ranges: Vec<(usize, usize, usize)>,
+    /// (from, to, start, end): months from..to are covered by the spans `cover[start..end]`.
+    stretches: Vec<(usize, usize, usize, usize)>,
+    /// Span indices, ascending within each stretch.
+    cover: Vec<usize>,
 }
 
-/// `out[t]` = the values of the spans covering month t added up in span order, starting from
-/// 0.0 (0.0 where none does): the same bits as adding each span month by month into a zeroed
-/// row, but one sum per stretch of months between span boundaries instead of one addition per
-/// span and month. `bounds` is working memory.
-fn step_sums(out: &mut [f64], spans: &[Span], bounds: &mut Vec<usize>) {
-    bounds.clear();
-    bounds.push(0);
-    bounds.push(out.len());
-    for sp in spans {
-        bounds.push(sp.from);
-        bounds.push(sp.to);
-    }
-    bounds.sort_unstable();
-    bounds.dedup();
-    for w in bounds.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let mut sum = 0.0;
-        for sp in spans {
-            if sp.from <= a && a < sp.to {
-                sum += sp.v;
-            }
+impl CostSteps {
+    /// Build the stretches of `ranges` over a horizon of `h` months.
+    fn build(&mut self, h: usize) {
+        let mut bounds = vec![0, h];
+        for &(_, from, to) in &self.ranges {
+            bounds.push(from);
+            bounds.push(to);
         }
-        out[a..b].fill(sum);
+        bounds.sort_unstable();
+        bounds.dedup();
+        self.stretches.clear();
+        self.cover.clear();
+        for w in bounds.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let start = self.cover.len();
+            for (k, &(_, from, to)) in self.ranges.iter().enumerate() {
+                if from <= a && a < to {
+                    self.cover.push(k);
+                }
+            }
+            self.stretches.push((a, b, start, self.cover.len()));
+        }
+    }
+
+    /// `out[t]` = Σ `values[k]` over the spans k covering month t, in span order from 0.0
+    /// (0.0 where none does): the same bits as adding each span's value month by month into
+    /// a zeroed row.
+    #[inline]
+    fn sums(&self, values: &[f64], out: &mut [f64]) {
+        for &(from, to, start, end) in &self.stretches {
+            let mut sum = 0.0;
+            for &k in &self.cover[start..end] {
+                sum += values[k];
+            }
+            out[from..to].fill(sum);
+        }
     }
 }
 
@@ -373,10 +395,10 @@ fn split_exact(total: f64, caps: &[usize], weights: &[f64], out: &mut [f64], t: 
     }
 }
 
-/// One pass over the months: net and discounted flows, their running balances, and the three
-/// present values (each as four interleaved partial sums, t mod 4, the tail folded into the
-/// first lanes, added up in a fixed order). Returns (NPV, PV benefits, PV costs, every flow
-/// finite). `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN exactly then).
+/// Two passes over the months: net and discounted flows with the three present values (each
+/// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
+/// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
+/// flow finite). `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN then).
 #[inline]
 fn month_pass(
     benefits: &[f64],
@@ -388,18 +410,24 @@ fn month_pass(
     discounted_cumulative: &mut [f64],
 ) -> (f64, f64, f64, bool) {
     let mut nan_check = [0.0f64; 4];
-    let (mut cum, mut dcum) = (0.0, 0.0);
     let (mut npv4, mut pvb4, mut pvc4) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
-    let mut inputs = benefits
+    let h = benefits
+        .len()
+        .min(costs.len())
+        .min(discount.len())
+        .min(net.len())
+        .min(discounted_net.len())
+        .min(cumulative.len())
+        .min(discounted_cumulative.len());
+    let (net, discounted_net) = (&mut net[..h], &mut discounted_net[..h]);
+    let mut inputs = benefits[..h]
         .chunks_exact(4)
-        .zip(costs.chunks_exact(4))
-        .zip(discount.chunks_exact(4));
+        .zip(costs[..h].chunks_exact(4))
+        .zip(discount[..h].chunks_exact(4));
     let mut outputs = net
         .chunks_exact_mut(4)
-        .zip(discounted_net.chunks_exact_mut(4))
-        .zip(cumulative.chunks_exact_mut(4))
-        .zip(discounted_cumulative.chunks_exact_mut(4));
-    for (((b, c), disc), (((n_out, dn_out), cn_out), cd_out)) in (&mut inputs).zip(&mut outputs) {
+        .zip(discounted_net.chunks_exact_mut(4));
+    for (((b, c), disc), (n_out, dn_out)) in (&mut inputs).zip(&mut outputs) {
         let (b, c, disc) = (arr4(b), arr4(c), arr4(disc));
         let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
         for l in 0..4 {
@@ -410,26 +438,9 @@ fn month_pass(
             pvb4[l] += b[l] * disc[l];
             pvc4[l] += c[l] * disc[l];
         }
-        let (mut cn, mut cd) = ([0.0f64; 4], [0.0f64; 4]);
-        for l in 0..4 {
-            cum += n[l];
-            cn[l] = cum;
-            dcum += dn[l];
-            cd[l] = dcum;
-        }
         n_out.copy_from_slice(&n);
         dn_out.copy_from_slice(&dn);
-        cn_out.copy_from_slice(&cn);
-        cd_out.copy_from_slice(&cd);
     }
-    let h = benefits
-        .len()
-        .min(costs.len())
-        .min(discount.len())
-        .min(net.len())
-        .min(discounted_net.len())
-        .min(cumulative.len())
-        .min(discounted_cumulative.len());
     let whole = h / 4 * 4;
     for t in whole..h {
         let (b, c, disc) = (benefits[t], costs[t], discount[t]);
@@ -440,12 +451,17 @@ fn month_pass(
         npv4[l] += dn;
         pvb4[l] += b * disc;
         pvc4[l] += c * disc;
-        cum += n;
-        dcum += dn;
         net[t] = n;
         discounted_net[t] = dn;
-        cumulative[t] = cum;
-        discounted_cumulative[t] = dcum;
+    }
+    // The running balances: two chains of dependent additions, side by side.
+    let (mut cum, mut dcum) = (0.0, 0.0);
+    let balances = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
+    for ((c, dc), (&n, &dn)) in balances.zip(net.iter().zip(discounted_net.iter())) {
+        cum += n;
+        *c = cum;
+        dcum += dn;
+        *dc = dcum;
     }
     let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
     (
@@ -742,19 +758,21 @@ impl Model {
 
         // --- Costs by month: each line's amount over its months, then the months' totals in
         // line order (see `step_sums`); each line's row too, in detail.
-        s.spans.clear();
+        let rebuild = s.cost_steps.delay != Some(delay);
+        if rebuild {
+            s.cost_steps.ranges.clear();
+        }
+        s.span_values.clear();
         for (l, cm) in self.cost_models.iter().enumerate() {
             let amount = d(cm.amount) * (1.0 + cm.overrun.map_or(0.0, d)) * cost_multiplier;
-            let spans = &mut s.spans;
+            let (values, ranges) = (&mut s.span_values, &mut s.cost_steps.ranges);
             let mut add = |from: usize, to: usize, v: f64| {
                 let to = to.min(h);
                 if from < to {
-                    spans.push(Span {
-                        line: l,
-                        from,
-                        to,
-                        v,
-                    });
+                    values.push(v);
+                    if rebuild {
+                        ranges.push((l, from, to));
+                    }
                 }
             };
             match &cm.schedule {
@@ -785,12 +803,16 @@ impl Model {
                 }
             }
         }
-        step_sums(&mut s.costs, &s.spans, &mut s.bounds);
+        if rebuild {
+            s.cost_steps.build(h);
+            s.cost_steps.delay = Some(delay);
+        }
+        s.cost_steps.sums(&s.span_values, &mut s.costs);
         if s.detail {
             s.cost_line.fill(0.0);
-            for sp in &s.spans {
-                for x in &mut s.cost_line[sp.line * h + sp.from..sp.line * h + sp.to] {
-                    *x += sp.v;
+            for (&(l, from, to), &v) in s.cost_steps.ranges.iter().zip(&s.span_values) {
+                for x in &mut s.cost_line[l * h + from..l * h + to] {
+                    *x += v;
                 }
             }
         }
@@ -868,8 +890,6 @@ mod tests {
     /// The straightforward kernels the ones above replace: each rewritten kernel must give
     /// the same bits.
     mod reference {
-        use super::super::Span;
-
         pub fn dot(a: &[f64], b: &[f64]) -> f64 {
             let n = a.len().min(b.len());
             let mut acc = [0.0f64; 4];
@@ -894,11 +914,11 @@ mod tests {
             (sums[0] + sums[1]) + (sums[2] + sums[3])
         }
 
-        pub fn step_sums(out: &mut [f64], spans: &[Span]) {
+        pub fn step_sums(out: &mut [f64], ranges: &[(usize, usize, usize)], values: &[f64]) {
             out.fill(0.0);
-            for sp in spans {
-                for c in &mut out[sp.from..sp.to] {
-                    *c += sp.v;
+            for (&(_, from, to), &v) in ranges.iter().zip(values) {
+                for c in &mut out[from..to] {
+                    *c += v;
                 }
             }
         }
@@ -997,20 +1017,20 @@ mod tests {
         }
 
         #[test]
-        fn step_sums_match_adding_month_by_month(
+        fn cost_steps_match_adding_month_by_month(
             h in 1usize..70,
             raw in prop::collection::vec((0usize..80, 0usize..80, -1e5f64..1e5), 0..12),
         ) {
-            let spans: Vec<Span> = raw
-                .iter()
-                .map(|&(a, len, v)| (a % h, (a % h + 1 + len).min(h), v))
-                .map(|(from, to, v)| Span { line: 0, from, to, v })
-                .collect();
+            let mut steps = CostSteps {
+                ranges: raw.iter().map(|&(a, len, _)| (0, a % h, (a % h + 1 + len).min(h))).collect(),
+                ..CostSteps::default()
+            };
+            let values: Vec<f64> = raw.iter().map(|r| r.2).collect();
+            steps.build(h);
             let mut out = vec![f64::NAN; h];
-            let mut bounds = Vec::new();
-            step_sums(&mut out, &spans, &mut bounds);
+            steps.sums(&values, &mut out);
             let mut expected = vec![f64::NAN; h];
-            reference::step_sums(&mut expected, &spans);
+            reference::step_sums(&mut expected, &steps.ranges, &values);
             prop_assert!(same(&out, &expected), "{:?} vs {:?}", out, expected);
         }
 
