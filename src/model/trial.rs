@@ -342,26 +342,14 @@ fn scale_add_dot(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64]) -> f64
 fn add_scaled_and_dot(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> f64 {
     let n = acc.len().min(a.len()).min(d.len());
     let (acc, a, d) = (&mut acc[..n], &a[..n], &d[..n]);
-    let mut sums = [0.0f64; 4];
-    let mut oc = acc.chunks_exact_mut(4);
-    let mut xc = a.chunks_exact(4);
-    let mut dc = d.chunks_exact(4);
-    for ((o, x), dx) in (&mut oc).zip(&mut xc).zip(&mut dc) {
-        let (mut y, x, dx) = (arr4(o), arr4(x), arr4(dx));
-        for l in 0..4 {
-            y[l] += k * x[l];
-            sums[l] += x[l] * dx[l];
-        }
-        o.copy_from_slice(&y);
-    }
-    let rem = oc.into_remainder().iter_mut().zip(xc.remainder());
-    for (l, ((o, &x), &dx)) in rem.zip(dc.remainder()).enumerate() {
-        *o += k * x;
-        sums[l] += x * dx;
+    let mut sums = scaled4(acc, a, k, d);
+    let whole = n / 4 * 4;
+    for t in whole..n {
+        acc[t] += k * a[t];
+        sums[t - whole] += a[t] * d[t];
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
-
 /// `ln f`, with ln 1 = +0 taken without the call (months before a capability has any effect).
 #[inline]
 fn ln_or_zero(f: f64) -> f64 {
@@ -395,6 +383,166 @@ fn split_exact(total: f64, caps: &[usize], weights: &[f64], out: &mut [f64], t: 
     }
 }
 
+/// The four-month steps of [`month_pass`] over the first `h / 4 · 4` months (h: the length
+/// of `benefits`; every slice at least that long): `net = b − c` and `discounted = net · d`
+/// stored, and the four-lane sums (lane t mod 4) of `net · 0` (the NaN check), `net · d`,
+/// `b · d` and `c · d`, in that order. On x86-64 two lanes per SSE2 register (always present
+/// there): the same operations lane by lane, so the same bits as [`flows4_portable`].
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn flows4(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    {
+        use std::arch::x86_64::*;
+        let h = benefits.len();
+        assert!(costs.len() >= h && discount.len() >= h);
+        assert!(net.len() >= h && discounted.len() >= h);
+        let mut out = [[0.0f64; 4]; 4];
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches two of
+        // the first h / 4 · 4 elements of slices at least h long (checked above).
+        unsafe {
+            let zero = _mm_setzero_pd();
+            // acc[half][k]: lanes (2 · half, 2 · half + 1) of sum k.
+            let mut acc = [[zero; 4]; 2];
+            let (bp, cp, dp) = (benefits.as_ptr(), costs.as_ptr(), discount.as_ptr());
+            let (np, dnp) = (net.as_mut_ptr(), discounted.as_mut_ptr());
+            let mut t = 0;
+            while t + 4 <= h {
+                for (half, acc) in acc.iter_mut().enumerate() {
+                    let i = t + 2 * half;
+                    let (b, c, d) = (
+                        _mm_loadu_pd(bp.add(i)),
+                        _mm_loadu_pd(cp.add(i)),
+                        _mm_loadu_pd(dp.add(i)),
+                    );
+                    let n = _mm_sub_pd(b, c);
+                    let dn = _mm_mul_pd(n, d);
+                    acc[0] = _mm_add_pd(acc[0], _mm_mul_pd(n, zero));
+                    acc[1] = _mm_add_pd(acc[1], dn);
+                    acc[2] = _mm_add_pd(acc[2], _mm_mul_pd(b, d));
+                    acc[3] = _mm_add_pd(acc[3], _mm_mul_pd(c, d));
+                    _mm_storeu_pd(np.add(i), n);
+                    _mm_storeu_pd(dnp.add(i), dn);
+                }
+                t += 4;
+            }
+            for (k, lanes) in out.iter_mut().enumerate() {
+                _mm_storeu_pd(lanes.as_mut_ptr(), acc[0][k]);
+                _mm_storeu_pd(lanes.as_mut_ptr().add(2), acc[1][k]);
+            }
+        }
+        out
+    }
+}
+
+/// [`flows4`] elsewhere.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn flows4(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    flows4_portable(benefits, costs, discount, net, discounted)
+}
+
+/// [`flows4`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn flows4_portable(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    let [mut nan, mut npv, mut pvb, mut pvc] = [[0.0f64; 4]; 4];
+    let inputs = benefits
+        .chunks_exact(4)
+        .zip(costs.chunks_exact(4))
+        .zip(discount.chunks_exact(4));
+    let outputs = net.chunks_exact_mut(4).zip(discounted.chunks_exact_mut(4));
+    for (((b, c), d), (n_out, dn_out)) in inputs.zip(outputs) {
+        let (b, c, d) = (arr4(b), arr4(c), arr4(d));
+        let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
+        for l in 0..4 {
+            n[l] = b[l] - c[l];
+            dn[l] = n[l] * d[l];
+            nan[l] += n[l] * 0.0;
+            npv[l] += dn[l];
+            pvb[l] += b[l] * d[l];
+            pvc[l] += c[l] * d[l];
+        }
+        n_out.copy_from_slice(&n);
+        dn_out.copy_from_slice(&dn);
+    }
+    [nan, npv, pvb, pvc]
+}
+
+/// `acc[t] += k · a[t]` over the first `a.len() / 4 · 4` elements (every slice at least
+/// that long), returning the four-lane sums (lane t mod 4) of `a[t] · d[t]`. On x86-64 two
+/// lanes per SSE2 register: the same bits as [`scaled4_portable`].
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn scaled4(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    {
+        use std::arch::x86_64::*;
+        let n = a.len();
+        assert!(acc.len() >= n && d.len() >= n);
+        let mut sums = [0.0f64; 4];
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches two of
+        // the first n / 4 · 4 elements of slices at least n long (checked above).
+        unsafe {
+            let kk = _mm_set1_pd(k);
+            let mut lanes = [_mm_setzero_pd(); 2];
+            let (op, xp, dp) = (acc.as_mut_ptr(), a.as_ptr(), d.as_ptr());
+            let mut t = 0;
+            while t + 4 <= n {
+                for (half, lane) in lanes.iter_mut().enumerate() {
+                    let i = t + 2 * half;
+                    let x = _mm_loadu_pd(xp.add(i));
+                    let y = _mm_add_pd(_mm_loadu_pd(op.add(i)), _mm_mul_pd(kk, x));
+                    _mm_storeu_pd(op.add(i), y);
+                    *lane = _mm_add_pd(*lane, _mm_mul_pd(x, _mm_loadu_pd(dp.add(i))));
+                }
+                t += 4;
+            }
+            _mm_storeu_pd(sums.as_mut_ptr(), lanes[0]);
+            _mm_storeu_pd(sums.as_mut_ptr().add(2), lanes[1]);
+        }
+        sums
+    }
+}
+
+/// [`scaled4`] elsewhere.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn scaled4(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    scaled4_portable(acc, a, k, d)
+}
+
+/// [`scaled4`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    let mut sums = [0.0f64; 4];
+    let chunks = acc.chunks_exact_mut(4).zip(a.chunks_exact(4));
+    for ((o, x), dx) in chunks.zip(d.chunks_exact(4)) {
+        let (mut y, x, dx) = (arr4(o), arr4(x), arr4(dx));
+        for l in 0..4 {
+            y[l] += k * x[l];
+            sums[l] += x[l] * dx[l];
+        }
+        o.copy_from_slice(&y);
+    }
+    sums
+}
+
 /// Two passes over the months: net and discounted flows with the three present values (each
 /// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
 /// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
@@ -409,8 +557,7 @@ fn month_pass(
     cumulative: &mut [f64],
     discounted_cumulative: &mut [f64],
 ) -> (f64, f64, f64, bool) {
-    let mut nan_check = [0.0f64; 4];
-    let (mut npv4, mut pvb4, mut pvc4) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+    let (mut nan_check, mut npv4, mut pvb4, mut pvc4);
     let h = benefits
         .len()
         .min(costs.len())
@@ -420,27 +567,8 @@ fn month_pass(
         .min(cumulative.len())
         .min(discounted_cumulative.len());
     let (net, discounted_net) = (&mut net[..h], &mut discounted_net[..h]);
-    let mut inputs = benefits[..h]
-        .chunks_exact(4)
-        .zip(costs[..h].chunks_exact(4))
-        .zip(discount[..h].chunks_exact(4));
-    let mut outputs = net
-        .chunks_exact_mut(4)
-        .zip(discounted_net.chunks_exact_mut(4));
-    for (((b, c), disc), (n_out, dn_out)) in (&mut inputs).zip(&mut outputs) {
-        let (b, c, disc) = (arr4(b), arr4(c), arr4(disc));
-        let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
-        for l in 0..4 {
-            n[l] = b[l] - c[l];
-            dn[l] = n[l] * disc[l];
-            nan_check[l] += n[l] * 0.0;
-            npv4[l] += dn[l];
-            pvb4[l] += b[l] * disc[l];
-            pvc4[l] += c[l] * disc[l];
-        }
-        n_out.copy_from_slice(&n);
-        dn_out.copy_from_slice(&dn);
-    }
+    let (benefits, costs, discount) = (&benefits[..h], &costs[..h], &discount[..h]);
+    [nan_check, npv4, pvb4, pvc4] = flows4(benefits, costs, discount, net, discounted_net);
     let whole = h / 4 * 4;
     for t in whole..h {
         let (b, c, disc) = (benefits[t], costs[t], discount[t]);
@@ -1109,6 +1237,29 @@ mod tests {
             prop_assert_eq!(pvb.to_bits(), lanes(&benefits, discount).to_bits());
             prop_assert_eq!(pvc.to_bits(), lanes(costs, discount).to_bits());
             prop_assert!(finite);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn four_lane_kernels_match_their_portable_versions(
+            b in values(0..70),
+            c in values(70..71),
+            d in prop::collection::vec(0.0f64..1.0, 70..71),
+            k in -10.0f64..10.0,
+        ) {
+            let h = b.len();
+            let (c, d) = (&c[..h], &d[..h]);
+            let mut outs = vec![vec![f64::NAN; h]; 4];
+            let [n1, dn1, n2, dn2] = &mut outs[..] else { unreachable!() };
+            let l1 = flows4(&b, c, d, n1, dn1);
+            let l2 = flows4_portable(&b, c, d, n2, dn2);
+            prop_assert!(same(n1, n2) && same(dn1, dn2));
+            prop_assert!(l1.iter().flatten().zip(l2.iter().flatten()).all(|(x, y)| x.to_bits() == y.to_bits()));
+            let (mut a1, mut a2) = (c.to_vec(), c.to_vec());
+            let s1 = scaled4(&mut a1, &b, k, d);
+            let s2 = scaled4_portable(&mut a2, &b, k, d);
+            prop_assert!(same(&a1, &a2) && same(&s1, &s2));
         }
     }
 
