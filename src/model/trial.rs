@@ -957,15 +957,18 @@ impl Model {
         for b in &ix.direct_buckets {
             let lag = b.lag.min(h);
             let src = &rows.row(b.group)[..h - lag];
+            // k_c, kept in `capability_pv` until the row's discounted sum is known.
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {
-                k_total += d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                s.capability_pv[c] = k;
+                k_total += k;
             }
             // One pass: the bucket's benefit into the month totals, and Σ â_g(t − lag) d(t).
             let pv_row =
                 add_scaled_and_dot(&mut s.benefits[lag..], src, k_total, &self.discount[lag..]);
-            for &(c, w) in &b.caps {
-                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+            for &(c, _) in &b.caps {
+                let k = s.capability_pv[c];
                 s.capability_pv[c] = k * pv_row;
                 if s.detail {
                     let row = &mut s.capability_benefit[c * h..(c + 1) * h];
