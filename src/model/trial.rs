@@ -935,6 +935,8 @@ impl Model {
             s.cost_steps.build(h);
             s.cost_steps.delay = Some(delay);
         }
+        // Same delay, same spans (a scratch serves one model).
+        debug_assert_eq!(s.span_values.len(), s.cost_steps.ranges.len());
         s.cost_steps.sums(&s.span_values, &mut s.costs);
         if s.detail {
             s.cost_line.fill(0.0);
