@@ -19,22 +19,55 @@ pub enum Curve<'a> {
     Table { values: &'a [f64] },
 }
 
-/// `out[τ] = first · ratio^τ`, as four interleaved products (ratio⁴ per step) rather than one
-/// chain of dependent multiplications, so the loop pipelines and vectorises.
-#[inline]
-fn geometric(out: &mut [f64], first: f64, ratio: f64) {
+/// `out[τ] = f(first · ratio^τ)`, the geometric sequence built as four interleaved products
+/// (ratio⁴ per step) rather than one chain of dependent multiplications, so the loop pipelines
+/// and vectorises; `f` is applied as each term is made (no second pass over `out`).
+#[inline(always)]
+fn geometric_map(out: &mut [f64], first: f64, ratio: f64, f: impl Fn(f64) -> f64) {
     let r2 = ratio * ratio;
     let r4 = r2 * r2;
     let mut lanes = [first, first * ratio, first * r2, first * (r2 * ratio)];
     let mut chunks = out.chunks_exact_mut(4);
     for chunk in &mut chunks {
-        chunk.copy_from_slice(&lanes);
-        for l in &mut lanes {
+        let mut y = [0.0; 4];
+        for (y, l) in y.iter_mut().zip(&mut lanes) {
+            *y = f(*l);
             *l *= r4;
         }
+        chunk.copy_from_slice(&y);
     }
     for (o, l) in chunks.into_remainder().iter_mut().zip(lanes) {
-        *o = l;
+        *o = f(l);
+    }
+}
+
+/// `exp` of the last argument seen, kept across trials: a curve's per-month ratio
+/// exp(−rate) is the same in every trial when the rate is a fixed input, and this returns the
+/// very same bits without calling `exp` again.
+#[derive(Debug, Clone, Copy)]
+pub struct ExpMemo {
+    arg: u64,
+    value: f64,
+}
+
+impl Default for ExpMemo {
+    fn default() -> Self {
+        ExpMemo {
+            arg: f64::NAN.to_bits(),
+            value: f64::NAN.exp(),
+        }
+    }
+}
+
+impl ExpMemo {
+    /// `x.exp()`, from the memo when `x` has the same bits as last time.
+    #[inline]
+    pub fn exp(&mut self, x: f64) -> f64 {
+        if x.to_bits() != self.arg {
+            self.arg = x.to_bits();
+            self.value = x.exp();
+        }
+        self.value
     }
 }
 
@@ -57,21 +90,34 @@ fn first_finite(rate: f64, midpoint: f64, len: usize) -> usize {
     }
 }
 
-/// `out` from τ = [`first_finite`] on: e(τ) = exp(rate · (midpoint − τ)) as a geometric
-/// sequence; zero before.
-#[inline]
-fn exponential_terms(out: &mut [f64], rate: f64, midpoint: f64) {
+/// `out` from τ = [`first_finite`] on: `f(e(τ))` with e(τ) = exp(rate · (midpoint − τ)) as a
+/// geometric sequence; `f(∞)` before.
+#[inline(always)]
+fn exponential_terms(
+    out: &mut [f64],
+    rate: f64,
+    midpoint: f64,
+    memo: &mut ExpMemo,
+    f: impl Fn(f64) -> f64,
+) {
     let skip = first_finite(rate, midpoint, out.len());
     let (before, rest) = out.split_at_mut(skip);
-    before.fill(f64::INFINITY);
+    before.fill(f(f64::INFINITY));
     // For skip = 0 this is exp(rate · midpoint), as it always was.
-    geometric(rest, (rate * (midpoint - skip as f64)).exp(), (-rate).exp());
+    let first = (rate * (midpoint - skip as f64)).exp();
+    geometric_map(rest, first, memo.exp(-rate), f);
 }
 
 /// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
 /// zero before go-live, `ceiling × shape(τ)` from τ = t − go_live = 0 on. Results lie in
 /// [0, ceiling] for ceiling in [0, 1].
+#[cfg(test)]
 pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
+    fill_with(out, go_live, ceiling, curve, &mut ExpMemo::default());
+}
+
+/// [`fill`], with the group's [`ExpMemo`] for the per-month ratio (the same bits either way).
+pub fn fill_with(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve, memo: &mut ExpMemo) {
     let h = out.len();
     let start = go_live.min(h);
     out[..start].fill(0.0);
@@ -82,33 +128,27 @@ pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
     match curve {
         Curve::Logistic { growth, midpoint } => {
             // e(τ) = exp(−growth (τ − midpoint)) = exp(growth · midpoint) · exp(−growth)^τ
-            // (infinite before the first finite term: "not yet").
-            exponential_terms(active, growth, midpoint);
-            for a in active.iter_mut() {
-                let e = *a;
-                // Branch-free (vectorises): an overflowed exponential means "not yet".
+            // (infinite before the first finite term: "not yet"). Branch-free (vectorises):
+            // an overflowed exponential means "not yet".
+            exponential_terms(active, growth, midpoint, memo, |e| {
                 let v = ceiling / (1.0 + e);
-                *a = if e <= f64::MAX { v } else { 0.0 };
-            }
+                if e <= f64::MAX { v } else { 0.0 }
+            });
         }
         Curve::Bass { p, q } => {
             let ratio = q / p;
-            geometric(active, 1.0, (-(p + q)).exp());
-            for a in active.iter_mut() {
-                let e = *a;
-                *a = ceiling * (1.0 - e) / (1.0 + ratio * e);
-            }
+            geometric_map(active, 1.0, memo.exp(-(p + q)), |e| {
+                ceiling * (1.0 - e) / (1.0 + ratio * e)
+            });
         }
         Curve::Gompertz { rate, midpoint } => {
-            exponential_terms(active, rate, midpoint);
-            for a in active.iter_mut() {
-                let e = *a;
-                *a = if e.is_finite() {
+            exponential_terms(active, rate, midpoint, memo, |e| {
+                if e.is_finite() {
                     ceiling * (-e).exp()
                 } else {
                     0.0
-                };
-            }
+                }
+            });
         }
         Curve::Linear { ramp_months } => {
             for (tau, a) in active.iter_mut().enumerate() {
@@ -228,7 +268,54 @@ mod tests {
         assert_eq!(out[7..], [0.0, 0.2, 0.6]);
     }
 
+    /// The sequence as it was built before terms were mapped on the fly.
+    fn geometric_reference(out: &mut [f64], first: f64, ratio: f64) {
+        let r2 = ratio * ratio;
+        let r4 = r2 * r2;
+        let mut lanes = [first, first * ratio, first * r2, first * (r2 * ratio)];
+        for (t, o) in out.iter_mut().enumerate() {
+            *o = lanes[t % 4];
+            if t % 4 == 3 {
+                for l in &mut lanes {
+                    *l *= r4;
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn geometric_map_maps_the_four_lane_sequence(
+            len in 0usize..70,
+            first in 1e-6f64..1e6,
+            ratio in 0.1f64..1.5,
+        ) {
+            let mut out = vec![f64::NAN; len];
+            geometric_map(&mut out, first, ratio, |e| 0.8 / (1.0 + e));
+            let mut expected = vec![f64::NAN; len];
+            geometric_reference(&mut expected, first, ratio);
+            for (o, e) in out.iter().zip(&expected) {
+                prop_assert_eq!(o.to_bits(), (0.8 / (1.0 + e)).to_bits());
+            }
+        }
+
+        #[test]
+        fn a_remembered_exp_gives_the_same_curve(
+            growth in 0.01f64..3.0,
+            midpoint in -10.0f64..60.0,
+            go_live in 0usize..20,
+        ) {
+            let curve = Curve::Logistic { growth, midpoint };
+            let mut memo = ExpMemo::default();
+            let mut a = vec![0.0; 60];
+            fill_with(&mut a, go_live, 0.9, Curve::Logistic { growth, midpoint: 3.0 }, &mut memo);
+            fill_with(&mut a, go_live, 0.9, curve, &mut memo);
+            let mut b = vec![0.0; 60];
+            fill(&mut b, go_live, 0.9, curve);
+            prop_assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            prop_assert_eq!(memo.exp(-growth).to_bits(), (-growth).exp().to_bits());
+        }
+
         #[test]
         fn adoption_stays_within_zero_and_ceiling(
             ceiling in 0.0f64..=1.0,

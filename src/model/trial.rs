@@ -7,7 +7,7 @@
 use crate::finance;
 use crate::scenario::{CostSchedule, Driver};
 
-use super::adoption::{self, Curve};
+use super::adoption::{self, Curve, ExpMemo};
 use super::compile::{CurveIds, Model, NewBusinessIds};
 
 /// Hours in a month per hour a week (52 weeks / 12 months).
@@ -35,8 +35,17 @@ pub struct Scratch {
     detail: bool,
     /// Adoption share by group, `[group * horizon + t]`.
     pub adoption: Vec<f64>,
-    /// Adoption × data quality by group, same layout.
+    /// Adoption × data quality by group, same layout; only the rows of groups whose data
+    /// quality is below 1 are written (see [`QualityRows`]).
     quality_adoption: Vec<f64>,
+    /// Per group: data quality is exactly 1 this trial, so adoption × quality is adoption.
+    quality_one: Vec<bool>,
+    /// Per group: the last exp(−rate) of its adoption curve (a fixed rate's is reused).
+    exp_memo: Vec<ExpMemo>,
+    /// This trial's cost amounts, one per span of [`CostSteps`], in span order.
+    span_values: Vec<f64>,
+    /// The month ranges of the cost spans and the stretches of months they cover.
+    cost_steps: CostSteps,
     /// Realised uplift x_c(t) of each capability, `[cap * horizon + t]`.
     uplift: Vec<f64>,
     /// Baseline growth factor G(t) by month.
@@ -57,8 +66,9 @@ pub struct Scratch {
     // Per-trial state of drivers whose value depends on the previous month.
     retention_stock: Vec<f64>,
     cycle_share_prev: Vec<f64>,
-    /// Attribution weights of the capabilities sharing a compounding driver.
-    weights: Vec<(usize, f64)>,
+    /// Attribution weights of the capabilities sharing a compounding driver (first
+    /// `list.len()` entries used).
+    weights: Vec<f64>,
     // Per-group lever totals.
     ceiling_add: Vec<f64>,
     speed: Vec<f64>,
@@ -80,6 +90,10 @@ impl Scratch {
             detail: true,
             adoption: vec![0.0; g * h],
             quality_adoption: vec![0.0; g * h],
+            quality_one: vec![false; g],
+            exp_memo: vec![ExpMemo::default(); g],
+            span_values: Vec::new(),
+            cost_steps: CostSteps::default(),
             uplift: vec![0.0; c * h],
             growth: vec![0.0; h],
             capability_benefit: vec![0.0; c * h],
@@ -93,7 +107,7 @@ impl Scratch {
             capability_pv: vec![0.0; c],
             retention_stock: vec![0.0; c],
             cycle_share_prev: vec![0.0; c],
-            weights: Vec::with_capacity(c),
+            weights: vec![0.0; c],
             ceiling_add: vec![0.0; g],
             speed: vec![1.0; g],
             midpoint_shift: vec![0.0; g],
@@ -155,15 +169,96 @@ fn first_crossing(flows: &[f64], balance: &[f64], finite: bool) -> f64 {
     }
 }
 
+/// Adoption × data quality of each group, read without copying: a group whose data quality is
+/// exactly 1 reads its adoption row (x · 1 = x), the others their scaled row.
+#[derive(Clone, Copy)]
+struct QualityRows<'a> {
+    adoption: &'a [f64],
+    scaled: &'a [f64],
+    unit: &'a [bool],
+    h: usize,
+}
+
+impl<'a> QualityRows<'a> {
+    /// Adoption × data quality of group `g` by month.
+    #[inline]
+    fn row(&self, g: usize) -> &'a [f64] {
+        let src = if self.unit[g] {
+            self.adoption
+        } else {
+            self.scaled
+        };
+        &src[g * self.h..(g + 1) * self.h]
+    }
+}
+
+/// The month structure of a trial's costs. Every cost line is one or more spans (an amount
+/// over a range of months, within the horizon and not empty), in line order; the costs of a
+/// month are the amounts of the spans covering it, added up in span order from 0.0. Between
+/// two span boundaries the covering spans do not change, so each such stretch needs one sum,
+/// not one addition per span and month. The ranges depend only on the trial's delay, so the
+/// structure is built once per delay seen and reused.
+#[derive(Debug, Clone, Default)]
+struct CostSteps {
+    /// Delay the structure was built for (None: not built yet).
+    delay: Option<usize>,
+    /// (cost line, from, to) of each span, in span order: months from..to.
+    ranges: Vec<(usize, usize, usize)>,
+    /// (from, to, start, end): months from..to are covered by the spans `cover[start..end]`.
+    stretches: Vec<(usize, usize, usize, usize)>,
+    /// Span indices, ascending within each stretch.
+    cover: Vec<usize>,
+}
+
+impl CostSteps {
+    /// Build the stretches of `ranges` over a horizon of `h` months.
+    fn build(&mut self, h: usize) {
+        let mut bounds = vec![0, h];
+        for &(_, from, to) in &self.ranges {
+            bounds.push(from);
+            bounds.push(to);
+        }
+        bounds.sort_unstable();
+        bounds.dedup();
+        self.stretches.clear();
+        self.cover.clear();
+        for w in bounds.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let start = self.cover.len();
+            for (k, &(_, from, to)) in self.ranges.iter().enumerate() {
+                if from <= a && a < to {
+                    self.cover.push(k);
+                }
+            }
+            self.stretches.push((a, b, start, self.cover.len()));
+        }
+    }
+
+    /// `out[t]` = Σ `values[k]` over the spans k covering month t, in span order from 0.0
+    /// (0.0 where none does): the same bits as adding each span's value month by month into
+    /// a zeroed row.
+    #[inline]
+    fn sums(&self, values: &[f64], out: &mut [f64]) {
+        for &(from, to, start, end) in &self.stretches {
+            let mut sum = 0.0;
+            for &k in &self.cover[start..end] {
+                sum += values[k];
+            }
+            out[from..to].fill(sum);
+        }
+    }
+}
+
 /// `row[t] = scale · Σ_g w_g · adoption_g(t − lag)` (zero for t < lag): the realised share
 /// A_c(t) of a capability used by `groups` (group index, seat weight), times `scale`. One pass
-/// for the usual single-group capability.
+/// for the usual single-group capability; with several groups the weighted rows are added in
+/// group order from 0.0 and the last pass scales.
 #[inline]
 fn realised_share(
     row: &mut [f64],
     lag: usize,
     groups: &[(usize, f64)],
-    adoption: &[f64],
+    rows: QualityRows,
     scale: f64,
 ) {
     let h = row.len();
@@ -173,86 +268,109 @@ fn realised_share(
     match groups {
         [(g, w)] => {
             let k = w * scale;
-            for (r, &a) in after.iter_mut().zip(&adoption[g * h..(g + 1) * h]) {
+            for (r, &a) in after.iter_mut().zip(rows.row(*g)) {
                 *r = k * a;
             }
         }
-        _ => {
-            after.fill(0.0);
-            for &(g, w) in groups {
-                for (r, &a) in after.iter_mut().zip(&adoption[g * h..(g + 1) * h]) {
+        [(g0, w0), middle @ .., (gl, wl)] => {
+            for (r, &a) in after.iter_mut().zip(rows.row(*g0)) {
+                *r = 0.0 + w0 * a;
+            }
+            for &(g, w) in middle {
+                for (r, &a) in after.iter_mut().zip(rows.row(g)) {
                     *r += w * a;
                 }
             }
+            for (r, &a) in after.iter_mut().zip(rows.row(*gl)) {
+                *r = (*r + wl * a) * scale;
+            }
+        }
+        [] => {
             for r in after.iter_mut() {
-                *r *= scale;
+                *r = 0.0 * scale;
             }
         }
     }
 }
 
-/// Σ a[t] · b[t] as four interleaved partial sums (t mod 4), added up in a fixed order: the
-/// same bits on every machine and thread count, and four times shorter dependency chains than
-/// a running sum.
+/// Four consecutive values as an array (the chunk iterators below always yield four).
+#[inline(always)]
+fn arr4(x: &[f64]) -> [f64; 4] {
+    [x[0], x[1], x[2], x[3]]
+}
+
+/// Scale `row` by `share` (unless it is 1), add it into `acc`, and return Σ row[t] · d[t] as
+/// `dot` in the tests sums it (four interleaved partial sums, t mod 4, then the tail): a capability's
+/// benefit row after risk, into the month totals and its PV, in one pass.
 #[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 4];
-    let (mut ca, mut cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
+fn scale_add_dot(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64]) -> f64 {
+    let n = row.len().min(acc.len()).min(d.len());
+    let (row, acc, d) = (&mut row[..n], &mut acc[..n], &d[..n]);
+    let scale = share != 1.0;
+    let mut sums = [0.0f64; 4];
+    let mut rc = row.chunks_exact_mut(4);
+    let mut ac = acc.chunks_exact_mut(4);
+    let mut dc = d.chunks_exact(4);
+    for ((r, o), dx) in (&mut rc).zip(&mut ac).zip(&mut dc) {
+        let (mut x, mut y, dx) = (arr4(r), arr4(o), arr4(dx));
+        for l in 0..4 {
+            if scale {
+                x[l] *= share;
+            }
+            y[l] += x[l];
+            sums[l] += x[l] * dx[l];
         }
+        r.copy_from_slice(&x);
+        o.copy_from_slice(&y);
     }
     let mut tail = 0.0;
-    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
-        tail += x * y;
+    let rem = rc.into_remainder().iter_mut().zip(ac.into_remainder());
+    for ((r, o), &dx) in rem.zip(dc.remainder()) {
+        if scale {
+            *r *= share;
+        }
+        *o += *r;
+        tail += *r * dx;
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+    ((sums[0] + sums[1]) + (sums[2] + sums[3])) + tail
 }
 
-/// `a[t..t + 4]` as an array (one bounds check for the four).
-#[inline(always)]
-fn four(a: &[f64], t: usize) -> [f64; 4] {
-    let mut x = [0.0; 4];
-    x.copy_from_slice(&a[t..t + 4]);
-    x
-}
-
-/// `acc[t] += k · a[t]`, returning Σ a[t] · d[t] (split like [`dot`]): a bucket's benefit
-/// added into the month totals and its discounted sum, in one pass.
+/// `acc[t] += k · a[t]`, returning Σ a[t] · d[t] as four interleaved partial sums (t mod 4,
+/// the tail folded into the first lanes) added up in a fixed order: a bucket's benefit added
+/// into the month totals and its discounted sum, in one pass.
 #[inline]
 fn add_scaled_and_dot(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> f64 {
     let n = acc.len().min(a.len()).min(d.len());
     let (acc, a, d) = (&mut acc[..n], &a[..n], &d[..n]);
-    let mut sums = [0.0f64; 4];
+    let mut sums = scaled4(acc, a, k, d);
     let whole = n / 4 * 4;
-    for t in (0..whole).step_by(4) {
-        let (x, dx) = (four(a, t), four(d, t));
-        let out = &mut acc[t..t + 4];
-        for l in 0..4 {
-            out[l] += k * x[l];
-            sums[l] += x[l] * dx[l];
-        }
-    }
     for t in whole..n {
         acc[t] += k * a[t];
         sums[t - whole] += a[t] * d[t];
     }
     (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
+/// `ln f`, with ln 1 = +0 taken without the call (months before a capability has any effect).
+#[inline]
+fn ln_or_zero(f: f64) -> f64 {
+    if f == 1.0 { 0.0 } else { f.ln() }
+}
 
-/// Split `total` among parts in proportion to `weights` so that the parts add up to `total`
-/// (the last part takes the rounding remainder). Equal split when the weights sum to zero.
-fn split_exact(total: f64, weights: &[(usize, f64)], out: &mut [f64], t: usize, h: usize) {
-    let n = weights.len();
-    if n == 0 {
+/// Split `total` among the capabilities `caps` in proportion to `weights` so that the parts
+/// add up to `total` (the last part takes the rounding remainder; equal split when the weights
+/// sum to zero), writing `out[c · h + t] = 0.0 + part`: each capability's row is written once
+/// a month, so this is the part added into a zeroed row. A single capability takes the whole
+/// `total` and its weight is not read.
+#[inline]
+fn split_exact(total: f64, caps: &[usize], weights: &[f64], out: &mut [f64], t: usize, h: usize) {
+    let n = caps.len();
+    if let [c] = caps {
+        out[c * h + t] = 0.0 + (total - 0.0);
         return;
     }
-    let sum: f64 = weights.iter().map(|(_, w)| w).sum();
+    let sum: f64 = weights[..n].iter().sum();
     let mut assigned = 0.0;
-    for (k, &(c, w)) in weights.iter().enumerate() {
+    for (k, (&c, &w)) in caps.iter().zip(weights).enumerate() {
         let part = if k + 1 == n {
             total - assigned
         } else if sum != 0.0 {
@@ -261,8 +379,225 @@ fn split_exact(total: f64, weights: &[(usize, f64)], out: &mut [f64], t: usize, 
             total / n as f64
         };
         assigned += part;
-        out[c * h + t] += part;
+        out[c * h + t] = 0.0 + part;
     }
+}
+
+/// The four-month steps of [`month_pass`] over the first `h / 4 · 4` months (h: the length
+/// of `benefits`; every slice at least that long): `net = b − c` and `discounted = net · d`
+/// stored, and the four-lane sums (lane t mod 4) of `net · 0` (the NaN check), `net · d`,
+/// `b · d` and `c · d`, in that order. On x86-64 two lanes per SSE2 register (always present
+/// there): the same operations lane by lane, so the same bits as [`flows4_portable`].
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn flows4(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    {
+        use std::arch::x86_64::*;
+        let h = benefits.len();
+        assert!(costs.len() >= h && discount.len() >= h);
+        assert!(net.len() >= h && discounted.len() >= h);
+        let mut out = [[0.0f64; 4]; 4];
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches two of
+        // the first h / 4 · 4 elements of slices at least h long (checked above).
+        unsafe {
+            let zero = _mm_setzero_pd();
+            // acc[half][k]: lanes (2 · half, 2 · half + 1) of sum k.
+            let mut acc = [[zero; 4]; 2];
+            let (bp, cp, dp) = (benefits.as_ptr(), costs.as_ptr(), discount.as_ptr());
+            let (np, dnp) = (net.as_mut_ptr(), discounted.as_mut_ptr());
+            let mut t = 0;
+            while t + 4 <= h {
+                for (half, acc) in acc.iter_mut().enumerate() {
+                    let i = t + 2 * half;
+                    let (b, c, d) = (
+                        _mm_loadu_pd(bp.add(i)),
+                        _mm_loadu_pd(cp.add(i)),
+                        _mm_loadu_pd(dp.add(i)),
+                    );
+                    let n = _mm_sub_pd(b, c);
+                    let dn = _mm_mul_pd(n, d);
+                    acc[0] = _mm_add_pd(acc[0], _mm_mul_pd(n, zero));
+                    acc[1] = _mm_add_pd(acc[1], dn);
+                    acc[2] = _mm_add_pd(acc[2], _mm_mul_pd(b, d));
+                    acc[3] = _mm_add_pd(acc[3], _mm_mul_pd(c, d));
+                    _mm_storeu_pd(np.add(i), n);
+                    _mm_storeu_pd(dnp.add(i), dn);
+                }
+                t += 4;
+            }
+            for (k, lanes) in out.iter_mut().enumerate() {
+                _mm_storeu_pd(lanes.as_mut_ptr(), acc[0][k]);
+                _mm_storeu_pd(lanes.as_mut_ptr().add(2), acc[1][k]);
+            }
+        }
+        out
+    }
+}
+
+/// [`flows4`] elsewhere.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn flows4(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    flows4_portable(benefits, costs, discount, net, discounted)
+}
+
+/// [`flows4`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn flows4_portable(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted: &mut [f64],
+) -> [[f64; 4]; 4] {
+    let [mut nan, mut npv, mut pvb, mut pvc] = [[0.0f64; 4]; 4];
+    let inputs = benefits
+        .chunks_exact(4)
+        .zip(costs.chunks_exact(4))
+        .zip(discount.chunks_exact(4));
+    let outputs = net.chunks_exact_mut(4).zip(discounted.chunks_exact_mut(4));
+    for (((b, c), d), (n_out, dn_out)) in inputs.zip(outputs) {
+        let (b, c, d) = (arr4(b), arr4(c), arr4(d));
+        let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
+        for l in 0..4 {
+            n[l] = b[l] - c[l];
+            dn[l] = n[l] * d[l];
+            nan[l] += n[l] * 0.0;
+            npv[l] += dn[l];
+            pvb[l] += b[l] * d[l];
+            pvc[l] += c[l] * d[l];
+        }
+        n_out.copy_from_slice(&n);
+        dn_out.copy_from_slice(&dn);
+    }
+    [nan, npv, pvb, pvc]
+}
+
+/// `acc[t] += k · a[t]` over the first `a.len() / 4 · 4` elements (every slice at least
+/// that long), returning the four-lane sums (lane t mod 4) of `a[t] · d[t]`. On x86-64 two
+/// lanes per SSE2 register: the same bits as [`scaled4_portable`].
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn scaled4(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    {
+        use std::arch::x86_64::*;
+        let n = a.len();
+        assert!(acc.len() >= n && d.len() >= n);
+        let mut sums = [0.0f64; 4];
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches two of
+        // the first n / 4 · 4 elements of slices at least n long (checked above).
+        unsafe {
+            let kk = _mm_set1_pd(k);
+            let mut lanes = [_mm_setzero_pd(); 2];
+            let (op, xp, dp) = (acc.as_mut_ptr(), a.as_ptr(), d.as_ptr());
+            let mut t = 0;
+            while t + 4 <= n {
+                for (half, lane) in lanes.iter_mut().enumerate() {
+                    let i = t + 2 * half;
+                    let x = _mm_loadu_pd(xp.add(i));
+                    let y = _mm_add_pd(_mm_loadu_pd(op.add(i)), _mm_mul_pd(kk, x));
+                    _mm_storeu_pd(op.add(i), y);
+                    *lane = _mm_add_pd(*lane, _mm_mul_pd(x, _mm_loadu_pd(dp.add(i))));
+                }
+                t += 4;
+            }
+            _mm_storeu_pd(sums.as_mut_ptr(), lanes[0]);
+            _mm_storeu_pd(sums.as_mut_ptr().add(2), lanes[1]);
+        }
+        sums
+    }
+}
+
+/// [`scaled4`] elsewhere.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn scaled4(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    scaled4_portable(acc, a, k, d)
+}
+
+/// [`scaled4`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
+    let mut sums = [0.0f64; 4];
+    let chunks = acc.chunks_exact_mut(4).zip(a.chunks_exact(4));
+    for ((o, x), dx) in chunks.zip(d.chunks_exact(4)) {
+        let (mut y, x, dx) = (arr4(o), arr4(x), arr4(dx));
+        for l in 0..4 {
+            y[l] += k * x[l];
+            sums[l] += x[l] * dx[l];
+        }
+        o.copy_from_slice(&y);
+    }
+    sums
+}
+
+/// Two passes over the months: net and discounted flows with the three present values (each
+/// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
+/// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
+/// flow finite). `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN then).
+#[inline]
+fn month_pass(
+    benefits: &[f64],
+    costs: &[f64],
+    discount: &[f64],
+    net: &mut [f64],
+    discounted_net: &mut [f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> (f64, f64, f64, bool) {
+    let (mut nan_check, mut npv4, mut pvb4, mut pvc4);
+    let h = benefits
+        .len()
+        .min(costs.len())
+        .min(discount.len())
+        .min(net.len())
+        .min(discounted_net.len())
+        .min(cumulative.len())
+        .min(discounted_cumulative.len());
+    let (net, discounted_net) = (&mut net[..h], &mut discounted_net[..h]);
+    let (benefits, costs, discount) = (&benefits[..h], &costs[..h], &discount[..h]);
+    [nan_check, npv4, pvb4, pvc4] = flows4(benefits, costs, discount, net, discounted_net);
+    let whole = h / 4 * 4;
+    for t in whole..h {
+        let (b, c, disc) = (benefits[t], costs[t], discount[t]);
+        let l = t - whole;
+        let n = b - c;
+        let dn = n * disc;
+        nan_check[l] += n * 0.0;
+        npv4[l] += dn;
+        pvb4[l] += b * disc;
+        pvc4[l] += c * disc;
+        net[t] = n;
+        discounted_net[t] = dn;
+    }
+    // The running balances: two chains of dependent additions, side by side.
+    let (mut cum, mut dcum) = (0.0, 0.0);
+    let balances = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
+    for ((c, dc), (&n, &dn)) in balances.zip(net.iter().zip(discounted_net.iter())) {
+        cum += n;
+        *c = cum;
+        dcum += dn;
+        *dc = dcum;
+    }
+    let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
+    (
+        total(npv4),
+        total(pvb4),
+        total(pvc4),
+        total(nan_check) == 0.0,
+    )
 }
 
 impl Model {
@@ -346,17 +681,24 @@ impl Model {
                 CurveIds::Table { values } => Curve::Table { values },
             };
             let row = &mut s.adoption[g * h..(g + 1) * h];
-            adoption::fill(row, gm.go_live as usize + delay, ceiling, curve);
+            let go_live = gm.go_live as usize + delay;
+            adoption::fill_with(row, go_live, ceiling, curve, &mut s.exp_memo[g]);
             let quality = (d(gm.data_quality) + s.quality_add[g]).clamp(0.0, 1.0);
-            let qrow = &mut s.quality_adoption[g * h..(g + 1) * h];
-            if quality == 1.0 {
-                qrow.copy_from_slice(row);
-            } else {
+            // Quality 1 (the default): the adoption row is read as it is, not copied.
+            s.quality_one[g] = quality == 1.0;
+            if quality != 1.0 {
+                let qrow = &mut s.quality_adoption[g * h..(g + 1) * h];
                 for (q, a) in qrow.iter_mut().zip(row.iter()) {
                     *q = a * quality;
                 }
             }
         }
+        let rows = QualityRows {
+            adoption: &s.adoption,
+            scaled: &s.quality_adoption,
+            unit: &s.quality_one,
+            h,
+        };
 
         // --- Realised uplift of each capability, x_c(t) = U_c · A_c(t), once per capability
         // as a whole row (A_c: seat-weighted, lagged quality-weighted adoption). Hours-saved
@@ -366,7 +708,7 @@ impl Model {
                 continue;
             }
             let row = &mut s.uplift[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, &s.quality_adoption, d(cm.effect));
+            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect));
         }
 
         // --- Baseline amounts.
@@ -405,32 +747,28 @@ impl Model {
         // --- Benefits by capability and month, driver by driver: each driver visits only its
         // own capabilities (lists precomputed by `compile`); drivers nobody uses cost nothing.
         let ix = &self.by_driver;
-        for &c in ix
-            .funnel
-            .iter()
-            .chain(&ix.cost_to_serve)
-            .chain(&ix.marketing)
-        {
-            s.capability_benefit[c * h..(c + 1) * h].fill(0.0);
-        }
         let x = &s.uplift;
         let out = &mut s.capability_benefit;
 
         // Funnel drivers compound: revenue × Π(1 + realised uplift). The gain is split by
-        // each factor's share of the log of the product, which sums exactly to the gain.
+        // each factor's share of the log of the product, which sums exactly to the gain (a
+        // lone capability takes all of it: no logarithm). Every month of each row is written.
         if !ix.funnel.is_empty() {
-            let weights = &mut s.weights;
+            let list = &ix.funnel;
+            let weights = &mut s.weights[..list.len()];
+            let split = list.len() > 1;
             for t in 0..h {
                 let mut product = 1.0;
-                weights.clear();
-                for &c in &ix.funnel {
+                for (w, &c) in weights.iter_mut().zip(list) {
                     let f = 1.0 + x[c * h + t];
                     product *= f;
-                    weights.push((c, f.ln()));
+                    if split {
+                        *w = ln_or_zero(f);
+                    }
                 }
                 let nb_month = new_business * s.growth[t] / 12.0;
                 let gain = nb_month * margin * (product - 1.0);
-                split_exact(gain, weights, out, t, h);
+                split_exact(gain, list, weights, out, t, h);
             }
         }
 
@@ -442,17 +780,19 @@ impl Model {
             if list.is_empty() {
                 continue;
             }
-            let weights = &mut s.weights;
+            let weights = &mut s.weights[..list.len()];
+            let split = list.len() > 1;
             for t in 0..h {
                 let mut kept = 1.0;
-                weights.clear();
-                for &c in list {
+                for (w, &c) in weights.iter_mut().zip(list) {
                     let r = x[c * h + t].min(0.999_999);
                     kept *= 1.0 - r;
-                    weights.push((c, -(1.0 - r).ln()));
+                    if split {
+                        *w = -ln_or_zero(1.0 - r);
+                    }
                 }
                 let base = base * s.growth[t] / 12.0;
-                split_exact(base * (1.0 - kept), weights, out, t, h);
+                split_exact(base * (1.0 - kept), list, weights, out, t, h);
             }
         }
 
@@ -525,15 +865,15 @@ impl Model {
             let hours = d(cm.effect) * WEEKS_PER_MONTH * d(cm.value_share);
             let row = &mut out[c * h..(c + 1) * h];
             let lag = cm.lag.min(h);
-            row[..lag].fill(0.0);
-            for (t, o) in row.iter_mut().enumerate().skip(lag) {
-                let mut v = 0.0;
-                for &(g, _) in &cm.groups {
-                    let gm = &self.group_models[g];
-                    let active = gm.seats * s.quality_adoption[g * h + t - lag];
-                    v += active * hours * gm.hourly_cost.map_or(0.0, d);
+            // Month by month, Σ_g seats_g · â_g(t − lag) · hours · cost_g added in group
+            // order from 0.0; here group by group over the whole row.
+            row.fill(0.0);
+            for &(g, _) in &cm.groups {
+                let gm = &self.group_models[g];
+                let (seats, cost) = (gm.seats, gm.hourly_cost.map_or(0.0, d));
+                for (o, &a) in row[lag..].iter_mut().zip(rows.row(g)) {
+                    *o += seats * a * hours * cost;
                 }
-                *o = v;
             }
         }
 
@@ -541,35 +881,25 @@ impl Model {
         for &c in &ix.direct_value {
             let cm = &self.capability_models[c];
             let row = &mut out[c * h..(c + 1) * h];
-            realised_share(
-                row,
-                cm.lag,
-                &cm.groups,
-                &s.quality_adoption,
-                d(cm.effect) / 12.0,
-            );
+            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect) / 12.0);
         }
 
-        // --- Costs by month, line by line (each line's row too, in detail).
-        s.costs.fill(0.0);
-        if s.detail {
-            s.cost_line.fill(0.0);
+        // --- Costs by month: each line's amount over its months, then the months' totals in
+        // line order (see `step_sums`); each line's row too, in detail.
+        let rebuild = s.cost_steps.delay != Some(delay);
+        if rebuild {
+            s.cost_steps.ranges.clear();
         }
+        s.span_values.clear();
         for (l, cm) in self.cost_models.iter().enumerate() {
             let amount = d(cm.amount) * (1.0 + cm.overrun.map_or(0.0, d)) * cost_multiplier;
-            let detail = s.detail;
-            let costs = &mut s.costs;
-            let row = &mut s.cost_line[l * h..(l + 1) * h];
+            let (values, ranges) = (&mut s.span_values, &mut s.cost_steps.ranges);
             let mut add = |from: usize, to: usize, v: f64| {
                 let to = to.min(h);
                 if from < to {
-                    for c in &mut costs[from..to] {
-                        *c += v;
-                    }
-                    if detail {
-                        for x in &mut row[from..to] {
-                            *x += v;
-                        }
+                    values.push(v);
+                    if rebuild {
+                        ranges.push((l, from, to));
                     }
                 }
             };
@@ -601,36 +931,46 @@ impl Model {
                 }
             }
         }
+        if rebuild {
+            s.cost_steps.build(h);
+            s.cost_steps.delay = Some(delay);
+        }
+        // Same delay, same spans (a scratch serves one model).
+        debug_assert_eq!(s.span_values.len(), s.cost_steps.ranges.len());
+        s.cost_steps.sums(&s.span_values, &mut s.costs);
+        if s.detail {
+            s.cost_line.fill(0.0);
+            for (&(l, from, to), &v) in s.cost_steps.ranges.iter().zip(&s.span_values) {
+                for x in &mut s.cost_line[l * h + from..l * h + to] {
+                    *x += v;
+                }
+            }
+        }
 
         // --- Totals, discounting, summary numbers. Sums over capabilities and cost lines run
-        // in their order for each month; sums over months use `dot` (a fixed four-way split).
+        // in their order for each month; sums over months use a fixed four-way split.
         s.benefits.fill(0.0);
         for &c in &ix.row_caps {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
-            if benefit_share != 1.0 {
-                for v in row.iter_mut() {
-                    *v *= benefit_share;
-                }
-            }
-            for (b, &v) in s.benefits.iter_mut().zip(row.iter()) {
-                *b += v;
-            }
-            s.capability_pv[c] = dot(row, &self.discount);
+            s.capability_pv[c] = scale_add_dot(row, benefit_share, &mut s.benefits, &self.discount);
         }
         // Single-group direct value: benefit_c(t) = k_c · â_g(t − lag) with k_c = V_c / 12 · ρ,
         // so PV_c = k_c · Σ_t â_g(t − lag) d(t), and the bucket adds (Σ k_c) · â_g(t − lag).
         for b in &ix.direct_buckets {
             let lag = b.lag.min(h);
-            let src = &s.quality_adoption[b.group * h..b.group * h + (h - lag)];
+            let src = &rows.row(b.group)[..h - lag];
+            // k_c, kept in `capability_pv` until the row's discounted sum is known.
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {
-                k_total += d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                s.capability_pv[c] = k;
+                k_total += k;
             }
             // One pass: the bucket's benefit into the month totals, and Σ â_g(t − lag) d(t).
             let pv_row =
                 add_scaled_and_dot(&mut s.benefits[lag..], src, k_total, &self.discount[lag..]);
-            for &(c, w) in &b.caps {
-                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+            for &(c, _) in &b.caps {
+                let k = s.capability_pv[c];
                 s.capability_pv[c] = k * pv_row;
                 if s.detail {
                     let row = &mut s.capability_benefit[c * h..(c + 1) * h];
@@ -641,62 +981,15 @@ impl Model {
                 }
             }
         }
-        // One pass over the months: net and discounted flows, their running balances, and
-        // the three present values (each as four interleaved partial sums, t mod 4, added up
-        // in a fixed order, as `dot` does). `nan_check` stays 0 unless a flow is infinite or
-        // NaN (x · 0 is NaN exactly then).
-        let mut nan_check = [0.0f64; 4];
-        let (mut cum, mut dcum) = (0.0, 0.0);
-        let (mut npv4, mut pvb4, mut pvc4) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
-        let whole = h / 4 * 4;
-        for t in (0..whole).step_by(4) {
-            let (b, c, disc) = (
-                four(&s.benefits, t),
-                four(&s.costs, t),
-                four(&self.discount, t),
-            );
-            let (mut n, mut dn) = ([0.0f64; 4], [0.0f64; 4]);
-            for l in 0..4 {
-                n[l] = b[l] - c[l];
-                dn[l] = n[l] * disc[l];
-                nan_check[l] += n[l] * 0.0;
-                npv4[l] += dn[l];
-                pvb4[l] += b[l] * disc[l];
-                pvc4[l] += c[l] * disc[l];
-            }
-            let (mut cn, mut cd) = ([0.0f64; 4], [0.0f64; 4]);
-            for l in 0..4 {
-                cum += n[l];
-                cn[l] = cum;
-                dcum += dn[l];
-                cd[l] = dcum;
-            }
-            s.net[t..t + 4].copy_from_slice(&n);
-            s.discounted_net[t..t + 4].copy_from_slice(&dn);
-            s.cumulative_net[t..t + 4].copy_from_slice(&cn);
-            s.discounted_cumulative[t..t + 4].copy_from_slice(&cd);
-        }
-        for t in whole..h {
-            let (b, c, disc) = (s.benefits[t], s.costs[t], self.discount[t]);
-            let l = t - whole;
-            let n = b - c;
-            let dn = n * disc;
-            nan_check[l] += n * 0.0;
-            npv4[l] += dn;
-            pvb4[l] += b * disc;
-            pvc4[l] += c * disc;
-            cum += n;
-            dcum += dn;
-            s.net[t] = n;
-            s.discounted_net[t] = dn;
-            s.cumulative_net[t] = cum;
-            s.discounted_cumulative[t] = dcum;
-        }
-        let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
-        let finite = total(nan_check) == 0.0;
-        let npv = total(npv4);
-        let pv_b = total(pvb4);
-        let pv_c = total(pvc4);
+        let (npv, pv_b, pv_c, finite) = month_pass(
+            &s.benefits,
+            &s.costs,
+            &self.discount,
+            &mut s.net,
+            &mut s.discounted_net,
+            &mut s.cumulative_net,
+            &mut s.discounted_cumulative,
+        );
         let roi = if pv_c > 0.0 {
             (pv_b - pv_c) / pv_c
         } else {
@@ -719,5 +1012,279 @@ impl Model {
                 finite,
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The straightforward kernels the ones above replace: each rewritten kernel must give
+    /// the same bits.
+    mod reference {
+        pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+            let n = a.len().min(b.len());
+            let mut acc = [0.0f64; 4];
+            let whole = n / 4 * 4;
+            for t in 0..whole {
+                acc[t % 4] += a[t] * b[t];
+            }
+            let mut tail = 0.0;
+            for t in whole..n {
+                tail += a[t] * b[t];
+            }
+            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + tail
+        }
+
+        pub fn add_scaled_and_dot(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> f64 {
+            let n = acc.len().min(a.len()).min(d.len());
+            let mut sums = [0.0f64; 4];
+            for t in 0..n {
+                acc[t] += k * a[t];
+                sums[t % 4] += a[t] * d[t];
+            }
+            (sums[0] + sums[1]) + (sums[2] + sums[3])
+        }
+
+        pub fn step_sums(out: &mut [f64], ranges: &[(usize, usize, usize)], values: &[f64]) {
+            out.fill(0.0);
+            for (&(_, from, to), &v) in ranges.iter().zip(values) {
+                for c in &mut out[from..to] {
+                    *c += v;
+                }
+            }
+        }
+
+        pub fn realised_share(
+            row: &mut [f64],
+            lag: usize,
+            groups: &[(usize, f64)],
+            adoption: &[f64],
+            scale: f64,
+        ) {
+            let h = row.len();
+            let lag = lag.min(h);
+            row.fill(0.0);
+            for &(g, w) in groups {
+                for t in lag..h {
+                    row[t] += w * adoption[g * h + t - lag];
+                }
+            }
+            for r in &mut row[lag..] {
+                *r *= scale;
+            }
+        }
+
+        pub fn split_exact(
+            total: f64,
+            weights: &[(usize, f64)],
+            out: &mut [f64],
+            t: usize,
+            h: usize,
+        ) {
+            let n = weights.len();
+            let sum: f64 = weights.iter().map(|(_, w)| w).sum();
+            let mut assigned = 0.0;
+            for (k, &(c, w)) in weights.iter().enumerate() {
+                let part = if k + 1 == n {
+                    total - assigned
+                } else if sum != 0.0 {
+                    total * (w / sum)
+                } else {
+                    total / n as f64
+                };
+                assigned += part;
+                out[c * h + t] += part;
+            }
+        }
+    }
+
+    fn same(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    }
+
+    fn values(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec(-1e6f64..1e6, n)
+    }
+
+    proptest! {
+        #[test]
+        fn scale_add_dot_matches_scale_then_add_then_dot(
+            row in values(0..70),
+            acc in values(70..71),
+            d in values(70..71),
+            share in prop_oneof![Just(1.0), 0.0f64..1.0],
+        ) {
+            let n = row.len();
+            let (mut r1, mut a1) = (row.clone(), acc[..n].to_vec());
+            let pv = scale_add_dot(&mut r1, share, &mut a1, &d[..n]);
+            let (mut r2, mut a2) = (row.clone(), acc[..n].to_vec());
+            if share != 1.0 {
+                for v in r2.iter_mut() {
+                    *v *= share;
+                }
+            }
+            for (b, &v) in a2.iter_mut().zip(&r2) {
+                *b += v;
+            }
+            let pv2 = reference::dot(&r2, &d[..n]);
+            prop_assert!(same(&r1, &r2) && same(&a1, &a2));
+            prop_assert_eq!(pv.to_bits(), pv2.to_bits());
+        }
+
+        #[test]
+        fn add_scaled_and_dot_matches_the_plain_loop(
+            a in values(0..70),
+            acc in values(70..71),
+            d in values(70..71),
+            k in -10.0f64..10.0,
+        ) {
+            let n = a.len();
+            let mut a1 = acc[..n].to_vec();
+            let mut a2 = a1.clone();
+            let s1 = add_scaled_and_dot(&mut a1, &a, k, &d[..n]);
+            let s2 = reference::add_scaled_and_dot(&mut a2, &a, k, &d[..n]);
+            prop_assert!(same(&a1, &a2));
+            prop_assert_eq!(s1.to_bits(), s2.to_bits());
+        }
+
+        #[test]
+        fn cost_steps_match_adding_month_by_month(
+            h in 1usize..70,
+            raw in prop::collection::vec((0usize..80, 0usize..80, -1e5f64..1e5), 0..12),
+        ) {
+            let mut steps = CostSteps {
+                ranges: raw.iter().map(|&(a, len, _)| (0, a % h, (a % h + 1 + len).min(h))).collect(),
+                ..CostSteps::default()
+            };
+            let values: Vec<f64> = raw.iter().map(|r| r.2).collect();
+            steps.build(h);
+            let mut out = vec![f64::NAN; h];
+            steps.sums(&values, &mut out);
+            let mut expected = vec![f64::NAN; h];
+            reference::step_sums(&mut expected, &steps.ranges, &values);
+            prop_assert!(same(&out, &expected), "{:?} vs {:?}", out, expected);
+        }
+
+        #[test]
+        fn realised_share_matches_the_plain_loops(
+            h in 1usize..70,
+            lag in 0usize..80,
+            groups in prop::collection::vec((0usize..3, 0.0f64..1.0), 0..4),
+            adoption in values(210..211),
+            scale in -100.0f64..100.0,
+        ) {
+            let adoption = &adoption[..3 * h];
+            let unit = [true; 3];
+            let rows = QualityRows { adoption, scaled: adoption, unit: &unit, h };
+            let mut row = vec![f64::NAN; h];
+            realised_share(&mut row, lag, &groups, rows, scale);
+            let mut expected = vec![f64::NAN; h];
+            reference::realised_share(&mut expected, lag, &groups, adoption, scale);
+            if let [(_, w)] = groups.as_slice() {
+                // One group: one multiplication by w · scale (as before the rewrite too).
+                let lag = lag.min(h);
+                let g = groups[0].0;
+                for t in lag..h {
+                    expected[t] = (w * scale) * adoption[g * h + t - lag];
+                }
+            }
+            prop_assert!(same(&row, &expected), "{:?} vs {:?}", row, expected);
+        }
+
+        #[test]
+        fn split_exact_matches_adding_into_zeroed_rows(
+            total in -1e6f64..1e6,
+            factors in prop::collection::vec(prop_oneof![Just(1.0), 1.0f64..1.5], 1..5),
+            t in 0usize..6,
+        ) {
+            let (n, h) = (factors.len(), 6);
+            let caps: Vec<usize> = (0..n).rev().collect();
+            let weights: Vec<f64> = factors.iter().map(|&f| ln_or_zero(f)).collect();
+            let mut out = vec![f64::NAN; n * h];
+            split_exact(total, &caps, &weights, &mut out, t, h);
+            let pairs: Vec<(usize, f64)> =
+                caps.iter().zip(&factors).map(|(&c, f)| (c, f.ln())).collect();
+            let mut expected = vec![0.0; n * h];
+            reference::split_exact(total, &pairs, &mut expected, t, h);
+            for &c in &caps {
+                prop_assert_eq!(out[c * h + t].to_bits(), expected[c * h + t].to_bits());
+            }
+        }
+
+        #[test]
+        fn month_pass_matches_the_plain_loop(
+            benefits in values(0..70),
+            costs in values(70..71),
+            discount in prop::collection::vec(0.0f64..1.0, 70..71),
+        ) {
+            let h = benefits.len();
+            let (costs, discount) = (&costs[..h], &discount[..h]);
+            let mut outs = vec![vec![f64::NAN; h]; 4];
+            let [net, dnet, cum, dcum] = &mut outs[..] else { unreachable!() };
+            let (npv, pvb, pvc, finite) = month_pass(&benefits, costs, discount, net, dnet, cum, dcum);
+            let (mut c, mut dc) = (0.0, 0.0);
+            for t in 0..h {
+                let n = benefits[t] - costs[t];
+                c += n;
+                dc += n * discount[t];
+                prop_assert_eq!(net[t].to_bits(), n.to_bits());
+                prop_assert_eq!(dnet[t].to_bits(), (n * discount[t]).to_bits());
+                prop_assert_eq!(cum[t].to_bits(), c.to_bits());
+                prop_assert_eq!(dcum[t].to_bits(), dc.to_bits());
+            }
+            let dn: Vec<f64> = net.iter().zip(discount).map(|(n, d)| n * d).collect();
+            let ones = vec![1.0; h];
+            // Four lanes, the tail folded into the first ones: `add_scaled_and_dot`'s order.
+            let lanes = |a: &[f64], b: &[f64]| reference::add_scaled_and_dot(&mut vec![0.0; h], a, 0.0, b);
+            prop_assert_eq!(npv.to_bits(), lanes(&dn, &ones).to_bits());
+            prop_assert_eq!(pvb.to_bits(), lanes(&benefits, discount).to_bits());
+            prop_assert_eq!(pvc.to_bits(), lanes(costs, discount).to_bits());
+            prop_assert!(finite);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn four_lane_kernels_match_their_portable_versions(
+            b in values(0..70),
+            c in values(70..71),
+            d in prop::collection::vec(0.0f64..1.0, 70..71),
+            k in -10.0f64..10.0,
+        ) {
+            let h = b.len();
+            let (c, d) = (&c[..h], &d[..h]);
+            let mut outs = vec![vec![f64::NAN; h]; 4];
+            let [n1, dn1, n2, dn2] = &mut outs[..] else { unreachable!() };
+            let l1 = flows4(&b, c, d, n1, dn1);
+            let l2 = flows4_portable(&b, c, d, n2, dn2);
+            prop_assert!(same(n1, n2) && same(dn1, dn2));
+            prop_assert!(l1.iter().flatten().zip(l2.iter().flatten()).all(|(x, y)| x.to_bits() == y.to_bits()));
+            let (mut a1, mut a2) = (c.to_vec(), c.to_vec());
+            let s1 = scaled4(&mut a1, &b, k, d);
+            let s2 = scaled4_portable(&mut a2, &b, k, d);
+            prop_assert!(same(&a1, &a2) && same(&s1, &s2));
+        }
+    }
+
+    #[test]
+    fn ln_or_zero_is_ln() {
+        for f in [1.0, 1.0 + f64::EPSILON, 0.5, 1.25, 1e-300] {
+            assert_eq!(ln_or_zero(f).to_bits(), f.ln().to_bits());
+            assert_eq!((-ln_or_zero(f)).to_bits(), (-f.ln()).to_bits());
+        }
+    }
+
+    #[test]
+    fn month_pass_flags_infinite_flows() {
+        let b = [1.0, f64::INFINITY, 0.0, 0.0, 2.0];
+        let c = [0.5; 5];
+        let d = [1.0; 5];
+        let mut outs = vec![vec![0.0; 5]; 4];
+        let [net, dnet, cum, dcum] = &mut outs[..] else {
+            unreachable!()
+        };
+        assert!(!month_pass(&b, &c, &d, net, dnet, cum, dcum).3);
     }
 }
