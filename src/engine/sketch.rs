@@ -478,7 +478,7 @@ impl LogSketch {
                     }
                     row = row.add(h);
                 }
-                r = row.offset_from_unsigned(keys.as_ptr()) / h;
+                r = row.offset_from(keys.as_ptr()) as usize / h;
             }
             if r < rows {
                 // A key outside its range: count the row with growth, and go on with the
