@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::model::{Model, Scratch, TrialOutcome};
 
 use super::random::{stream_key, uniform};
-use super::sketch::{LogSketch, ShareHistogram, SketchMapping};
+use super::sketch::{LogSketch, ShareCounts, ShareHistogram, SketchMapping};
 
 /// Trials per parallel work item.
 pub const BLOCK: usize = 1024;
@@ -242,55 +242,28 @@ struct Worker {
     lane_keys: Vec<i32>,
     /// A lane's adoption bins, trial by trial: `[i * groups * horizon + g * horizon + t]`.
     lane_bins: Vec<u8>,
-    sketches: MonthlySketches,
+    /// Cumulative net cash flow, one sketch per month.
+    cumulative_net: Vec<LogSketch>,
+    /// Adoption counts, `[group * horizon + month]`, moved into histograms at the end.
+    adoption: ShareCounts,
 }
 
 impl Worker {
-    /// Count a lane's `n` trials into the sketches, four sketches at a time: their buckets
-    /// stay in cache for the whole lane (trial by trial, every insert would touch another
-    /// sketch), and the four interleaved streams of increments do not wait on each other
-    /// (values of one month cluster in a few buckets, so one sketch alone is a chain of
-    /// increments of the same counters).
+    /// Count a lane's `n` trials into the sketches, column by column (see
+    /// [`LogSketch::add_key_rows`] and [`ShareCounts::add_rows`]).
     fn flush_lane(&mut self, n: usize) {
-        let h = self.sketches.cumulative_net.len();
-        let keys = &self.lane_keys[..n * h];
-        let mut s4 = self.sketches.cumulative_net.chunks_exact_mut(4);
-        let mut t = 0;
-        for s in &mut s4 {
-            for k in keys.chunks_exact(h) {
-                s[0].add_key(k[t]);
-                s[1].add_key(k[t + 1]);
-                s[2].add_key(k[t + 2]);
-                s[3].add_key(k[t + 3]);
-            }
-            t += 4;
-        }
-        for (j, s) in s4.into_remainder().iter_mut().enumerate() {
-            for k in keys.chunks_exact(h) {
-                s.add_key(k[t + j]);
-            }
-        }
-        let gh = self.sketches.adoption.len();
-        if gh == 0 {
-            return;
-        }
-        let bins = &self.lane_bins[..n * gh];
-        let mut h4 = self.sketches.adoption.chunks_exact_mut(4);
-        let mut k = 0;
-        for hist in &mut h4 {
-            for b in bins.chunks_exact(gh) {
-                hist[0].add_bin(b[k]);
-                hist[1].add_bin(b[k + 1]);
-                hist[2].add_bin(b[k + 2]);
-                hist[3].add_bin(b[k + 3]);
-            }
-            k += 4;
-        }
-        for (j, hist) in h4.into_remainder().iter_mut().enumerate() {
-            for b in bins.chunks_exact(gh) {
-                hist.add_bin(b[k + j]);
-            }
-        }
+        let h = self.cumulative_net.len();
+        LogSketch::add_key_rows(&mut self.cumulative_net, &self.lane_keys[..n * h]);
+        let gh = self.lane_bins.len() / LANE;
+        self.adoption.add_rows(&self.lane_bins[..n * gh]);
+    }
+
+    /// The sketches of every trial this worker ran.
+    fn into_sketches(mut self, model: &Model) -> MonthlySketches {
+        let mut sketches = MonthlySketches::new(model);
+        sketches.cumulative_net = self.cumulative_net;
+        self.adoption.drain_into(&mut sketches.adoption);
+        sketches
     }
 }
 
@@ -335,7 +308,8 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 lane_keys: vec![0; h * LANE],
                 lane_bins: vec![0; groups * h * LANE],
-                sketches: MonthlySketches::new(model),
+                cumulative_net: vec![LogSketch::new(); h],
+                adoption: ShareCounts::new(groups * h),
             },
             |mut w, (block, mut columns)| {
                 let first = spec.first_trial + (block * BLOCK) as u64;
@@ -368,7 +342,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 w
             },
         )
-        .map(|w| w.sketches)
+        .map(|w| w.into_sketches(model))
         .reduce(
             || MonthlySketches::new(model),
             |mut a, b| {

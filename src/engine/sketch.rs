@@ -31,36 +31,88 @@ impl Store {
         }
     }
 
-    /// Extend the range to `index` (with some slack, so that a range filling up one bucket at
-    /// a time costs amortised O(1) per bucket), then count. Empty buckets at the ends are
-    /// harmless: quantiles skip them, merging adds zeros.
+    /// Extend the range to `index`, then count.
     #[cold]
     fn grow_and_add(&mut self, index: i32, n: u64) {
-        const SLACK: i32 = 16;
-        if self.counts.is_empty() {
-            self.offset = index;
-            self.counts.push(0);
-        }
-        if index < self.offset {
-            let grow = (self.offset - index + SLACK.max(self.counts.len() as i32 / 4)) as usize;
-            let mut counts = vec![0; grow];
-            counts.extend_from_slice(&self.counts);
-            self.counts = counts;
-            self.offset -= grow as i32;
-        }
-        let pos = (index - self.offset) as usize;
-        if pos >= self.counts.len() {
-            let slack = (SLACK as usize).max(self.counts.len() / 4);
-            self.counts.resize(pos + 1 + slack, 0);
-        }
-        self.counts[pos] += n;
+        self.cover(index, index);
+        self.counts[(index - self.offset) as usize] += n;
     }
 
+    /// Extend the range to cover the buckets `lo..=hi` (lo ≤ hi). A side that grows gets slack
+    /// in proportion to the range, so that a range filling up one bucket at a time costs
+    /// amortised O(1) per bucket and few copies. Empty buckets at the ends are harmless:
+    /// quantiles skip them, merging adds zeros.
+    #[cold]
+    fn cover(&mut self, lo: i32, hi: i32) {
+        const SLACK: i64 = 32;
+        let (lo, hi) = (i64::from(lo), i64::from(hi));
+        let len = self.counts.len() as i64;
+        let slack = SLACK.max(len / 2);
+        // Indices stay i32: slack stops at the ends of its range.
+        let clamp = |i: i64| i.clamp(i64::from(i32::MIN), i64::from(i32::MAX));
+        if len == 0 {
+            let start = clamp(lo - SLACK);
+            self.offset = start as i32;
+            self.counts = vec![0; (clamp(hi + SLACK) - start + 1) as usize];
+            return;
+        }
+        let (old_lo, old_hi) = (i64::from(self.offset), i64::from(self.offset) + len - 1);
+        let new_lo = if lo < old_lo {
+            clamp(lo - slack)
+        } else {
+            old_lo
+        };
+        let new_hi = if hi > old_hi {
+            clamp(hi + slack)
+        } else {
+            old_hi
+        };
+        let new_len = (new_hi - new_lo + 1) as usize;
+        if new_lo < old_lo {
+            // Each bucket written once (zeroing all of it and then copying would write the old
+            // range twice).
+            let mut counts = Vec::with_capacity(new_len);
+            counts.resize((old_lo - new_lo) as usize, 0);
+            counts.extend_from_slice(&self.counts);
+            counts.resize(new_len, 0);
+            self.counts = counts;
+            self.offset = new_lo as i32;
+        } else if new_hi > old_hi {
+            self.counts.resize(new_len, 0);
+        }
+    }
+
+    /// Add another store's counts: its non-empty range, bucket by bucket (no branch per
+    /// bucket; stores of a month that straddles zero span thousands of mostly empty buckets).
     fn merge(&mut self, other: &Store) {
-        for (k, &c) in other.counts.iter().enumerate() {
-            if c > 0 {
-                self.add(other.offset + k as i32, c);
+        let Some(first) = other.counts.iter().position(|&c| c > 0) else {
+            return;
+        };
+        let last = other.counts.iter().rposition(|&c| c > 0).unwrap_or(first);
+        let index = |k: usize| i32::try_from(i64::from(other.offset) + k as i64);
+        let (Ok(lo), Ok(hi)) = (index(first), index(last)) else {
+            // A store reaching past the i32 keys (only a damaged part file has one): count
+            // what is in range, bucket by bucket.
+            for (k, &c) in other.counts.iter().enumerate() {
+                if let (true, Ok(i)) = (c > 0, index(k)) {
+                    self.add(i, c);
+                }
             }
+            return;
+        };
+        if self.counts.is_empty()
+            || lo < self.offset
+            || i64::from(hi) >= i64::from(self.offset) + self.counts.len() as i64
+        {
+            self.cover(lo, hi);
+        }
+        let start = (i64::from(lo) - i64::from(self.offset)) as usize;
+        let theirs = &other.counts[first..=last];
+        for (a, &b) in self.counts[start..start + theirs.len()]
+            .iter_mut()
+            .zip(theirs)
+        {
+            *a += b;
         }
     }
 }
@@ -167,68 +219,114 @@ impl SketchMapping {
 }
 
 impl SketchMapping {
-    /// `out[i] = key(values[i])` for a whole row at once: on x86-64, two values per step with
+    /// `out[i] = key(values[i])` for a whole row at once: on x86-64, four values per step with
     /// SSE2 (always present there), the same keys as [`key`](Self::key) to the bit (the same
-    /// operations in the same order; SSE2 has no fused multiply-add to round differently).
+    /// rounded operations in the same order; SSE2 has no fused multiply-add to round
+    /// differently).
     #[inline]
     pub fn keys_into(self, values: &[f64], out: &mut [i32]) {
         let n = values.len().min(out.len());
         let (values, out) = (&values[..n], &mut out[..n]);
         #[cfg(target_arch = "x86_64")]
-        let done = {
-            use std::arch::x86_64::*;
-            let full = n / 2 * 2;
-            // SAFETY: SSE2 is part of the x86-64 baseline; every load reads 2 of the `full`
-            // values in bounds, every store writes 2 of the `full` keys in bounds.
-            unsafe {
-                let sign = _mm_set1_pd(-0.0);
-                let one = _mm_set1_pd(ZERO_THRESHOLD);
-                let largest = _mm_set1_pd(f64::MAX);
-                let mantissa = _mm_set1_epi64x(MANTISSA_MASK as i64);
-                let exponent_one = _mm_set1_epi64x(EXPONENT_ONE as i64);
-                // 2^52 as a double: or-ing a small integer into its mantissa and subtracting
-                // 2^52 converts the integer exactly (SSE2 has no i64 → f64 conversion).
-                let magic = _mm_set1_pd(4_503_599_627_370_496.0);
-                let bias = _mm_set1_pd(1023.0);
-                let (a, b, c) = (
-                    _mm_set1_pd(CUBIC_A),
-                    _mm_set1_pd(CUBIC_B),
-                    _mm_set1_pd(CUBIC_C),
-                );
-                let multiplier = _mm_set1_pd(self.multiplier);
-                let zero = _mm_setzero_pd();
-                for i in (0..full).step_by(2) {
-                    let x = _mm_loadu_pd(values.as_ptr().add(i));
-                    let m = _mm_andnot_pd(sign, x);
-                    let clamped = _mm_min_pd(_mm_max_pd(m, one), largest);
-                    let bits = _mm_castpd_si128(clamped);
-                    let biased = _mm_or_si128(_mm_srli_epi64::<52>(bits), _mm_castpd_si128(magic));
-                    let e = _mm_sub_pd(_mm_sub_pd(_mm_castsi128_pd(biased), magic), bias);
-                    let frac =
-                        _mm_castsi128_pd(_mm_or_si128(_mm_and_si128(bits, mantissa), exponent_one));
-                    let s = _mm_sub_pd(frac, _mm_set1_pd(1.0));
-                    let p = _mm_mul_pd(
-                        _mm_add_pd(_mm_mul_pd(_mm_add_pd(_mm_mul_pd(a, s), b), s), c),
-                        s,
-                    );
-                    let l = _mm_mul_pd(_mm_add_pd(p, e), multiplier);
-                    // Two i32 keys in the low half; the masks' 64-bit lanes moved to match.
-                    let k = _mm_add_epi32(_mm_cvttpd_epi32(l), _mm_set1_epi32(1));
-                    let counted =
-                        _mm_shuffle_epi32::<0b1000>(_mm_castpd_si128(_mm_cmpge_pd(m, one)));
-                    let negative =
-                        _mm_shuffle_epi32::<0b1000>(_mm_castpd_si128(_mm_cmplt_pd(x, zero)));
-                    let k = _mm_and_si128(k, counted);
-                    let k = _mm_sub_epi32(_mm_xor_si128(k, negative), negative);
-                    _mm_storel_epi64(out.as_mut_ptr().add(i).cast(), k);
-                }
-            }
-            full
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let done = 0;
-        for (o, &v) in out[done..].iter_mut().zip(&values[done..]) {
+        if n >= 4 {
+            self.keys_into_sse2(values, out);
+            return;
+        }
+        for (o, &v) in out.iter_mut().zip(values) {
             *o = self.key(v);
+        }
+    }
+
+    /// [`keys_into`](Self::keys_into) for at least four values of equal length.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn keys_into_sse2(self, values: &[f64], out: &mut [i32]) {
+        use std::arch::x86_64::*;
+        let n = values.len();
+        assert!(n >= 4 && out.len() == n);
+        // SAFETY: SSE2 is part of the x86-64 baseline; the loads and stores are commented below.
+        unsafe {
+            let sign = _mm_set1_pd(-0.0);
+            // 1.0 is also the exponent bits of [1, 2). Opaque, so that s = frac − 1 below
+            // subtracts this register rather than adding a constant −1 (the same value, one
+            // constant fewer for the sixteen registers).
+            let one = std::hint::black_box(_mm_set1_pd(ZERO_THRESHOLD));
+            debug_assert_eq!(ZERO_THRESHOLD.to_bits(), EXPONENT_ONE);
+            let mantissa = _mm_set1_epi64x(MANTISSA_MASK as i64);
+            let bias = _mm_set1_epi32(1023);
+            let (a, b, c) = (
+                _mm_set1_pd(CUBIC_A),
+                _mm_set1_pd(CUBIC_B),
+                _mm_set1_pd(CUBIC_C),
+            );
+            let multiplier = _mm_set1_pd(self.multiplier);
+            // P(s) for x = 2^e (1 + s) as `log2_like` computes it.
+            let poly = |bits: __m128i| {
+                let frac = _mm_or_pd(_mm_castsi128_pd(_mm_and_si128(bits, mantissa)), one);
+                let s = _mm_sub_pd(frac, one);
+                _mm_mul_pd(
+                    _mm_add_pd(_mm_mul_pd(_mm_add_pd(_mm_mul_pd(a, s), b), s), c),
+                    s,
+                )
+            };
+            let mut four = |i: usize| {
+                debug_assert!(i + 4 <= n);
+                // SAFETY: i + 4 <= n = values.len() = out.len(): the loads read values[i..i + 4],
+                // the store writes out[i..i + 4].
+                let (x0, x1) = (
+                    _mm_loadu_pd(values.as_ptr().add(i)),
+                    _mm_loadu_pd(values.as_ptr().add(i + 2)),
+                );
+                let (m0, m1) = (_mm_andnot_pd(sign, x0), _mm_andnot_pd(sign, x1));
+                // All ones where m ≥ 1 (not for NaN): the 32-bit halves that hold each
+                // comparison's result.
+                let counted = _mm_castps_si128(_mm_shuffle_ps::<0b10_00_10_00>(
+                    _mm_castpd_ps(_mm_cmpge_pd(m0, one)),
+                    _mm_castpd_ps(_mm_cmpge_pd(m1, one)),
+                ));
+                // All ones where the sign bit is set: that is x < 0 wherever the key is counted
+                // (−0 and −NaN are not, and a zero key negates to zero).
+                let negative =
+                    _mm_srai_epi32::<31>(_mm_castps_si128(_mm_shuffle_ps::<0b11_01_11_01>(
+                        _mm_castpd_ps(x0),
+                        _mm_castpd_ps(x1),
+                    )));
+                // index(max(m, 1)) as `index` computes it. `index` also clamps to f64::MAX,
+                // which leaves the index of +∞ unchanged: for f64::MAX, e = 1023 and
+                // 1023 + P(1 − 2^−52) rounds to 1024, the e + P(0) of +∞ (checked by
+                // `keys_into_equals_key`).
+                let (c0, c1) = (_mm_max_pd(m0, one), _mm_max_pd(m1, one));
+                // The four exponents e = E − 1023, from the high halves (E is below 2048,
+                // the sign bits are clear), converted exactly.
+                let e = _mm_sub_epi32(
+                    _mm_srli_epi32::<20>(_mm_castps_si128(_mm_shuffle_ps::<0b11_01_11_01>(
+                        _mm_castpd_ps(c0),
+                        _mm_castpd_ps(c1),
+                    ))),
+                    bias,
+                );
+                let (e0, e1) = (
+                    _mm_cvtepi32_pd(e),
+                    _mm_cvtepi32_pd(_mm_unpackhi_epi64(e, e)),
+                );
+                let l0 = _mm_mul_pd(_mm_add_pd(poly(_mm_castpd_si128(c0)), e0), multiplier);
+                let l1 = _mm_mul_pd(_mm_add_pd(poly(_mm_castpd_si128(c1)), e1), multiplier);
+                let k = _mm_unpacklo_epi64(_mm_cvttpd_epi32(l0), _mm_cvttpd_epi32(l1));
+                // index + 1 where counted (subtracting −1), else 0.
+                let k = _mm_sub_epi32(_mm_and_si128(k, counted), counted);
+                let k = _mm_sub_epi32(_mm_xor_si128(k, negative), negative);
+                // SAFETY: as above.
+                _mm_storeu_si128(out.as_mut_ptr().add(i).cast(), k);
+            };
+            let mut i = 0;
+            while i + 4 <= n {
+                four(i);
+                i += 4;
+            }
+            if i < n {
+                // The last four again, overlapping keys already written (with the same values).
+                four(n - 4);
+            }
         }
     }
 }
@@ -249,6 +347,149 @@ impl LogSketch {
     #[inline]
     pub fn add_key(&mut self, key: i32) {
         self.store.add(key, 1);
+    }
+
+    /// Count a matrix of keys (from [`SketchMapping::keys_into`]), one column per sketch:
+    /// `sketches[t]` counts `keys[r * sketches.len() + t]` of every full row `r`.
+    ///
+    /// Four sketches at a time, row by row: their buckets stay in cache for the whole matrix,
+    /// their ranges stay in registers, and the four streams of increments do not wait on each
+    /// other (values of one month cluster in a few buckets, so one sketch alone is a chain of
+    /// increments of the same counters). The same counts as [`add_key`](Self::add_key) key by
+    /// key.
+    pub fn add_key_rows(sketches: &mut [LogSketch], keys: &[i32]) {
+        let h = sketches.len();
+        if h == 0 {
+            return;
+        }
+        let keys = &keys[..keys.len() / h * h];
+        let mut fours = sketches.chunks_exact_mut(4);
+        let mut t = 0;
+        for four in &mut fours {
+            if let Ok(four) = <&mut [LogSketch; 4]>::try_from(four) {
+                #[cfg(target_arch = "x86_64")]
+                Self::add_key_columns_sse2(four, keys, h, t);
+                #[cfg(not(target_arch = "x86_64"))]
+                Self::add_key_columns(four, keys, h, t);
+            }
+            t += 4;
+        }
+        for s in fours.into_remainder() {
+            Self::add_key_columns(std::array::from_mut(s), keys, h, t);
+            t += 1;
+        }
+    }
+
+    /// Count column `t + j` of the rows of `keys` (`h` keys each) into `sketches[j]`.
+    #[inline]
+    fn add_key_columns<const N: usize>(
+        sketches: &mut [LogSketch; N],
+        keys: &[i32],
+        h: usize,
+        t: usize,
+    ) {
+        let mut rows = keys.chunks_exact(h);
+        loop {
+            // Inside the current ranges: a subtraction, a comparison and an increment per key.
+            // A key outside ends the pass; it is counted with growth and the pass goes on.
+            let mut outside = None;
+            {
+                let stores = sketches
+                    .each_mut()
+                    .map(|s| (i64::from(s.store.offset), s.store.counts.as_mut_slice()));
+                'rows: for row in &mut rows {
+                    let Some(k) = row.get(t..t + N) else {
+                        return;
+                    };
+                    let mut pos = [0usize; N];
+                    for j in 0..N {
+                        let p = (i64::from(k[j]) - stores[j].0) as u64;
+                        if p >= stores[j].1.len() as u64 {
+                            outside = Some(k);
+                            break 'rows;
+                        }
+                        pos[j] = p as usize;
+                    }
+                    for j in 0..N {
+                        stores[j].1[pos[j]] += 1;
+                    }
+                }
+            }
+            let Some(k) = outside else {
+                return;
+            };
+            for (s, &k) in sketches.iter_mut().zip(k) {
+                s.add_key(k);
+            }
+        }
+    }
+
+    /// [`add_key_columns`](Self::add_key_columns) for four sketches with SSE2: one comparison
+    /// checks a row's four keys against the four ranges, then each key is one increment.
+    #[cfg(target_arch = "x86_64")]
+    fn add_key_columns_sse2(sketches: &mut [LogSketch; 4], keys: &[i32], h: usize, t: usize) {
+        use std::arch::x86_64::*;
+        assert!(t + 4 <= h);
+        let rows = keys.len() / h;
+        let mut r = 0;
+        while r < rows {
+            // Key k is inside store j when (k − offset_j) as u32 < len_j: with both sides
+            // shifted by 2^31 that is a signed comparison, and (k − offset) + 2^31 =
+            // k − (offset ^ 2^31) in wrapping arithmetic. Lengths are cut to what ends at
+            // i32::MAX, so that a key below the offset cannot wrap into the range.
+            let mut offsets = [0i32; 4];
+            let mut lens = [0i32; 4];
+            let mut bases = [std::ptr::null_mut::<u64>(); 4];
+            for (j, s) in sketches.iter_mut().enumerate() {
+                let offset = s.store.offset;
+                let fits = (i64::from(i32::MAX) - i64::from(offset) + 1).min(u32::MAX.into());
+                let len = (s.store.counts.len() as i64).min(fits) as u32;
+                offsets[j] = offset ^ i32::MIN;
+                lens[j] = (len ^ (1 << 31)) as i32;
+                // Bucket k is at base + k: a pointer that may lie outside the counts, only
+                // read or written at keys inside the range.
+                bases[j] = s
+                    .store
+                    .counts
+                    .as_mut_ptr()
+                    .wrapping_offset(-(offset as isize));
+            }
+            // SAFETY: SSE2 is part of the x86-64 baseline. Row r's keys are
+            // keys[r * h + t..r * h + t + 4], in bounds as r < rows = keys.len() / h and
+            // t + 4 <= h. An increment happens only for keys inside their store's range,
+            // where base + k is counts[k − offset] (nothing reallocates the counts in the
+            // loop).
+            unsafe {
+                let offsets = _mm_loadu_si128(offsets.as_ptr().cast());
+                let lens = _mm_loadu_si128(lens.as_ptr().cast());
+                let end = keys.as_ptr().add(rows * h);
+                let mut row = keys.as_ptr().add(r * h);
+                while row < end {
+                    let k = _mm_loadu_si128(row.add(t).cast());
+                    let inside = _mm_cmpgt_epi32(lens, _mm_sub_epi32(k, offsets));
+                    if _mm_movemask_ps(_mm_castsi128_ps(inside)) != 0b1111 {
+                        break;
+                    }
+                    for (j, base) in bases.iter().enumerate() {
+                        // Read again from memory (one instruction): the compiler would
+                        // otherwise move each key out of the vector register (three).
+                        let key = std::ptr::read_volatile(row.add(t + j));
+                        *base.wrapping_offset(key as isize) += 1;
+                    }
+                    row = row.add(h);
+                }
+                r = row.offset_from(keys.as_ptr()) as usize / h;
+            }
+            if r < rows {
+                // A key outside its range: count the row with growth, and go on with the
+                // new ranges.
+                let row = &keys[r * h + t..r * h + t + 4];
+                for (s, &k) in sketches.iter_mut().zip(row) {
+                    s.add_key(k);
+                }
+                r += 1;
+            }
+        }
     }
 
     /// Add another sketch's counts.
@@ -332,41 +573,64 @@ impl ShareHistogram {
             .min((SHARE_BINS - 1) as f64) as i32 as u8
     }
 
-    /// `out[i] = bin(values[i])` for a whole row at once: on x86-64, eight values per step
-    /// with SSE2 (always present there), the same bins as [`bin`](Self::bin) to the bit
-    /// (SSE2's max returns its second operand for NaN, as `f64::max` returns the number).
+    /// `out[i] = bin(values[i])` for a whole row at once: on x86-64, sixteen values per step
+    /// with SSE2 (always present there), the same bins as [`bin`](Self::bin) to the bit.
     #[inline]
     pub fn bins_into(values: &[f64], out: &mut [u8]) {
         let n = values.len().min(out.len());
         let (values, out) = (&values[..n], &mut out[..n]);
         #[cfg(target_arch = "x86_64")]
-        let done = {
-            use std::arch::x86_64::*;
-            let full = n / 8 * 8;
-            // SAFETY: SSE2 is part of the x86-64 baseline; every load reads 2 of the `full`
-            // values in bounds, every store writes 8 of the `full` bytes in bounds.
-            unsafe {
-                let scale = _mm_set1_pd(SHARE_BINS as f64);
-                let zero = _mm_setzero_pd();
-                let top = _mm_set1_pd((SHARE_BINS - 1) as f64);
-                let conv = |p: *const f64| {
-                    let x = _mm_mul_pd(_mm_loadu_pd(p), scale);
-                    _mm_cvttpd_epi32(_mm_min_pd(_mm_max_pd(x, zero), top))
-                };
-                for i in (0..full).step_by(8) {
-                    let p = values.as_ptr().add(i);
-                    let a = _mm_unpacklo_epi64(conv(p), conv(p.add(2)));
-                    let b = _mm_unpacklo_epi64(conv(p.add(4)), conv(p.add(6)));
-                    let bytes = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_setzero_si128());
-                    _mm_storel_epi64(out.as_mut_ptr().add(i).cast(), bytes);
-                }
-            }
-            full
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let done = 0;
-        for (o, &v) in out[done..].iter_mut().zip(&values[done..]) {
+        if n >= 16 {
+            Self::bins_into_sse2(values, out);
+            return;
+        }
+        for (o, &v) in out.iter_mut().zip(values) {
             *o = Self::bin(v);
+        }
+    }
+
+    /// [`bins_into`](Self::bins_into) for at least sixteen values of equal length.
+    ///
+    /// `bin` clamps x·200 to [0, 199] and truncates; here only the upper clamp is a float
+    /// operation, `min(199, y)`, which returns y when y is NaN (SSE2's min returns its second
+    /// operand then). Truncation gives a negative integer for a negative y and i32::MIN for NaN,
+    /// −∞ and anything beyond i32, and packing to bytes with unsigned saturation turns every
+    /// negative into 0: the bins `bin` gives, with its `max(0)` and NaN → 0.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn bins_into_sse2(values: &[f64], out: &mut [u8]) {
+        use std::arch::x86_64::*;
+        let n = values.len();
+        assert!(n >= 16 && out.len() == n);
+        // SAFETY: SSE2 is part of the x86-64 baseline; the loads and stores are commented below.
+        unsafe {
+            let scale = _mm_set1_pd(SHARE_BINS as f64);
+            let top = _mm_set1_pd((SHARE_BINS - 1) as f64);
+            let mut sixteen = |i: usize| {
+                debug_assert!(i + 16 <= n);
+                let p = values[i..i + 16].as_ptr();
+                // SAFETY: every load reads 2 of the 16 values of values[i..i + 16].
+                let conv = |j: usize| {
+                    let x = _mm_mul_pd(_mm_loadu_pd(p.add(j)), scale);
+                    _mm_cvttpd_epi32(_mm_min_pd(top, x))
+                };
+                let q0 = _mm_unpacklo_epi64(conv(0), conv(2));
+                let q1 = _mm_unpacklo_epi64(conv(4), conv(6));
+                let q2 = _mm_unpacklo_epi64(conv(8), conv(10));
+                let q3 = _mm_unpacklo_epi64(conv(12), conv(14));
+                let bytes = _mm_packus_epi16(_mm_packs_epi32(q0, q1), _mm_packs_epi32(q2, q3));
+                // SAFETY: writes the 16 bytes of out[i..i + 16].
+                _mm_storeu_si128(out[i..i + 16].as_mut_ptr().cast(), bytes);
+            };
+            let mut i = 0;
+            while i + 16 <= n {
+                sixteen(i);
+                i += 16;
+            }
+            if i < n {
+                // The last sixteen again, overlapping bins already written (with the same values).
+                sixteen(n - 16);
+            }
         }
     }
 
@@ -403,6 +667,66 @@ impl ShareHistogram {
     /// Absolute error bound of quantiles: half a bin.
     pub fn absolute_error() -> f64 {
         0.5 / SHARE_BINS as f64
+    }
+}
+
+/// The counts of many [`ShareHistogram`]s side by side while trials are counted, each padded to
+/// 256 bins so that a bin (a `u8`) indexes its counts with no bounds check: counting a bin is
+/// one increment. [`drain_into`](Self::drain_into) moves the counts into the histograms.
+#[derive(Debug, Clone)]
+pub struct ShareCounts {
+    counts: Vec<[u32; 256]>,
+}
+
+impl ShareCounts {
+    /// Zero counts for `histograms` histograms.
+    pub fn new(histograms: usize) -> Self {
+        ShareCounts {
+            counts: vec![[0; 256]; histograms],
+        }
+    }
+
+    /// Count a matrix of bins (from [`ShareHistogram::bins_into`]), one column per histogram:
+    /// histogram `k` counts `bins[r * histograms + k]` of every full row `r`. Bins are below
+    /// [`SHARE_BINS`] (others are dropped by [`drain_into`](Self::drain_into)).
+    ///
+    /// Eight histograms at a time, row by row: their counts (8 KiB) stay in cache for the whole
+    /// matrix, and eight streams of increments do not wait on each other (early months of a
+    /// group put every trial in one bin).
+    pub fn add_rows(&mut self, bins: &[u8]) {
+        let gh = self.counts.len();
+        if gh == 0 {
+            return;
+        }
+        let bins = &bins[..bins.len() / gh * gh];
+        let mut eights = self.counts.chunks_exact_mut(8);
+        let mut k = 0;
+        for eight in &mut eights {
+            for row in bins.chunks_exact(gh) {
+                let Some(b) = row.get(k..k + 8) else {
+                    return;
+                };
+                for (c, &b) in eight.iter_mut().zip(b) {
+                    c[usize::from(b)] += 1;
+                }
+            }
+            k += 8;
+        }
+        for (j, c) in eights.into_remainder().iter_mut().enumerate() {
+            for row in bins.chunks_exact(gh) {
+                c[usize::from(row[k + j])] += 1;
+            }
+        }
+    }
+
+    /// Add the counts to `histograms` (one per column) and zero them.
+    pub fn drain_into(&mut self, histograms: &mut [ShareHistogram]) {
+        for (c, h) in self.counts.iter_mut().zip(histograms) {
+            for (a, b) in h.counts.iter_mut().zip(c.iter()) {
+                *a += b;
+            }
+            *c = [0; 256];
+        }
     }
 }
 
@@ -493,6 +817,17 @@ mod tests {
             0.994_999_999_999,
             1.0 - f64::EPSILON,
         ]);
+        // Every length up to three steps of sixteen (the overlapping last step included), a
+        // row of 180 (3 groups × 60 months) and all, at every start.
+        let lens = (0..=49).chain([180, values.len()]);
+        for (len, start) in lens.flat_map(|len| (0..16).map(move |s| (len, s))) {
+            let start = start.min(values.len() - len);
+            let mut out = vec![0u8; len];
+            ShareHistogram::bins_into(&values[start..start + len], &mut out);
+            for (v, b) in values[start..start + len].iter().zip(&out) {
+                assert_eq!(*b, ShareHistogram::bin(*v), "{v}");
+            }
+        }
         for len in [0, 1, 7, 8, 9, 17, values.len()] {
             let mut out = vec![0u8; len];
             ShareHistogram::bins_into(&values[..len], &mut out);
@@ -536,6 +871,20 @@ mod tests {
         ]);
         values.extend((0..60).map(|e| 2f64.powi(e)));
         values.extend((0..60).map(|e| -(2f64.powi(e) * (1.0 - f64::EPSILON))));
+        // The special values at the end fall in every position of a step of four.
+        let specials = values.len() - 134;
+        for len in (0..=13).chain([60]) {
+            for start in specials - len..values.len() - len {
+                let mut out = vec![0i32; len];
+                map.keys_into(&values[start..start + len], &mut out);
+                for (v, k) in values[start..start + len].iter().zip(&out) {
+                    assert_eq!(*k, map.key(*v), "{v:e}");
+                }
+            }
+        }
+        // Dropping the clamp to f64::MAX in the vector kernel relies on this.
+        assert_eq!(map.key(f64::INFINITY), map.key(f64::MAX));
+        assert_eq!(map.key(f64::NEG_INFINITY), map.key(f64::MIN));
         for len in [0, 1, 2, 3, values.len()] {
             let mut out = vec![0i32; len];
             map.keys_into(&values[..len], &mut out);
@@ -560,6 +909,133 @@ mod tests {
         assert_eq!(map.key(1.0), 1);
         assert_eq!(map.key(-1.0), -1);
         assert!(map.key(f64::INFINITY) >= map.key(f64::MAX));
+    }
+
+    /// The non-empty buckets of a sketch, as (key, count): what any two layouts of the same
+    /// counts share.
+    fn buckets(s: &LogSketch) -> Vec<(i32, u64)> {
+        (s.store.counts.iter().enumerate())
+            .filter(|&(_, &c)| c > 0)
+            .map(|(k, &c)| (s.store.offset + k as i32, c))
+            .collect()
+    }
+
+    /// Keys in clusters that drift and jump (so stores grow at both ends, in the middle of a
+    /// pass), with zeros and both signs.
+    fn key_matrix(rows: usize, h: usize, seed: u64) -> Vec<i32> {
+        let mut s = seed | 1;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        (0..rows * h)
+            .map(|i| {
+                let r = next();
+                let centre = ((i / h) as i32 - 40) * 37 + (i % h) as i32 * 11;
+                match r % 16 {
+                    0 => 0,
+                    1 => (r >> 8) as i32 % 70_000,
+                    _ => centre + (r >> 8) as i32 % 9,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn add_key_rows_counts_as_add_key() {
+        for h in [1, 2, 3, 4, 5, 7, 8, 9, 60] {
+            for rows in [0, 1, 2, 63, 64, 200] {
+                let keys = key_matrix(rows, h, (h * 1000 + rows) as u64);
+                let mut reference = vec![LogSketch::new(); h];
+                for row in keys.chunks_exact(h) {
+                    for (s, &k) in reference.iter_mut().zip(row) {
+                        s.add_key(k);
+                    }
+                }
+                // In two passes, the second on sketches that already hold counts; a partial
+                // last row is ignored.
+                let mut sketches = vec![LogSketch::new(); h];
+                let cut = rows / 2 * h;
+                LogSketch::add_key_rows(&mut sketches, &keys[..cut]);
+                let mut rest = keys[cut..].to_vec();
+                rest.extend(std::iter::repeat_n(5, h - 1));
+                LogSketch::add_key_rows(&mut sketches, &rest);
+                for (a, b) in sketches.iter().zip(&reference) {
+                    assert_eq!(buckets(a), buckets(b), "h={h} rows={rows}");
+                }
+            }
+        }
+        LogSketch::add_key_rows(&mut [], &[1, 2, 3]);
+    }
+
+    #[test]
+    fn merge_adds_counts_bucket_by_bucket() {
+        let keys = key_matrix(300, 1, 7);
+        for cut in [0, 1, 50, 150, 299, 300] {
+            let mut whole = LogSketch::new();
+            keys.iter().for_each(|&k| whole.add_key(k));
+            let (mut a, mut b) = (LogSketch::new(), LogSketch::new());
+            keys[..cut].iter().for_each(|&k| a.add_key(k));
+            keys[cut..].iter().for_each(|&k| b.add_key(k));
+            let mut ab = a.clone();
+            ab.merge(&b);
+            b.merge(&a);
+            assert_eq!(buckets(&ab), buckets(&whole));
+            assert_eq!(buckets(&b), buckets(&whole));
+        }
+        // Far apart on either side, and empty.
+        let (mut lo, mut hi) = (LogSketch::new(), LogSketch::new());
+        lo.add_key(-5000);
+        hi.add_key(5000);
+        hi.add_key(5000);
+        let mut m = lo.clone();
+        m.merge(&hi);
+        m.merge(&LogSketch::new());
+        assert_eq!(buckets(&m), vec![(-5000, 1), (5000, 2)]);
+        let mut m = hi.clone();
+        m.merge(&lo);
+        assert_eq!(buckets(&m), vec![(-5000, 1), (5000, 2)]);
+        let mut e = LogSketch::new();
+        e.merge(&hi);
+        assert_eq!(buckets(&e), vec![(5000, 2)]);
+        // A damaged store reaching past the i32 keys counts what is in range.
+        let mut wide = LogSketch::new();
+        wide.store = Store {
+            offset: i32::MAX - 1,
+            counts: vec![1, 2, 3],
+        };
+        let mut m = LogSketch::new();
+        m.merge(&wide);
+        assert_eq!(buckets(&m), vec![(i32::MAX - 1, 1), (i32::MAX, 2)]);
+    }
+
+    #[test]
+    fn share_counts_count_as_add_bin() {
+        for gh in [1, 3, 7, 8, 9, 16, 17, 180] {
+            for rows in [0, 1, 64] {
+                let bins: Vec<u8> = (0..rows * gh)
+                    .map(|i| ((i * 7919 + i / gh * 31) % SHARE_BINS) as u8)
+                    .collect();
+                let mut reference = vec![ShareHistogram::default(); gh];
+                for row in bins.chunks_exact(gh) {
+                    for (h, &b) in reference.iter_mut().zip(row) {
+                        h.add_bin(b);
+                    }
+                }
+                let mut counts = ShareCounts::new(gh);
+                counts.add_rows(&bins);
+                // Draining adds to what the histograms hold, and leaves zeros behind.
+                let mut histograms = reference.clone();
+                counts.drain_into(&mut histograms);
+                counts.drain_into(&mut histograms);
+                for (h, r) in histograms.iter().zip(&reference) {
+                    let doubled: Vec<u32> = r.counts.iter().map(|c| 2 * c).collect();
+                    assert_eq!(h.counts, doubled, "gh={gh} rows={rows}");
+                }
+            }
+        }
     }
 
     #[test]
