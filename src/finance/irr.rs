@@ -266,6 +266,7 @@ fn chains_sse2(body: &[f64], w: f64, p: [f64; LANES]) -> Chains {
 /// [`chains_sse2`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
+#[inline]
 fn chains_avx(body: &[f64], w: f64, p: [f64; LANES]) -> Chains {
     use std::arch::x86_64::*;
     let mut out = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
@@ -297,15 +298,25 @@ fn chains_avx(body: &[f64], w: f64, p: [f64; LANES]) -> Chains {
 /// chains, then recombined: about 2.5× faster for 600 coefficients, same accuracy class.
 #[inline(always)]
 fn horner_split<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
-    const K: usize = LANES;
-    const { assert!(K == 4) }; // z³ and z⁶ below are z^(K−1) and z^(2K−2)
     if z < SPLIT_MIN_Z {
         return horner_plain::<REV>(c, z);
     }
-    let (p, d1, d2) = split_chains::<REV>(c, z * z * z * z);
-    // Recombine: with Q_j(z) = P_j(z^K), f = Σ_j z^j Q_j by Horner in z over j, carrying the
-    // first two derivatives, where Q_j' = K z^(K−1) P_j' and
-    // Q_j'' = K(K−1) z^(K−2) P_j' + K² z^(2K−2) P_j'' (d2 holds P_j''/2).
+    #[cfg(target_arch = "x86_64")]
+    if !REV && std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the processor has AVX (checked just above).
+        return unsafe { horner_split_asc_avx(c, z) };
+    }
+    recombine(z, split_chains::<REV>(c, z * z * z * z))
+}
+
+/// [`horner_split`]'s last step: `(f, f', f'')` at `z` from the chains at `w = z^LANES`.
+#[inline(always)]
+fn recombine(z: f64, (p, d1, d2): Chains) -> (f64, f64, f64) {
+    const K: usize = LANES;
+    const { assert!(K == 4) }; // z³ and z⁶ below are z^(K−1) and z^(2K−2)
+    // With Q_j(z) = P_j(z^K), f = Σ_j z^j Q_j by Horner in z over j, carrying the first two
+    // derivatives, where Q_j' = K z^(K−1) P_j' and Q_j'' = K(K−1) z^(K−2) P_j' +
+    // K² z^(2K−2) P_j'' (d2 holds P_j''/2).
     let kf = K as f64;
     let z2 = z * z;
     let z3 = z2 * z;
@@ -317,6 +328,22 @@ fn horner_split<const REV: bool>(c: &[f64], z: f64) -> (f64, f64, f64) {
         f = z * f + p[j];
     }
     (f, f1, f2)
+}
+
+/// [`horner_split`] for ascending coefficients, all of it compiled for AVX: the chains of
+/// [`chains_avx`] and the recombination in one call, the chains' results left in registers.
+/// The same operations in the same order as the portable path (AVX has no fused
+/// multiply-add), so the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn horner_split_asc_avx(c: &[f64], z: f64) -> (f64, f64, f64) {
+    let rem = c.len() % LANES;
+    let (body, top) = c.split_at(c.len() - rem);
+    let mut p = [0.0; LANES];
+    for (pj, &cj) in p.iter_mut().zip(top) {
+        *pj = cj;
+    }
+    recombine(z, chains_avx(body, z * z * z * z, p))
 }
 
 /// `|c0| / Σ_{k≥1} |c_k|`, shrunk a little to stay a safe bound despite rounding (and capped
@@ -1068,25 +1095,55 @@ impl Sums {
     #[inline(always)]
     fn crossing_pass<const NEG: bool>(core: &[f64]) -> Option<Self> {
         let mut s = Sums::ZERO;
-        let mut flows = core.iter();
-        // Up to and including the first flow that takes the balance across zero (or NaN).
-        for &cf in flows.by_ref() {
-            s.add(cf);
-            let before = if NEG { s.total < 0.0 } else { s.total >= 0.0 };
-            if !before {
+        // Up to and including the first flow that takes the balance across zero (or NaN), two
+        // flows a round; `i` is the index after it (`core.len()` if there is none).
+        let before = |b: f64| if NEG { b < 0.0 } else { b >= 0.0 };
+        let mut i = core.len();
+        let pairs = core.chunks_exact(2);
+        let odd = pairs.remainder();
+        let mut crossed = false;
+        for (k, pair) in pairs.enumerate() {
+            s.add(pair[0]);
+            if !before(s.total) {
+                (i, crossed) = (2 * k + 1, true);
+                break;
+            }
+            s.add(pair[1]);
+            if !before(s.total) {
+                (i, crossed) = (2 * k + 2, true);
                 break;
             }
         }
-        // After the crossing: the most extreme flow towards the first flow's side. Plain
-        // comparisons: a NaN flow is caught by the caller through `abs`.
-        let mut extreme = 0.0f64;
-        for &cf in flows {
-            s.add(cf);
-            if NEG {
-                extreme = if cf < extreme { cf } else { extreme };
-            } else {
-                extreme = if cf > extreme { cf } else { extreme };
+        if !crossed {
+            for &cf in odd {
+                s.add(cf);
             }
+        }
+        // After the crossing: the most extreme flow towards the first flow's side (NaN if a
+        // flow is NaN), which must not be on that side. Until that is checked, `|CF|` is
+        // taken to be `CF` (or `−CF`): the same bits for every flow that passes.
+        let mut extreme = 0.0f64;
+        let mut after = |cf: f64| {
+            s.s1 += s.total;
+            s.s2 += s.s1;
+            s.total += cf;
+            if NEG {
+                s.abs += cf;
+                extreme = if extreme < cf { extreme } else { cf };
+            } else {
+                s.abs -= cf;
+                extreme = if extreme > cf { extreme } else { cf };
+            }
+        };
+        // Two flows a round: fewer loop overheads.
+        let pairs = core[i..].chunks_exact(2);
+        let odd = pairs.remainder();
+        for pair in pairs {
+            after(pair[0]);
+            after(pair[1]);
+        }
+        for &cf in odd {
+            after(cf);
         }
         let crossed_once = if NEG {
             s.total > 0.0 && extreme >= 0.0
@@ -1283,29 +1340,39 @@ fn single_crossing(core: &[f64], s: &Sums) -> Option<Option<f64>> {
 /// float above −1; a root beyond `r ≈ 1e300` is not reported.
 pub fn irr(flows: &[f64]) -> Option<f64> {
     let core = support(flows)?;
-    let n = core.len();
-    let horner_fits = |abs: f64| {
-        (SCALE_LO..=SCALE_HI).contains(&abs)
-            && core[0].abs() >= f64::MIN_POSITIVE
-            && core[n - 1].abs() >= f64::MIN_POSITIVE
-    };
     // The common case in a cheaper pass: exactly what `irr_horner` would do with the full
     // survey (same sums, same single-crossing path), without the survey.
     if let Some(sums) = Sums::of_single_crossing(core) {
-        if horner_fits(sums.abs) {
+        if horner_fits(core, sums.abs) {
             if let Some(r) = single_crossing(core, &sums) {
                 return r;
             }
         }
     }
+    irr_surveyed(core)
+}
+
+/// [`irr`] of trimmed flows after the full survey: every shape, every magnitude. Out of line,
+/// so that the common case does not pay for its registers and stack.
+#[inline(never)]
+fn irr_surveyed(core: &[f64]) -> Option<f64> {
     let s = Survey::of(core);
-    if horner_fits(s.sums.abs) {
+    if horner_fits(core, s.sums.abs) {
         irr_horner(core, &s)
     } else {
         // Non-finite flows, magnitudes that could overflow (or lose everything to underflow)
         // in the Horner sums, or a first or last flow too small for them to be accurate.
         irr_extreme(core)
     }
+}
+
+/// Whether Horner's sums are accurate on `core` as it is (see "Magnitudes" in the module
+/// docs): a total magnitude `abs` in `[SCALE_LO, SCALE_HI]` and normal first and last flows.
+#[inline(always)]
+fn horner_fits(core: &[f64], abs: f64) -> bool {
+    (SCALE_LO..=SCALE_HI).contains(&abs)
+        && core[0].abs() >= f64::MIN_POSITIVE
+        && core[core.len() - 1].abs() >= f64::MIN_POSITIVE
 }
 
 /// The flows without their leading and trailing zeros, which change no root (NaN != 0, so it
@@ -1580,6 +1647,13 @@ mod tests {
                 .collect();
             for w in [0.0, 1e-30, 0.3, 0.957, 1.0, 1.5] {
                 let want = bits(split_chains_scalar::<false>(&c, w));
+                // The whole evaluation too (w as a power of z where one exists).
+                let z = w.sqrt().sqrt();
+                if z >= SPLIT_MIN_Z {
+                    let eval = |(f, d1, d2): (f64, f64, f64)| [f, d1, d2].map(f64::to_bits);
+                    let reference = recombine(z, split_chains_scalar::<false>(&c, z * z * z * z));
+                    assert_eq!(eval(horner_split::<false>(&c, z)), eval(reference), "n {n}");
+                }
                 assert_eq!(bits(split_chains::<false>(&c, w)), want, "n {n}, w {w}");
                 let want_rev = bits(split_chains_scalar::<true>(&c, w));
                 assert_eq!(bits(split_chains::<true>(&c, w)), want_rev, "n {n}, w {w}");
