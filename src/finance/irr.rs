@@ -853,6 +853,33 @@ fn pow2(k: i32) -> f64 {
     }
 }
 
+/// Finite `values` as they are when their total magnitude lies in `[SCALE_LO, SCALE_HI]`,
+/// else multiplied by the power of two that brings the largest magnitude into `[0.5, 2)`: exact
+/// for every value that stays a normal number (those that become subnormal or zero lose
+/// accuracy, which callers must allow for), so that any sum of terms `c_k · g_k` keeps the
+/// relative rounding it would have with an unbounded exponent.
+pub(super) fn pow2_scaled(values: &[f64]) -> Vec<f64> {
+    let in_range = (SCALE_LO..=SCALE_HI).contains(&values.iter().map(|c| c.abs()).sum::<f64>());
+    if in_range {
+        return values.to_vec();
+    }
+    let max_abs = values.iter().fold(0.0f64, |a, c| a.max(c.abs()));
+    if max_abs == 0.0 {
+        return values.to_vec();
+    }
+    // max_abs · 2^−e ∈ [0.5, 2) (log2 may round up at the top of a binade).
+    let e = max_abs.log2().floor() as i32;
+    if e >= 0 {
+        // One factor (2^−e >= 2^−1023, exact): each value is rounded once.
+        let f = pow2(-e);
+        values.iter().map(|&c| c * f).collect()
+    } else {
+        // Scaling up is exact; 2^−e may exceed f64, so in two factors.
+        let (f1, f2) = (pow2(-e / 2), pow2(-e - (-e / 2)));
+        values.iter().map(|&c| c * f1 * f2).collect()
+    }
+}
+
 /// IRR of flows that [`irr`]'s Horner paths cannot take as they are (`core` trimmed, first
 /// and last flows non-zero): non-finite flows (`None`), a total magnitude outside
 /// `[SCALE_LO, SCALE_HI]`, or a first or last flow below `f64::MIN_POSITIVE`.
@@ -869,23 +896,7 @@ fn irr_extreme(core: &[f64]) -> Option<f64> {
     if core.iter().any(|c| !c.is_finite()) {
         return None;
     }
-    let in_range = (SCALE_LO..=SCALE_HI).contains(&core.iter().map(|c| c.abs()).sum::<f64>());
-    let scaled: Vec<f64> = if in_range {
-        core.to_vec()
-    } else {
-        let max_abs = core.iter().fold(0.0f64, |a, c| a.max(c.abs()));
-        // max_abs · 2^−e ∈ [0.5, 2) (log2 may round up at the top of a binade).
-        let e = max_abs.log2().floor() as i32;
-        if e >= 0 {
-            // One factor (2^−e >= 2^−1023, exact): each flow is rounded once.
-            let f = pow2(-e);
-            core.iter().map(|&c| c * f).collect()
-        } else {
-            // Scaling up is exact; 2^−e may exceed f64, so in two factors.
-            let (f1, f2) = (pow2(-e / 2), pow2(-e - (-e / 2)));
-            core.iter().map(|&c| c * f1 * f2).collect()
-        }
-    };
+    let scaled = pow2_scaled(core);
     let horner = support(&scaled).and_then(|c| irr_horner(c, &Survey::of(c)));
     let n = scaled.len();
     if scaled[0].abs() >= f64::MIN_POSITIVE && scaled[n - 1].abs() >= f64::MIN_POSITIVE {
