@@ -24,6 +24,10 @@
 //! interleaved Horner pass), started from a model of the flows as the first flow plus a
 //! lump whose timing is described by its mean and variance (see [`cumulant_guess`]), which is
 //! usually within 0.1% of the root: two polynomial evaluations for monthly project flows.
+//! Such flows are first tried with a cheaper pass ([`Sums::of_single_crossing`]: the same sums,
+//! and one comparison a flow instead of the sign-change count and the extreme) that proves the
+//! same path applies; the full pass runs only when it cannot. The Horner chains run in SSE2 or
+//! AVX registers on x86-64, with the same operations in the same order as the portable code.
 //!
 //! Other flows fall back to a scan of `z` from 1 downward (a uniform grid, then a geometric
 //! one) that stops at the first sign change, also looks for tangent (double) roots and close
