@@ -4,7 +4,7 @@
 //! Time is actual days / 365 from the first flow's date (no leap-year adjustment: that is what
 //! Excel and DAX do, and why the same flows dated 2008 and 2014 give different XNPVs).
 
-use super::irr::{Curve, Hint, smallest_abs_rate};
+use super::irr::{Curve, Hint, pow2_scaled, smallest_abs_rate};
 
 /// Day number of an ISO `YYYY-MM-DD` date: days since 1970-01-01 in the proleptic Gregorian
 /// calendar (1970-01-01 → 0).
@@ -76,6 +76,17 @@ struct ExpSum {
     e: Vec<f64>,
 }
 
+/// `c · e^x`, also when `e^x` alone would underflow (to a subnormal number or zero, losing
+/// digits the product still needs): then as `±e^(ln|c| + x)`.
+fn scaled_term(c: f64, x: f64) -> f64 {
+    let g = x.exp();
+    if g >= f64::MIN_POSITIVE {
+        c * g
+    } else {
+        c.signum() * (c.abs().ln() + x).exp()
+    }
+}
+
 impl Curve for ExpSum {
     fn eval(&self, z: f64) -> (f64, f64, f64) {
         let lz = z.ln();
@@ -84,7 +95,7 @@ impl Curve for ExpSum {
             if e == 0.0 {
                 f += c;
             } else {
-                let t = c * (e * lz).exp();
+                let t = scaled_term(c, e * lz);
                 f += t;
                 d1 += e * t;
                 d2 += e * (e - 1.0) * t;
@@ -101,7 +112,7 @@ impl Curve for ExpSum {
                 if e == 0.0 {
                     c.abs()
                 } else {
-                    c.abs() * (e * lz).exp()
+                    scaled_term(c.abs(), e * lz)
                 }
             })
             .sum()
@@ -115,7 +126,15 @@ impl Curve for ExpSum {
         }
         let rest: f64 = self.c[1..].iter().map(|c| c.abs()).sum();
         // |f(z) − c_0| <= z^(e_1) Σ_{k>=1} |c_k| for z <= 1
-        (self.c[0].abs() / rest).powf(1.0 / self.e[1]).min(1.0)
+        let ratio = self.c[0].abs() / rest;
+        if ratio >= f64::MIN_POSITIVE {
+            ratio.powf(1.0 / self.e[1]).min(1.0)
+        } else {
+            // A subnormal ratio has lost digits (the bound could cut off a root just below
+            // it): through logarithms instead, shrunk a little to stay a bound despite rounding.
+            let log_ratio = self.c[0].abs().ln() - rest.ln();
+            ((log_ratio / self.e[1]).exp() * (1.0 - 1e-9)).min(1.0)
+        }
     }
     fn terms(&self) -> usize {
         self.c.len()
@@ -128,8 +147,15 @@ impl Curve for ExpSum {
 /// the flows, in date order, change sign once — Descartes' rule for exponential sums), solved
 /// by the same bounded bracketed iteration rather than Excel's unguarded Newton from 0.1, so it
 /// never depends on a guess. Flows on the same day are added together. `None` when the lengths
-/// differ, fewer than two dates carry non-zero flows, the flows have one sign, a flow is not
-/// finite, or no real root `r > −1` exists.
+/// differ, fewer than two dates carry non-zero flows, the flows have one sign, a flow (or a
+/// day's sum) is not finite, or no real root `r > −1` exists.
+///
+/// Whatever the (finite) magnitudes, the answer is a root or `None`, as for `irr`: amounts
+/// whose total lies outside `[1e−100, 1e100]` are scaled exactly by a power of two, a term
+/// whose discount factor alone would underflow is formed through logarithms, and when the
+/// first or last amount is more than about 300 orders of magnitude below the largest, the
+/// answer is kept only if the XNPV, evaluated through logarithms, vanishes to `1e−8` of the
+/// discounted amounts' size.
 pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     if flows.len() != days.len() || flows.iter().any(|p| !p.is_finite()) {
         return None;
@@ -147,12 +173,6 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     if merged.len() < 2 || merged.iter().any(|(_, p)| !p.is_finite()) {
         return None;
     }
-    let max_abs = merged.iter().fold(0.0f64, |m, (_, p)| m.max(p.abs()));
-    if !(1e-100..=1e100).contains(&max_abs) {
-        for (_, p) in &mut merged {
-            *p /= max_abs;
-        }
-    }
     let sign_changes = merged
         .windows(2)
         .filter(|w| (w[0].1 > 0.0) != (w[1].1 > 0.0))
@@ -160,17 +180,22 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     if sign_changes == 0 {
         return None;
     }
-    let total: f64 = merged.iter().map(|(_, p)| p).sum();
+    // Amounts beyond [1e−100, 1e100] in total are scaled exactly, by a power of two, as `irr`
+    // does: the curves below then round as the unscaled amounts would with an unbounded
+    // exponent.
+    let unscaled: Vec<f64> = merged.iter().map(|&(_, p)| p).collect();
+    let amounts = pow2_scaled(&unscaled);
+    let total: f64 = amounts.iter().sum();
     if total == 0.0 {
         return Some(0.0);
     }
     let (d_first, d_last) = (merged[0].0, merged[merged.len() - 1].0);
     let x = ExpSum {
-        c: merged.iter().map(|&(_, p)| p).collect(),
+        c: amounts.clone(),
         e: merged.iter().map(|&(d, _)| years(d_first, d)).collect(),
     };
     let y = ExpSum {
-        c: merged.iter().rev().map(|&(_, p)| p).collect(),
+        c: amounts.iter().rev().copied().collect(),
         e: merged
             .iter()
             .rev()
@@ -187,7 +212,43 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     } else {
         (Hint::Unknown, Hint::Unknown)
     };
-    smallest_abs_rate(&x, hx, &y, hy)
+    let r = smallest_abs_rate(&x, hx, &y, hy)?;
+    // The first and last amounts bound the terms at a root from below in the two domains (as
+    // in `irr`): when either has become subnormal or zero in the scaling (more than about 300
+    // orders of magnitude below the largest), the curves may have lost what decides the root,
+    // so the answer is kept only if it checks out against the unscaled amounts.
+    let n = amounts.len();
+    if amounts[0].abs() >= f64::MIN_POSITIVE && amounts[n - 1].abs() >= f64::MIN_POSITIVE {
+        return Some(r);
+    }
+    let tol =
+        LOG_ROOT_TOL + 2.0 * (x.e[n - 1] + n as f64) * f64::EPSILON * (1.0 + r.abs()) / (1.0 + r);
+    (relative_xnpv(r, &unscaled, &x.e) <= tol).then_some(r)
+}
+
+/// Relative residual that [`xirr`]'s check accepts, besides what rounding `1 + r` explains
+/// (as `irr`'s `LOG_ROOT_TOL`): far below the `1e−6` the tests ask for.
+const LOG_ROOT_TOL: f64 = 1e-8;
+
+/// `|Σ P_i (1+r)^−t_i| / Σ |P_i (1+r)^−t_i|` (`t` in years), every term through logarithms:
+/// no amount, power or term over- or underflows, whatever their magnitudes. NaN when every
+/// amount is zero.
+fn relative_xnpv(rate: f64, amounts: &[f64], t: &[f64]) -> f64 {
+    let log_discount = -rate.ln_1p();
+    let exponent = |(p, t): (&f64, &f64)| p.abs().ln() + t * log_discount;
+    let top = amounts
+        .iter()
+        .zip(t)
+        .map(exponent)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (mut sum, mut scale) = (0.0f64, 0.0f64);
+    for (p, ti) in amounts.iter().zip(t) {
+        // The largest term is ±1.
+        let term = p.signum() * (exponent((p, ti)) - top).exp();
+        sum += term;
+        scale += term.abs();
+    }
+    sum.abs() / scale
 }
 
 #[cfg(test)]
@@ -280,8 +341,98 @@ mod tests {
         assert!(xnpv(r, &flows, &[0, 365, 730]).abs() < 1e-8);
     }
 
+    /// `|XNPV(r)|` relative to `Σ |P_i (1+r)^−t_i|` (valued at the earliest date), every
+    /// term through logarithms: meaningful whatever the magnitudes of the flows and of `r`.
+    fn log_residual(r: f64, flows: &[f64], days: &[i64]) -> f64 {
+        let d0 = days.iter().copied().min().unwrap_or(0);
+        let ld = -r.ln_1p();
+        let e: Vec<f64> = flows
+            .iter()
+            .zip(days)
+            .map(|(p, &d)| p.abs().ln() + years(d0, d) * ld)
+            .collect();
+        let top = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (mut sum, mut scale) = (0.0f64, 0.0f64);
+        for (p, ei) in flows.iter().zip(&e) {
+            let term = p.signum() * (ei - top).exp();
+            sum += term;
+            scale += term.abs();
+        }
+        sum.abs() / scale
+    }
+
+    #[test]
+    fn power_of_two_scaling_changes_no_bit() {
+        let flows = [-100.0, 39.0, 59.0, 55.0, 20.0];
+        let days = [0, 200, 365, 800, 1500];
+        let r = xirr(&flows, &days).unwrap();
+        for k in [-1000, -400, -340, 340, 600, 1000] {
+            let f: Vec<f64> = flows.iter().map(|c| c * 2f64.powi(k)).collect();
+            assert_eq!(
+                xirr(&f, &days).map(f64::to_bits),
+                Some(r.to_bits()),
+                "2^{k}"
+            );
+        }
+    }
+
+    #[test]
+    fn flows_spanning_hundreds_of_orders_of_magnitude() {
+        // Yearly: the root of irr's case, 10^82.5 − 1 (the first flow is below any scaling).
+        let flows = [-1e-30, 1e300];
+        let days = [0, 4 * 365];
+        if let Some(r) = xirr(&flows, &days) {
+            assert!(log_residual(r, &flows, &days) <= 1e-6, "{r}");
+        }
+        // A root at r ≈ 1.6e45, where (1 + r)^−t alone underflows to a subnormal number, and
+        // so does the ratio of the amounts that bounds the root (once found with a residual of
+        // 1e−6: the bound, rounded up, cut the root off).
+        let flows = [1e31, -1.0037266873999823e-287];
+        let days = [2568, 0];
+        let r = xirr(&flows, &days).unwrap();
+        assert!(log_residual(r, &flows, &days) <= 1e-12, "{r}");
+        // No real root (irr's fuzz case 6e7c7de1, dated yearly).
+        let flows = [
+            -1.7754849786788255e-64,
+            3.0718185947598465e-292,
+            1.6097887034965243e-291,
+            1.595260795442626e193,
+            -1.9481110936832064e289,
+        ];
+        let days: Vec<i64> = (0..5).map(|k| 365 * k).collect();
+        assert_eq!(xirr(&flows, &days), None);
+    }
+
+    /// Finite flows of any magnitude: bit patterns, and mantissas times powers of ten.
+    fn wild_flow() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            2 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
+            2 => (-999i32..1000, -300i32..300).prop_map(|(m, e)| f64::from(m) * 10f64.powi(e)),
+            1 => Just(0.0),
+            1 => -1e3f64..1e3,
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any finite dated flows, including ones spanning all of f64's range: a root (the
+        /// XNPV vanishes relative to the discounted flows' size, through logarithms) or `None`.
+        #[test]
+        fn xirr_is_a_root_or_none_whatever_the_magnitudes(
+            dated in prop::collection::vec((wild_flow(), -4000i64..4000), 0..30)
+        ) {
+            let flows: Vec<f64> = dated.iter().map(|d| d.0).collect();
+            let days: Vec<i64> = dated.iter().map(|d| d.1).collect();
+            if let Some(r) = xirr(&flows, &days) {
+                prop_assert!(r > -1.0 && r.is_finite(), "{r}");
+                // Near −1 a rate has few digits left (see the finance fuzz target).
+                if r > -0.999_999 {
+                    let residual = log_residual(r, &flows, &days);
+                    prop_assert!(residual <= 1e-6, "r {r}: {residual:e} for {dated:?}");
+                }
+            }
+        }
 
         /// No input panics; a returned rate zeroes the XNPV.
         #[test]
