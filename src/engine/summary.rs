@@ -11,7 +11,7 @@ use crate::scenario::CostCategory;
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
-use super::stats::{ColumnKind, ColumnStats, column_stats, quantiles_of};
+use super::stats::{ColumnKind, ColumnStats, column_stats, stats_and_quantiles};
 
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
@@ -148,14 +148,12 @@ pub fn summarise(
     // The NPV and payback columns are copied out for the charts; everything else is read
     // straight from the table.
     let npv = table.column(col::NPV);
-    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from one
-    // selection.
+    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from the
+    // same passes as NPV's statistics (below).
     let qs: Vec<f64> = (0..=100)
         .map(|p| p as f64 / 100.0)
         .chain([0.005, 0.995])
         .collect();
-    let mut npv_percentiles = quantiles_of(npv, &qs);
-    let hist_range = npv_percentiles.split_off(101);
     let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
 
     let payback = table.column(col::PAYBACK);
@@ -192,10 +190,19 @@ pub fn summarise(
     .into_iter()
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let done: Vec<ColumnStats> = columns
+    let (done, mut npv_percentiles): (Vec<ColumnStats>, Vec<Vec<f64>>) = columns
         .par_iter()
-        .map(|&(c, kind)| column_stats(table.column(c), kind))
-        .collect();
+        .map(|&(c, kind)| {
+            if c == col::NPV {
+                let (s, q) = stats_and_quantiles(npv, &qs);
+                (ColumnStats::Plain(s), q)
+            } else {
+                (column_stats(table.column(c), kind), Vec::new())
+            }
+        })
+        .unzip();
+    let mut npv_percentiles = std::mem::take(&mut npv_percentiles[0]);
+    let hist_range = npv_percentiles.split_off(101);
     let mut done = done.into_iter();
     let mut next = || done.next().expect("one result per column");
     let (
