@@ -66,6 +66,26 @@ fn base_case_block(o: &TrialOutcome) -> BaseCase {
     }
 }
 
+/// The bin of a value `k` bin widths above the first edge, clamped to the histogram, and
+/// whether it was clamped: bin ⌊k⌋, without the floor (a libm call on baseline x86-64):
+/// ⌊k⌋ < 0 exactly when k < 0, ⌊k⌋ ≥ BINS exactly when k ≥ BINS, and truncating a
+/// non-negative k floors it. (NaN: bin 0, not clamped.)
+#[inline]
+fn histogram_bin(k: f64) -> (usize, bool) {
+    let outside = k < 0.0 || k >= HISTOGRAM_BINS as f64;
+    ((k.max(0.0) as usize).min(HISTOGRAM_BINS - 1), outside)
+}
+
+/// ⌈p⌉ clamped to 0..=last, without the libm call: that is ⌈p clamped⌉ (the bounds are
+/// whole), and the ceiling of a non-negative value below 2^52 is its truncation, plus one if
+/// that fell below it. `p` is not NaN.
+#[inline]
+fn ceil_clamped(p: f64, last: usize) -> usize {
+    let p = p.clamp(0.0, last as f64);
+    let t = p as usize;
+    if (t as f64) < p { t + 1 } else { t }
+}
+
 fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let (lo, hi) = if hi > lo {
         (lo, hi)
@@ -77,11 +97,9 @@ fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let mut counts = vec![0u64; HISTOGRAM_BINS];
     let mut clipped = false;
     for &v in values {
-        let k = ((v - lo) / width).floor();
-        if k < 0.0 || k >= HISTOGRAM_BINS as f64 {
-            clipped = true;
-        }
-        counts[(k.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
+        let (bin, outside) = histogram_bin((v - lo) / width);
+        clipped |= outside;
+        counts[bin] += 1;
     }
     Histogram {
         edges: (0..=HISTOGRAM_BINS)
@@ -161,7 +179,7 @@ pub fn summarise(
     // counting ⌈payback⌉ answers every m.
     let mut paid_by = vec![0u64; h + 2];
     for &p in payback.iter().filter(|p| !p.is_nan()) {
-        paid_by[(p.ceil().max(0.0) as usize).min(h + 1)] += 1;
+        paid_by[ceil_clamped(p, h + 1)] += 1;
     }
     let mut acc = 0;
     for c in &mut paid_by {
@@ -322,5 +340,55 @@ pub fn summarise(
         capabilities,
         charts,
         elapsed_seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn awkward() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            1e300,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+        ];
+        for i in -70..130 {
+            let x = i as f64 * 0.5;
+            v.extend([x, x.next_up(), x.next_down(), x + 0.25, x * 1.000_000_1]);
+        }
+        v
+    }
+
+    #[test]
+    fn histogram_bin_equals_floor() {
+        for k in awkward().into_iter().chain([f64::NAN]) {
+            let f = k.floor();
+            let want = (
+                (f.max(0.0) as usize).min(HISTOGRAM_BINS - 1),
+                f < 0.0 || f >= HISTOGRAM_BINS as f64,
+            );
+            assert_eq!(histogram_bin(k), want, "k = {k:e}");
+        }
+    }
+
+    #[test]
+    fn ceil_clamped_equals_ceil() {
+        for p in awkward() {
+            for last in [0, 1, 12, 61] {
+                let want = (p.ceil().max(0.0) as usize).min(last);
+                assert_eq!(ceil_clamped(p, last), want, "p = {p:e}, last = {last}");
+            }
+        }
     }
 }
