@@ -73,17 +73,35 @@ fn base_case_block(o: &TrialOutcome) -> BaseCase {
 #[inline]
 fn histogram_bin(k: f64) -> (usize, bool) {
     let outside = k < 0.0 || k >= HISTOGRAM_BINS as f64;
-    ((k.max(0.0) as usize).min(HISTOGRAM_BINS - 1), outside)
+    // Clamped as a float first, so the conversion is to a small int (one instruction).
+    let bin = k.max(0.0).min((HISTOGRAM_BINS - 1) as f64) as i32 as usize;
+    (bin, outside)
 }
 
 /// ⌈p⌉ clamped to 0..=last, without the libm call: that is ⌈p clamped⌉ (the bounds are
 /// whole), and the ceiling of a non-negative value below 2^52 is its truncation, plus one if
 /// that fell below it. `p` is not NaN.
 #[inline]
-fn ceil_clamped(p: f64, last: usize) -> usize {
+fn ceil_clamped(p: f64, last: u32) -> usize {
     let p = p.clamp(0.0, last as f64);
-    let t = p as usize;
-    if (t as f64) < p { t + 1 } else { t }
+    let t = p as u32;
+    (if (t as f64) < p { t + 1 } else { t }) as usize
+}
+
+/// How many paying trials have paid back by month m, for m in 0..=h+1 (h+1: by the end,
+/// whenever that was): payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass counting
+/// ⌈payback⌉ answers every m.
+fn paid_by(payback: &[f64], h: usize) -> Vec<u64> {
+    let mut paid_by = vec![0u64; h + 2];
+    for &p in payback.iter().filter(|p| !p.is_nan()) {
+        paid_by[ceil_clamped(p, h as u32 + 1)] += 1;
+    }
+    let mut acc = 0;
+    for c in &mut paid_by {
+        acc += *c;
+        *c = acc;
+    }
+    paid_by
 }
 
 fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
@@ -163,39 +181,18 @@ pub fn summarise(
     let n = table.rows();
     let h = model.horizon;
 
-    // The NPV and payback columns are copied out for the charts; everything else is read
-    // straight from the table.
     let npv = table.column(col::NPV);
+    let payback = table.column(col::PAYBACK);
     // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from the
     // same passes as NPV's statistics (below).
     let qs: Vec<f64> = (0..=100)
         .map(|p| p as f64 / 100.0)
         .chain([0.005, 0.995])
         .collect();
-    let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
-
-    let payback = table.column(col::PAYBACK);
-    // P(payback ≤ m) for whole months m: payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass
-    // counting ⌈payback⌉ answers every m.
-    let mut paid_by = vec![0u64; h + 2];
-    for &p in payback.iter().filter(|p| !p.is_nan()) {
-        paid_by[ceil_clamped(p, h + 1)] += 1;
-    }
-    let mut acc = 0;
-    for c in &mut paid_by {
-        acc += *c;
-        *c = acc;
-    }
-    let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
-    let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
-    if marks.is_empty() {
-        marks.push(h as u32);
-    }
-    let prob_payback_within_months =
-        PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
 
     // Every column's statistics, columns in parallel (each column is contiguous and summed in
-    // trial order, so the result does not depend on the thread count).
+    // trial order, so the result does not depend on the thread count); NPV's task also makes
+    // the histogram, and the passes for P(NPV > 0) and P(payback ≤ m) run beside them all.
     let columns: Vec<(usize, ColumnKind)> = [
         (col::NPV, ColumnKind::Plain),
         (col::ROI, ColumnKind::Defined),
@@ -208,19 +205,39 @@ pub fn summarise(
     .into_iter()
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let (done, mut npv_percentiles): (Vec<ColumnStats>, Vec<Vec<f64>>) = columns
-        .par_iter()
-        .map(|&(c, kind)| {
-            if c == col::NPV {
-                let (s, q) = stats_and_quantiles(npv, &qs);
-                (ColumnStats::Plain(s), q)
-            } else {
-                (column_stats(table.column(c), kind), Vec::new())
-            }
-        })
-        .unzip();
-    let mut npv_percentiles = std::mem::take(&mut npv_percentiles[0]);
-    let hist_range = npv_percentiles.split_off(101);
+    let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
+        || -> (Vec<ColumnStats>, Vec<Option<(Vec<f64>, Histogram)>>) {
+            columns
+                .par_iter()
+                .map(|&(c, kind)| {
+                    if c == col::NPV {
+                        let (s, mut q) = stats_and_quantiles(npv, &qs);
+                        let range = q.split_off(101);
+                        let hist = histogram(npv, range[0], range[1]);
+                        (ColumnStats::Plain(s), Some((q, hist)))
+                    } else {
+                        (column_stats(table.column(c), kind), None)
+                    }
+                })
+                .unzip()
+        },
+        || {
+            (
+                npv.iter().filter(|&&v| v > 0.0).count(),
+                paid_by(payback, h),
+            )
+        },
+    );
+    let (npv_percentiles, npv_histogram) = npv_charts[0].take().expect("NPV is column 0");
+    let prob_npv_positive = positive as f64 / n.max(1) as f64;
+    let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
+    let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
+    if marks.is_empty() {
+        marks.push(h as u32);
+    }
+    let prob_payback_within_months =
+        PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
+
     let mut done = done.into_iter();
     let mut next = || done.next().expect("one result per column");
     let (
@@ -303,7 +320,7 @@ pub fn summarise(
         .collect();
 
     let charts = ChartData {
-        npv_histogram: histogram(npv, hist_range[0], hist_range[1]),
+        npv_histogram,
         npv_percentiles,
         cumulative_net,
         base_case_cumulative_net: base_scratch.cumulative_net.clone(),
@@ -387,7 +404,8 @@ mod tests {
         for p in awkward() {
             for last in [0, 1, 12, 61] {
                 let want = (p.ceil().max(0.0) as usize).min(last);
-                assert_eq!(ceil_clamped(p, last), want, "p = {p:e}, last = {last}");
+                let got = ceil_clamped(p, last as u32);
+                assert_eq!(got, want, "p = {p:e}, last = {last}");
             }
         }
     }
