@@ -142,23 +142,6 @@ fn bucket_range(values: &[f64]) -> Option<(f64, f64)> {
     (hi > lo).then_some((lo, hi))
 }
 
-/// The extreme of `lanes`, each the first extreme (by `better`) of its own share of `values`:
-/// the first extreme of all of `values`, as a sequential `if better(v, m) { m = v }` keeps.
-/// Lanes can only disagree on which of two equal values came first for ±0; then `values` is
-/// searched for the first one.
-fn first_extreme(lanes: &[f64], values: &[f64], better: impl Fn(f64, f64) -> bool) -> f64 {
-    let mut m = lanes[0];
-    for &l in &lanes[1..] {
-        if better(l, m) {
-            m = l;
-        }
-    }
-    if lanes.iter().any(|&l| l == m && l.to_bits() != m.to_bits()) {
-        return values.iter().copied().find(|&v| v == m).unwrap_or(m);
-    }
-    m
-}
-
 /// What the first pass over a column finds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Scan {
@@ -166,9 +149,6 @@ struct Scan {
     defined: usize,
     /// Their sum in trial order from −0.0, as `Iterator::sum` adds.
     sum: f64,
-    /// Their first minimum and first maximum in trial order, as [`first_extremes`].
-    min: f64,
-    max: f64,
 }
 
 impl Scan {
@@ -176,8 +156,6 @@ impl Scan {
     const EMPTY: Scan = Scan {
         defined: 0,
         sum: -0.0,
-        min: f64::INFINITY,
-        max: f64::NEG_INFINITY,
     };
 }
 
@@ -210,11 +188,6 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
             let zero = _mm_setzero_pd();
             let negzero = _mm_set1_pd(-0.0);
             let mut sum = _mm_set_sd(-0.0);
-            let (mut mn0, mut mn1) = (_mm_set1_pd(f64::INFINITY), _mm_set1_pd(f64::INFINITY));
-            let (mut mx0, mut mx1) = (
-                _mm_set1_pd(f64::NEG_INFINITY),
-                _mm_set1_pd(f64::NEG_INFINITY),
-            );
             let mut defined = _mm_setzero_si128();
             // Two bucket indices as the low and high halves of a u64.
             let buckets = |x: __m128d| {
@@ -242,12 +215,6 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
                 sum = _mm_add_sd(sum, _mm_unpackhi_pd(sa, sa));
                 sum = _mm_add_sd(sum, sb);
                 sum = _mm_add_sd(sum, _mm_unpackhi_pd(sb, sb));
-                // `minpd x, m` = x < m ? x : m: the first of equal values stays, NaN never
-                // replaces.
-                mn0 = _mm_min_pd(a, mn0);
-                mn1 = _mm_min_pd(b, mn1);
-                mx0 = _mm_max_pd(a, mx0);
-                mx1 = _mm_max_pd(b, mx1);
                 let (ka, kb) = (buckets(a), buckets(b));
                 *c.add(ka as u32 as usize) += 1;
                 *c.add((ka >> 32) as usize) += 1;
@@ -256,16 +223,6 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
                 i += 4;
             }
             s.sum = _mm_cvtsd_f64(sum);
-            let lanes = |x: __m128d, y: __m128d| {
-                let mut l = [0.0; 4];
-                _mm_storeu_pd(l.as_mut_ptr(), x);
-                _mm_storeu_pd(l.as_mut_ptr().add(2), y);
-                l
-            };
-            if full > 0 {
-                s.min = first_extreme(&lanes(mn0, mn1), &values[..full], |a, b| a < b);
-                s.max = first_extreme(&lanes(mx0, mx1), &values[..full], |a, b| a > b);
-            }
             s.defined = if SKIP_NAN {
                 let mut d = [0u64; 2];
                 _mm_storeu_si128(d.as_mut_ptr().cast(), defined);
@@ -293,12 +250,6 @@ fn scan_scalar<const SKIP_NAN: bool>(
         if !(SKIP_NAN && v.is_nan()) {
             s.defined += 1;
             s.sum += v;
-        }
-        if v < s.min {
-            s.min = v;
-        }
-        if v > s.max {
-            s.max = v;
         }
         counts[map.bucket(v)] += 1;
     }
@@ -443,11 +394,12 @@ impl Fused {
     }
 }
 
-/// Moments ([`mean_std`], first extremes) and exact order statistics (`total_cmp` order, what
-/// sorting would give) of the non-NaN values of a column in two passes, whatever the number of
-/// ranks: values are counted into buckets of a monotone linear map (placed from a sample) while
-/// summed; then squared deviations are summed while the values of the buckets holding a wanted
-/// rank are gathered, and those few values are sorted. `ranks(defined)` gives the ascending
+/// Moments ([`mean_std`], [`first_extremes`]) and exact order statistics (`total_cmp` order,
+/// what sorting would give) of the non-NaN values of a column in two passes, whatever the
+/// number of ranks: values are counted into buckets of a monotone linear map (placed from a
+/// sample) while summed; then squared deviations are summed while the values of the buckets
+/// holding a wanted rank (the extremes among them) are gathered, and those few values are
+/// sorted. `ranks(defined)` gives the ascending
 /// ranks wanted among the `defined` non-NaN values.
 ///
 /// `None` where this does not apply — small inputs, no two distinct finite values, and
@@ -473,8 +425,12 @@ fn fused<const SKIP_NAN: bool>(
     if m == 0 {
         return None;
     }
-    let ranks = ranks(m);
-    debug_assert!(ranks.windows(2).all(|w| w[0] < w[1]) && ranks.iter().all(|&r| r < m));
+    // The extremes are order statistics too: ranks 0 and m − 1 are gathered as well.
+    let mut ranks = ranks(m);
+    debug_assert!(ranks.iter().all(|&r| r < m));
+    ranks.extend([0, m - 1]);
+    ranks.sort_unstable();
+    ranks.dedup();
 
     // Each rank's bucket and its rank inside the bucket; a group for each such bucket.
     let mut slot = vec![NONE; buckets];
@@ -535,12 +491,22 @@ fn fused<const SKIP_NAN: bool>(
         }
         order
     };
+    // The first of equal extremes in trial order, as `first_extremes`: only ±0 compare equal
+    // with different bits, so a zero extreme is whichever zero comes first.
+    let first = |x: f64| {
+        if x == 0.0 {
+            values.iter().copied().find(|&v| v == 0.0).unwrap_or(x)
+        } else {
+            x
+        }
+    };
+    let (min, max) = (first(order[0]), first(order[order.len() - 1]));
     Some(Fused {
         defined: m,
         mean,
         std,
-        min: s.min,
-        max: s.max,
+        min,
+        max,
         ranks,
         order,
     })
