@@ -187,7 +187,7 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
             );
             let zero = _mm_setzero_pd();
             let negzero = _mm_set1_pd(-0.0);
-            let mut sum = _mm_set_sd(-0.0);
+            let mut sum = -0.0;
             let mut defined = _mm_setzero_si128();
             // Two bucket indices as the low and high halves of a u64.
             let buckets = |x: __m128d| {
@@ -199,22 +199,24 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
             while i < full {
                 let a = _mm_loadu_pd(p.add(i));
                 let b = _mm_loadu_pd(p.add(i + 2));
-                let (sa, sb) = if SKIP_NAN {
+                if SKIP_NAN {
                     // A NaN adds −0.0 (x + −0.0 = x for every x) and is not counted.
                     let (oa, ob) = (_mm_cmpord_pd(a, a), _mm_cmpord_pd(b, b));
                     defined = _mm_sub_epi64(defined, _mm_castpd_si128(oa));
                     defined = _mm_sub_epi64(defined, _mm_castpd_si128(ob));
-                    (
-                        _mm_or_pd(_mm_and_pd(oa, a), _mm_andnot_pd(oa, negzero)),
-                        _mm_or_pd(_mm_and_pd(ob, b), _mm_andnot_pd(ob, negzero)),
-                    )
+                    let sa = _mm_or_pd(_mm_and_pd(oa, a), _mm_andnot_pd(oa, negzero));
+                    let sb = _mm_or_pd(_mm_and_pd(ob, b), _mm_andnot_pd(ob, negzero));
+                    sum += _mm_cvtsd_f64(sa);
+                    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(sa, sa));
+                    sum += _mm_cvtsd_f64(sb);
+                    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(sb, sb));
                 } else {
-                    (a, b)
-                };
-                sum = _mm_add_sd(sum, sa);
-                sum = _mm_add_sd(sum, _mm_unpackhi_pd(sa, sa));
-                sum = _mm_add_sd(sum, sb);
-                sum = _mm_add_sd(sum, _mm_unpackhi_pd(sb, sb));
+                    // Scalar adds straight from memory: no shuffles.
+                    sum += *p.add(i);
+                    sum += *p.add(i + 1);
+                    sum += *p.add(i + 2);
+                    sum += *p.add(i + 3);
+                }
                 let (ka, kb) = (buckets(a), buckets(b));
                 *c.add(ka as u32 as usize) += 1;
                 *c.add((ka >> 32) as usize) += 1;
@@ -222,7 +224,7 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
                 *c.add((kb >> 32) as usize) += 1;
                 i += 4;
             }
-            s.sum = _mm_cvtsd_f64(sum);
+            s.sum = sum;
             s.defined = if SKIP_NAN {
                 let mut d = [0u64; 2];
                 _mm_storeu_si128(d.as_mut_ptr().cast(), defined);
@@ -304,7 +306,7 @@ fn gather<const SKIP_NAN: bool>(
             );
             let zero = _mm_setzero_pd();
             let m = _mm_set1_pd(mean);
-            let mut sum = _mm_set_sd(-0.0);
+            let mut sum = -0.0;
             let buckets = |x: __m128d| {
                 let t = _mm_mul_pd(_mm_sub_pd(x, lo), scale);
                 let t = _mm_min_pd(_mm_max_pd(t, zero), top);
@@ -320,10 +322,10 @@ fn gather<const SKIP_NAN: bool>(
                     qa = _mm_and_pd(qa, _mm_cmpord_pd(a, a));
                     qb = _mm_and_pd(qb, _mm_cmpord_pd(b, b));
                 }
-                sum = _mm_add_sd(sum, qa);
-                sum = _mm_add_sd(sum, _mm_unpackhi_pd(qa, qa));
-                sum = _mm_add_sd(sum, qb);
-                sum = _mm_add_sd(sum, _mm_unpackhi_pd(qb, qb));
+                sum += _mm_cvtsd_f64(qa);
+                sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qa, qa));
+                sum += _mm_cvtsd_f64(qb);
+                sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qb, qb));
                 let (ka, kb) = (buckets(a), buckets(b));
                 let k = [
                     ka as u32 as usize,
@@ -342,7 +344,7 @@ fn gather<const SKIP_NAN: bool>(
                 }
                 i += 4;
             }
-            (_mm_cvtsd_f64(sum), full)
+            (sum, full)
         }
     };
     #[cfg(not(target_arch = "x86_64"))]
