@@ -16,6 +16,9 @@ use super::stats::{ColumnKind, ColumnStats, column_stats, stats_and_quantiles};
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
 
+/// NPV's 101 chart percentiles and its histogram, made in NPV's column task.
+type NpvCharts = (Vec<f64>, Histogram);
+
 /// What identifies a scenario in the results, beyond the model itself.
 #[derive(Debug, Clone)]
 pub struct ScenarioIdentity {
@@ -206,7 +209,7 @@ pub fn summarise(
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
     let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
-        || -> (Vec<ColumnStats>, Vec<Option<(Vec<f64>, Histogram)>>) {
+        || -> (Vec<ColumnStats>, Vec<Option<NpvCharts>>) {
             columns
                 .par_iter()
                 .map(|&(c, kind)| {
