@@ -40,9 +40,13 @@ impl BucketMap {
 
     #[inline]
     fn bucket(self, v: f64) -> usize {
-        // Clamped as a float first (a NaN would give 0), so the conversion to i32 (buckets
-        // are at most 2^16) is one instruction and never saturates; f64 → usize is several.
-        ((v - self.lo) * self.scale).max(0.0).min(self.top) as i32 as usize
+        // Clamped as a float first, as SSE2's `maxpd`/`minpd` with the value first do (a NaN
+        // goes to 0), so the SIMD passes below compute the same index; buckets are at most
+        // 2^16, so the conversion never saturates.
+        let t = (v - self.lo) * self.scale;
+        let t = if t > 0.0 { t } else { 0.0 };
+        let t = if t < self.top { t } else { self.top };
+        t as i32 as usize
     }
 }
 
@@ -109,44 +113,431 @@ fn order_statistics(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
     Some(select_from_buckets(values, map, &counts, ranks))
 }
 
-/// [`stats_of`] for large inputs in three passes: (NaN, extremes, sum), (squared deviations,
-/// bucket counts), (gather) — the same bits as [`moments`] and [`bucketed_quantiles`] (sums
-/// run in trial order from −0.0, as `Iterator::sum` does). `None` where those would not
-/// apply (small inputs, NaN, no usable range).
-fn fused_stats(values: &[f64]) -> Option<Stats> {
+/// Values sampled, evenly spaced in trial order, to place a column's [`BucketMap`] before the
+/// first pass over it (values outside the sample's range land in the end buckets: still exact).
+const SAMPLE: usize = 4096;
+
+/// No group of gathered values: a bucket holding no wanted rank.
+const NONE: u8 = u8::MAX;
+
+/// Above this many values a gathered group is selected into rather than sorted.
+const SORT_UP_TO: usize = 256;
+
+/// The finite extremes of a sample of `values` (all of them when the sample has fewer than two
+/// distinct finite values): the range a [`BucketMap`] spreads over. `None` when there are not
+/// two distinct finite values.
+fn bucket_range(values: &[f64]) -> Option<(f64, f64)> {
+    let extremes = |it: &mut dyn Iterator<Item = &f64>| {
+        it.filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            })
+    };
+    let stride = (values.len() / SAMPLE).max(1);
+    let (lo, hi) = extremes(&mut values.iter().step_by(stride));
+    if hi > lo {
+        return Some((lo, hi));
+    }
+    let (lo, hi) = extremes(&mut values.iter());
+    (hi > lo).then_some((lo, hi))
+}
+
+/// What the first pass over a column finds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scan {
+    /// The non-NaN values (all, without `SKIP_NAN`).
+    defined: usize,
+    /// Their sum in trial order from −0.0, as `Iterator::sum` adds.
+    sum: f64,
+}
+
+impl Scan {
+    /// Nothing seen yet.
+    const EMPTY: Scan = Scan {
+        defined: 0,
+        sum: -0.0,
+    };
+}
+
+/// The first pass over a column: the [`Scan`] and, added into `counts`, the number of values
+/// in each bucket of `map`. With `SKIP_NAN` NaN are left out of the [`Scan`] (but counted in
+/// bucket 0: the caller takes them out); without, a NaN makes the sum NaN and the rest
+/// meaningless (the caller checks). On x86-64 four values per step with SSE2; the same
+/// results as the scalar loop to the bit (the sum still one value at a time, in order).
+fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]) -> Scan {
+    assert!(
+        map.top < counts.len() as f64,
+        "every bucket index has a count"
+    );
+    #[cfg(target_arch = "x86_64")]
+    let (s, done) = {
+        use std::arch::x86_64::*;
+        let mut s = Scan::EMPTY;
+        let full = values.len() / 4 * 4;
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load reads 4 of the first `full`
+        // values; every bucket index is in 0..=top (clamped as floats, NaN to 0, then
+        // truncated), and `counts` is longer than `top` (asserted above).
+        unsafe {
+            let p = values.as_ptr();
+            let c = counts.as_mut_ptr();
+            let (lo, scale, top) = (
+                _mm_set1_pd(map.lo),
+                _mm_set1_pd(map.scale),
+                _mm_set1_pd(map.top),
+            );
+            let zero = _mm_setzero_pd();
+            let negzero = _mm_set1_pd(-0.0);
+            let mut sum = -0.0;
+            let mut defined = _mm_setzero_si128();
+            // Two bucket indices as the low and high halves of a u64.
+            let buckets = |x: __m128d| {
+                let t = _mm_mul_pd(_mm_sub_pd(x, lo), scale);
+                let t = _mm_min_pd(_mm_max_pd(t, zero), top);
+                _mm_cvtsi128_si64(_mm_cvttpd_epi32(t)) as u64
+            };
+            let mut i = 0;
+            while i < full {
+                let a = _mm_loadu_pd(p.add(i));
+                let b = _mm_loadu_pd(p.add(i + 2));
+                if SKIP_NAN {
+                    // A NaN adds −0.0 (x + −0.0 = x for every x) and is not counted.
+                    let (oa, ob) = (_mm_cmpord_pd(a, a), _mm_cmpord_pd(b, b));
+                    defined = _mm_sub_epi64(defined, _mm_castpd_si128(oa));
+                    defined = _mm_sub_epi64(defined, _mm_castpd_si128(ob));
+                    let sa = _mm_or_pd(_mm_and_pd(oa, a), _mm_andnot_pd(oa, negzero));
+                    let sb = _mm_or_pd(_mm_and_pd(ob, b), _mm_andnot_pd(ob, negzero));
+                    sum += _mm_cvtsd_f64(sa);
+                    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(sa, sa));
+                    sum += _mm_cvtsd_f64(sb);
+                    sum += _mm_cvtsd_f64(_mm_unpackhi_pd(sb, sb));
+                } else {
+                    // Scalar adds straight from memory: no shuffles.
+                    sum += *p.add(i);
+                    sum += *p.add(i + 1);
+                    sum += *p.add(i + 2);
+                    sum += *p.add(i + 3);
+                }
+                let (ka, kb) = (buckets(a), buckets(b));
+                *c.add(ka as u32 as usize) += 1;
+                *c.add((ka >> 32) as usize) += 1;
+                *c.add(kb as u32 as usize) += 1;
+                *c.add((kb >> 32) as usize) += 1;
+                i += 4;
+            }
+            s.sum = sum;
+            s.defined = if SKIP_NAN {
+                let mut d = [0u64; 2];
+                _mm_storeu_si128(d.as_mut_ptr().cast(), defined);
+                (d[0] + d[1]) as usize
+            } else {
+                full
+            };
+        }
+        (s, full)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (s, done) = (Scan::EMPTY, 0);
+    scan_scalar::<SKIP_NAN>(&values[done..], map, counts, s)
+}
+
+/// [`scan`] one value at a time, continuing from `s`: the portable loop, the tail of the
+/// SIMD one, and the reference it is tested against.
+fn scan_scalar<const SKIP_NAN: bool>(
+    values: &[f64],
+    map: BucketMap,
+    counts: &mut [u32],
+    mut s: Scan,
+) -> Scan {
+    for &v in values {
+        if !(SKIP_NAN && v.is_nan()) {
+            s.defined += 1;
+            s.sum += v;
+        }
+        counts[map.bucket(v)] += 1;
+    }
+    s
+}
+
+/// Values of the wanted buckets, gathered bucket by bucket into one buffer.
+struct Groups {
+    /// Group `g` is `values[start[g]..start[g + 1]]` once gathered.
+    values: Vec<f64>,
+    start: Vec<usize>,
+    /// Where group `g`'s next value goes.
+    next: Vec<usize>,
+}
+
+impl Groups {
+    #[inline]
+    fn push(&mut self, g: u8, v: f64) {
+        let at = &mut self.next[g as usize];
+        self.values[*at] = v;
+        *at += 1;
+    }
+}
+
+/// The second pass over a column: the sum of squared deviations from `mean` in trial order
+/// from −0.0 (as `Iterator::sum` adds them), and every value whose bucket has a group in
+/// `slot` pushed to that group. With `SKIP_NAN` NaN are left out (their squared deviation
+/// adds +0.0, which leaves a sum of squares unchanged once it holds one real term). SSE2 on
+/// x86-64, four values per step; the same sum to the bit as the scalar loop.
+fn gather<const SKIP_NAN: bool>(
+    values: &[f64],
+    map: BucketMap,
+    mean: f64,
+    slot: &[u8],
+    groups: &mut Groups,
+) -> f64 {
+    assert!(map.top < slot.len() as f64, "every bucket index has a slot");
+    #[cfg(target_arch = "x86_64")]
+    let (ss, done) = {
+        use std::arch::x86_64::*;
+        let full = values.len() / 4 * 4;
+        // SAFETY: SSE2 is part of the x86-64 baseline; every load reads 4 of the first `full`
+        // values; every bucket index is in 0..=top (see `scan`), and `slot` is longer than
+        // `top` (asserted above).
+        unsafe {
+            let p = values.as_ptr();
+            let sl = slot.as_ptr();
+            let (lo, scale, top) = (
+                _mm_set1_pd(map.lo),
+                _mm_set1_pd(map.scale),
+                _mm_set1_pd(map.top),
+            );
+            let zero = _mm_setzero_pd();
+            let m = _mm_set1_pd(mean);
+            let mut sum = -0.0;
+            let buckets = |x: __m128d| {
+                let t = _mm_mul_pd(_mm_sub_pd(x, lo), scale);
+                let t = _mm_min_pd(_mm_max_pd(t, zero), top);
+                _mm_cvtsi128_si64(_mm_cvttpd_epi32(t)) as u64
+            };
+            let mut i = 0;
+            while i < full {
+                let a = _mm_loadu_pd(p.add(i));
+                let b = _mm_loadu_pd(p.add(i + 2));
+                let (da, db) = (_mm_sub_pd(a, m), _mm_sub_pd(b, m));
+                let (mut qa, mut qb) = (_mm_mul_pd(da, da), _mm_mul_pd(db, db));
+                if SKIP_NAN {
+                    qa = _mm_and_pd(qa, _mm_cmpord_pd(a, a));
+                    qb = _mm_and_pd(qb, _mm_cmpord_pd(b, b));
+                }
+                sum += _mm_cvtsd_f64(qa);
+                sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qa, qa));
+                sum += _mm_cvtsd_f64(qb);
+                sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qb, qb));
+                let (ka, kb) = (buckets(a), buckets(b));
+                let k = [
+                    ka as u32 as usize,
+                    (ka >> 32) as usize,
+                    kb as u32 as usize,
+                    (kb >> 32) as usize,
+                ];
+                // NONE is all ones: the four slots and-ed stay NONE unless one is wanted.
+                if *sl.add(k[0]) & *sl.add(k[1]) & *sl.add(k[2]) & *sl.add(k[3]) != NONE {
+                    for (j, &k) in k.iter().enumerate() {
+                        let (g, v) = (*sl.add(k), *p.add(i + j));
+                        if g != NONE && !(SKIP_NAN && v.is_nan()) {
+                            groups.push(g, v);
+                        }
+                    }
+                }
+                i += 4;
+            }
+            (sum, full)
+        }
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (ss, done) = (-0.0, 0);
+    gather_scalar::<SKIP_NAN>(&values[done..], map, mean, slot, groups, ss)
+}
+
+/// [`gather`] one value at a time, continuing the sum `ss`: the portable loop, the tail of
+/// the SIMD one, and the reference it is tested against.
+fn gather_scalar<const SKIP_NAN: bool>(
+    values: &[f64],
+    map: BucketMap,
+    mean: f64,
+    slot: &[u8],
+    groups: &mut Groups,
+    mut ss: f64,
+) -> f64 {
+    for &v in values {
+        if SKIP_NAN && v.is_nan() {
+            continue;
+        }
+        ss += (v - mean) * (v - mean);
+        let g = slot[map.bucket(v)];
+        if g != NONE {
+            groups.push(g, v);
+        }
+    }
+    ss
+}
+
+/// A column's moments and order statistics over its non-NaN values, from [`fused`].
+#[derive(Debug, Clone, PartialEq)]
+struct Fused {
+    defined: usize,
+    mean: f64,
+    /// Sample standard deviation (defined − 1), 0 for one value.
+    std: f64,
+    min: f64,
+    max: f64,
+    /// Ascending ranks among the defined values, and the value at each.
+    ranks: Vec<usize>,
+    order: Vec<f64>,
+}
+
+impl Fused {
+    /// The order statistic at `r`, one of the ranks asked for.
+    fn at(&self, r: usize) -> f64 {
+        self.order[self.ranks.binary_search(&r).expect("rank was asked for")]
+    }
+}
+
+/// Moments ([`mean_std`], [`first_extremes`]) and exact order statistics (`total_cmp` order,
+/// what sorting would give) of the non-NaN values of a column in two passes, whatever the
+/// number of ranks: values are counted into buckets of a monotone linear map (placed from a
+/// sample) while summed; then squared deviations are summed while the values of the buckets
+/// holding a wanted rank (the extremes among them) are gathered, and those few values are
+/// sorted. `ranks(defined)` gives the ascending
+/// ranks wanted among the `defined` non-NaN values.
+///
+/// `None` where this does not apply — small inputs, no two distinct finite values, and
+/// without `SKIP_NAN` any NaN — and the callers copy and select instead.
+fn fused<const SKIP_NAN: bool>(
+    values: &[f64],
+    ranks: impl FnOnce(usize) -> Vec<usize>,
+) -> Option<Fused> {
     let n = values.len();
     if n < BUCKETED_FROM {
         return None;
     }
-    let (mut nan, mut sum) = (false, -0.0);
-    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &v in values {
-        nan |= v.is_nan();
-        sum += v;
-        min = min.min(v);
-        max = max.max(v);
-        let finite = v.is_finite();
-        lo = lo.min(if finite { v } else { f64::INFINITY });
-        hi = hi.max(if finite { v } else { f64::NEG_INFINITY });
-    }
-    if nan {
+    let (lo, hi) = bucket_range(values)?;
+    let (map, buckets) = BucketMap::new(lo, hi, n)?;
+    let mut counts = vec![0u32; buckets];
+    let s = scan::<SKIP_NAN>(values, map, &mut counts);
+    counts[0] -= (n - s.defined) as u32;
+    // A NaN makes the sum NaN (so do +∞ and −∞ together: then look).
+    if !SKIP_NAN && s.sum.is_nan() && values.iter().any(|v| v.is_nan()) {
         return None;
     }
-    let (map, buckets) = BucketMap::new(lo, hi, n)?;
-    let mean = sum / n as f64;
-    let mut ss = -0.0;
-    let mut counts = vec![0u32; buckets];
-    for &v in values {
-        ss += (v - mean) * (v - mean);
-        counts[map.bucket(v)] += 1;
+    let m = s.defined;
+    if m == 0 {
+        return None;
     }
-    let std = (ss / (n - 1) as f64).sqrt();
-    let ranks = needed_ranks(&PERCENTILES, n);
-    let order = select_from_buckets(values, map, &counts, &ranks);
-    let at = |r: usize| order[ranks.binary_search(&r).expect("rank was asked for")];
-    let p: Vec<f64> = PERCENTILES.iter().map(|&q| interpolate(q, n, at)).collect();
-    Some(stats_with((mean, std, min, max), n, &p))
+    // The extremes are order statistics too: ranks 0 and m − 1 are gathered as well.
+    let mut ranks = ranks(m);
+    debug_assert!(ranks.iter().all(|&r| r < m));
+    ranks.extend([0, m - 1]);
+    ranks.sort_unstable();
+    ranks.dedup();
+
+    // Each rank's bucket and its rank inside the bucket; a group for each such bucket.
+    let mut slot = vec![NONE; buckets];
+    let mut wanted: Vec<(u8, usize)> = Vec::with_capacity(ranks.len());
+    let mut start = vec![0usize];
+    let (mut b, mut below) = (0usize, 0usize);
+    for &r in &ranks {
+        while below + counts[b] as usize <= r {
+            below += counts[b] as usize;
+            b += 1;
+        }
+        if slot[b] == NONE {
+            if start.len() > NONE as usize {
+                return None;
+            }
+            slot[b] = (start.len() - 1) as u8;
+            start.push(start[start.len() - 1] + counts[b] as usize);
+        }
+        wanted.push((slot[b], r - below));
+    }
+    let mut groups = Groups {
+        values: vec![0.0; start[start.len() - 1]],
+        next: start[..start.len() - 1].to_vec(),
+        start,
+    };
+
+    let mean = s.sum / m as f64;
+    let ss = gather::<SKIP_NAN>(values, map, mean, &slot, &mut groups);
+    let std = if m == 1 {
+        0.0
+    } else {
+        (ss / (m - 1) as f64).sqrt()
+    };
+
+    // Order the groups: sorted when small, else selected at each wanted rank in turn.
+    let order = {
+        let mut order = Vec::with_capacity(ranks.len());
+        let mut w = 0;
+        while w < wanted.len() {
+            let g = wanted[w].0;
+            let group = &mut groups.values[groups.start[g as usize]..groups.start[g as usize + 1]];
+            let inner: Vec<usize> = wanted[w..]
+                .iter()
+                .take_while(|&&(h, _)| h == g)
+                .map(|&(_, k)| k)
+                .collect();
+            if group.len() <= SORT_UP_TO {
+                group.sort_unstable_by(f64::total_cmp);
+            } else {
+                let mut from = 0;
+                for &k in &inner {
+                    group[from..].select_nth_unstable_by(k - from, f64::total_cmp);
+                    from = k + 1;
+                }
+            }
+            order.extend(inner.iter().map(|&k| group[k]));
+            w += inner.len();
+        }
+        order
+    };
+    // The first of equal extremes in trial order, as `first_extremes`: only ±0 compare equal
+    // with different bits, so a zero extreme is whichever zero comes first.
+    let first = |x: f64| {
+        if x == 0.0 {
+            values.iter().copied().find(|&v| v == 0.0).unwrap_or(x)
+        } else {
+            x
+        }
+    };
+    let (min, max) = (first(order[0]), first(order[order.len() - 1]));
+    Some(Fused {
+        defined: m,
+        mean,
+        std,
+        min,
+        max,
+        ranks,
+        order,
+    })
+}
+
+/// The union of [`needed_ranks`] for two lists of quantiles.
+fn ranks_for(a: &[f64], b: &[f64], n: usize) -> Vec<usize> {
+    let mut r = needed_ranks(a, n);
+    r.extend(needed_ranks(b, n));
+    r.sort_unstable();
+    r.dedup();
+    r
+}
+
+/// [`stats_of`] and [`quantiles_of`] of one column at once: the order statistics both need
+/// come from one pass (for NPV's chart percentiles).
+pub fn stats_and_quantiles(values: &[f64], qs: &[f64]) -> (Stats, Vec<f64>) {
+    let n = values.len();
+    match fused::<false>(values, |_| ranks_for(&PERCENTILES, qs, n)) {
+        Some(f) => {
+            let p: Vec<f64> = PERCENTILES
+                .iter()
+                .map(|&q| interpolate(q, n, |r| f.at(r)))
+                .collect();
+            let q = qs.iter().map(|&q| interpolate(q, n, |r| f.at(r))).collect();
+            (stats_with((f.mean, f.std, f.min, f.max), n, &p), q)
+        }
+        None => (stats(&mut values.to_vec()), quantiles_of(values, qs)),
+    }
 }
 
 /// [`quantiles`] without reordering `values` (copies them only for small or NaN inputs).
@@ -241,13 +632,18 @@ fn mean_std(values: &[f64]) -> (f64, f64) {
     (mean, (ss / (n - 1) as f64).sqrt())
 }
 
-/// STATS of a fully defined quantity, `values` left as they are.
+/// STATS of a fully defined quantity, `values` left as they are (copied only when small or
+/// with NaN).
 pub fn stats_of(values: &[f64]) -> Stats {
-    if let Some(s) = fused_stats(values) {
-        return s;
-    }
-    match bucketed_quantiles(values, &PERCENTILES) {
-        Some(p) => stats_with(moments(values), values.len(), &p),
+    let n = values.len();
+    match fused::<false>(values, |_| needed_ranks(&PERCENTILES, n)) {
+        Some(f) => {
+            let p: Vec<f64> = PERCENTILES
+                .iter()
+                .map(|&q| interpolate(q, n, |r| f.at(r)))
+                .collect();
+            stats_with((f.mean, f.std, f.min, f.max), n, &p)
+        }
         None => stats(&mut values.to_vec()),
     }
 }
@@ -260,15 +656,21 @@ pub fn stats(values: &mut [f64]) -> Stats {
     stats_with(m, values.len(), &p)
 }
 
-/// (mean, std, min, max), summed in order.
+/// (mean, std, min, max), summed in order; the extremes as [`first_extremes`].
 fn moments(values: &[f64]) -> (f64, f64, f64, f64) {
     let (mean, std) = mean_std(values);
-    let (min, max) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
+    let (min, max) = first_extremes(values.iter().copied());
     (mean, std, min, max)
+}
+
+/// The first minimum and first maximum in order, NaN ignored (±∞ when there is nothing else):
+/// of equal values (only ±0 can differ) the first stays. `f64::min`/`f64::max` leave that
+/// choice open, and compilers make it differently in different loops; this fixes it, the
+/// same for every path and platform.
+fn first_extremes(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (if v < lo { v } else { lo }, if v > hi { v } else { hi })
+    })
 }
 
 /// STATS from the [`moments`] of `n` values and their [`PERCENTILES`].
@@ -317,23 +719,36 @@ fn partial(s: &Stats) -> PartialStats {
 /// Stats over the trials where the value is defined (not NaN); the rest are reported as a
 /// fraction. Used for IRR and ROI.
 pub fn defined_stats(values: &[f64]) -> DefinedStats {
+    let Some(f) = fused::<true>(values, |m| needed_ranks(&PERCENTILES, m)) else {
+        return defined_stats_by_copy(values);
+    };
+    let m = f.defined;
+    let p: Vec<f64> = PERCENTILES
+        .iter()
+        .map(|&q| interpolate(q, m, |r| f.at(r)))
+        .collect();
+    DefinedStats {
+        stats: partial(&stats_with((f.mean, f.std, f.min, f.max), m, &p)),
+        undefined_fraction: 1.0 - m as f64 / values.len() as f64,
+    }
+}
+
+/// [`defined_stats`] from a copy of the defined values: for small inputs, and the reference
+/// the fused passes are tested against.
+fn defined_stats_by_copy(values: &[f64]) -> DefinedStats {
     let defined = values.iter().filter(|v| !v.is_nan()).count();
     let undefined_fraction = if values.is_empty() {
         0.0
     } else {
         1.0 - defined as f64 / values.len() as f64
     };
-    let stats = if defined == values.len() {
-        stats_of(values)
-    } else {
-        stats(
-            &mut values
-                .iter()
-                .copied()
-                .filter(|v| !v.is_nan())
-                .collect::<Vec<_>>(),
-        )
-    };
+    let stats = stats(
+        &mut values
+            .iter()
+            .copied()
+            .filter(|v| !v.is_nan())
+            .collect::<Vec<_>>(),
+    );
     DefinedStats {
         stats: partial(&stats),
         undefined_fraction,
@@ -343,6 +758,39 @@ pub fn defined_stats(values: &[f64]) -> DefinedStats {
 /// Payback stats: NaN ("never") ranks as +∞, so a percentile landing among never-paying
 /// trials is null; mean, std and min are over paying trials.
 pub fn payback_stats(values: &[f64]) -> PaybackStats {
+    let n = values.len();
+    // Ranks at or past the paying trials' count hold never-paying ones (+∞).
+    let all = needed_ranks(&PERCENTILES, n.max(1));
+    let Some(f) = fused::<true>(values, |m| all.iter().copied().filter(|&r| r < m).collect())
+    else {
+        return payback_stats_by_copy(values);
+    };
+    let m = f.defined;
+    let at = |r: usize| if r < m { f.at(r) } else { f64::INFINITY };
+    let p: Vec<f64> = PERCENTILES.iter().map(|&q| interpolate(q, n, at)).collect();
+    let max = if m < n { f64::INFINITY } else { f.max };
+    PaybackStats {
+        stats: PartialStats {
+            mean: finite(f.mean),
+            std: finite(f.std),
+            stderr: finite(f.std / (m as f64).sqrt()),
+            min: finite(f.min),
+            p5: finite(p[0]),
+            p10: finite(p[1]),
+            p25: finite(p[2]),
+            p50: finite(p[3]),
+            p75: finite(p[4]),
+            p90: finite(p[5]),
+            p95: finite(p[6]),
+            max: finite(max),
+        },
+        never_fraction: 1.0 - m as f64 / n as f64,
+    }
+}
+
+/// [`payback_stats`] from a copy with NaN as +∞: for small inputs, and the reference the
+/// fused passes are tested against.
+fn payback_stats_by_copy(values: &[f64]) -> PaybackStats {
     let paying = || values.iter().copied().filter(|v| !v.is_nan());
     let m = paying().count();
     let never_fraction = if values.is_empty() {
@@ -362,12 +810,12 @@ pub fn payback_stats(values: &[f64]) -> PaybackStats {
             (mean, (ss / (m - 1) as f64).sqrt())
         }
     };
-    let min = paying().fold(f64::INFINITY, f64::min);
+    let (min, _) = first_extremes(paying());
     let mut ranked: Vec<f64> = values
         .iter()
         .map(|&v| if v.is_nan() { f64::INFINITY } else { v })
         .collect();
-    let max = ranked.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (_, max) = first_extremes(ranked.iter().copied());
     let p = quantiles(&mut ranked, &PERCENTILES);
     PaybackStats {
         stats: PartialStats {
@@ -538,32 +986,216 @@ mod tests {
         }
     }
 
-    #[test]
-    fn fused_stats_equal_moments_and_selection() {
+    /// A plain reference: moments summed in trial order, first extremes, percentiles from a
+    /// full sort.
+    fn sorted_stats(values: &[f64]) -> Stats {
+        let n = values.len();
+        let mut sum = -0.0;
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values {
+            sum += v;
+            if v < min {
+                min = v;
+            }
+            if v > max {
+                max = v;
+            }
+        }
+        let mean = sum / n as f64;
+        let mut ss = -0.0;
+        for &v in values {
+            ss += (v - mean) * (v - mean);
+        }
+        let std = (ss / (n - 1) as f64).sqrt();
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let p: Vec<f64> = PERCENTILES
+            .iter()
+            .map(|&q| interpolate(q, n, |r| sorted[r]))
+            .collect();
+        stats_with((mean, std, min, max), n, &p)
+    }
+
+    /// Test columns above the bucketing threshold: skewed, signed zeros (as extremes too, the
+    /// two signs in different SIMD lanes), ties filling whole buckets, infinities, NaN.
+    fn columns() -> Vec<(&'static str, Vec<f64>)> {
         let mut s: u64 = 0x9e37_79b9;
-        let mut next = || {
+        let mut next = move || {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
             (s >> 11) as f64 / (1u64 << 53) as f64
         };
-        let mut v: Vec<f64> = (0..30_000)
-            .map(|i| match i % 5 {
-                0 => -0.0,
-                1 => (next() * 25.0).exp(),
-                2 => -next() * 1e7,
-                _ => next() - 0.5,
-            })
-            .collect();
+        let mut out = Vec::new();
+        for n in [4096usize, 4099, 10_007, 30_000] {
+            let mixed: Vec<f64> = (0..n)
+                .map(|i| match i % 5 {
+                    0 => -0.0,
+                    1 => (next() * 25.0).exp(),
+                    2 => -next() * 1e7,
+                    _ => next() - 0.5,
+                })
+                .collect();
+            let normalish: Vec<f64> = (0..n)
+                .map(|_| (0..4).map(|_| next()).sum::<f64>() * 1e6 - 2e6)
+                .collect();
+            // Non-negative with both zeros: the minimum is whichever zero comes first.
+            let mut zeros: Vec<f64> = (0..n).map(|_| 1.0 + next()).collect();
+            zeros[n - 1] = -0.0;
+            zeros[n / 2 + 1] = 0.0;
+            zeros[n / 2 + 2] = -0.0;
+            let mut neg_zero_first = zeros.clone();
+            neg_zero_first[n / 2] = -0.0;
+            neg_zero_first[n / 2 + 3] = 0.0;
+            // Non-positive, both zeros as maximum.
+            let nonpositive: Vec<f64> = zeros.iter().map(|v| -v).collect();
+            // Few distinct values: whole buckets of ties (gathered groups are selected into).
+            let atoms: Vec<f64> = (0..n).map(|_| (next() * 4.0).floor() * 0.25).collect();
+            let mut infinite = normalish.clone();
+            infinite[3] = f64::INFINITY;
+            infinite[n / 3] = f64::NEG_INFINITY;
+            let mut nan = normalish.clone();
+            for i in (0..n).step_by(7) {
+                nan[i] = f64::NAN;
+            }
+            let mostly_nan: Vec<f64> = (0..n)
+                .map(|i| if i % 100 == 1 { next() } else { f64::NAN })
+                .collect();
+            let constant = vec![3.0; n];
+            out.extend([
+                ("mixed", mixed),
+                ("normal-ish", normalish),
+                ("zeros", zeros),
+                ("negative zero first", neg_zero_first),
+                ("non-positive", nonpositive),
+                ("atoms", atoms),
+                ("infinite", infinite),
+                ("nan", nan),
+                ("mostly nan", mostly_nan),
+                ("constant", constant),
+            ]);
+        }
+        out
+    }
+
+    #[test]
+    fn fused_stats_equal_sorting() {
         let bits = |s: &Stats| format!("{s:?}");
-        let want = stats(&mut v.clone());
-        assert_eq!(bits(&fused_stats(&v).expect("large, finite")), bits(&want));
-        v.push(f64::INFINITY);
-        let want = stats(&mut v.clone());
-        assert_eq!(bits(&fused_stats(&v).expect("large, no NaN")), bits(&want));
-        v.push(f64::NAN);
-        assert!(fused_stats(&v).is_none());
-        assert!(fused_stats(&v[..100]).is_none());
+        for (name, v) in columns() {
+            if v.iter().any(|v| v.is_nan()) {
+                continue;
+            }
+            let applies = name != "constant";
+            let n = v.len();
+            assert_eq!(
+                fused::<false>(&v, |_| needed_ranks(&PERCENTILES, n)).is_some(),
+                applies,
+                "{name}"
+            );
+            let want = sorted_stats(&v);
+            assert_eq!(bits(&stats_of(&v)), bits(&want), "{name}, n = {n}");
+            assert_eq!(bits(&stats(&mut v.clone())), bits(&want), "{name}, n = {n}");
+        }
+    }
+
+    #[test]
+    fn fused_defined_and_payback_equal_copies() {
+        let bits = |s: &dyn std::fmt::Debug| format!("{s:?}");
+        for (name, v) in columns() {
+            let n = v.len();
+            assert_eq!(
+                bits(&defined_stats(&v)),
+                bits(&defined_stats_by_copy(&v)),
+                "{name}, n = {n}"
+            );
+            assert_eq!(
+                bits(&payback_stats(&v)),
+                bits(&payback_stats_by_copy(&v)),
+                "{name}, n = {n}"
+            );
+            // Against a sort of the defined values.
+            let defined: Vec<f64> = v.iter().copied().filter(|v| !v.is_nan()).collect();
+            if defined.len() > 1 {
+                assert_eq!(
+                    bits(&defined_stats(&v).stats),
+                    bits(&partial(&sorted_stats(&defined))),
+                    "{name}, n = {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn stats_and_quantiles_equal_sorting() {
+        let qs: Vec<f64> = (0..=100)
+            .map(|p| p as f64 / 100.0)
+            .chain([0.005, 0.995])
+            .collect();
+        for (name, v) in columns() {
+            let (s, q) = stats_and_quantiles(&v, &qs);
+            assert_eq!(format!("{s:?}"), format!("{:?}", stats_of(&v)), "{name}");
+            let want = quantiles_by_selection(&mut v.clone(), &qs);
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for (i, (a, b)) in q.iter().zip(&want).enumerate() {
+                assert_eq!(a.to_bits(), b.to_bits(), "{name}, q = {}", qs[i]);
+                if !v.iter().any(|v| v.is_nan()) {
+                    let c = interpolate(qs[i], v.len(), |r| sorted[r]);
+                    assert_eq!(a.to_bits(), c.to_bits(), "{name}, q = {}", qs[i]);
+                }
+            }
+        }
+    }
+
+    /// The SIMD passes against their scalar loops, to the bit, on every alignment of the tail.
+    #[test]
+    fn passes_equal_scalar_loops() {
+        fn check<const SKIP_NAN: bool>(name: &str, v: &[f64]) {
+            let Some((lo, hi)) = bucket_range(v) else {
+                return;
+            };
+            let (map, buckets) = BucketMap::new(lo, hi, v.len()).expect("a range");
+            let (mut c1, mut c2) = (vec![0u32; buckets], vec![0u32; buckets]);
+            let s1 = scan::<SKIP_NAN>(v, map, &mut c1);
+            let s2 = scan_scalar::<SKIP_NAN>(v, map, &mut c2, Scan::EMPTY);
+            assert_eq!(format!("{s1:?}"), format!("{s2:?}"), "{name}");
+            assert_eq!(c1, c2, "{name}");
+            // Every third bucket wanted.
+            let mut slot = vec![NONE; buckets];
+            let mut start = vec![0];
+            for b in (0..buckets).step_by(3).take(200) {
+                slot[b] = (start.len() - 1) as u8;
+                let nan = if SKIP_NAN && b == 0 {
+                    v.len() - s1.defined
+                } else {
+                    0
+                };
+                start.push(start[start.len() - 1] + c1[b] as usize - nan);
+            }
+            let groups = || Groups {
+                values: vec![0.0; start[start.len() - 1]],
+                next: start[..start.len() - 1].to_vec(),
+                start: start.clone(),
+            };
+            let (mut g1, mut g2) = (groups(), groups());
+            let mean = s1.sum / s1.defined as f64;
+            let q1 = gather::<SKIP_NAN>(v, map, mean, &slot, &mut g1);
+            let q2 = gather_scalar::<SKIP_NAN>(v, map, mean, &slot, &mut g2, -0.0);
+            assert_eq!(q1.to_bits(), q2.to_bits(), "{name}");
+            assert_eq!(g1.next, start[1..].to_vec(), "{name}: every group filled");
+            let b1: Vec<u64> = g1.values.iter().map(|v| v.to_bits()).collect();
+            let b2: Vec<u64> = g2.values.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(b1, b2, "{name}");
+        }
+        for (name, v) in columns() {
+            for cut in 0..4 {
+                let v = &v[cut..];
+                if !v.iter().any(|v| v.is_nan()) {
+                    check::<false>(name, v);
+                }
+                check::<true>(name, v);
+            }
+        }
     }
 
     proptest! {

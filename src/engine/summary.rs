@@ -11,10 +11,13 @@ use crate::scenario::CostCategory;
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
-use super::stats::{ColumnKind, ColumnStats, column_stats, quantiles_of};
+use super::stats::{ColumnKind, ColumnStats, column_stats, stats_and_quantiles};
 
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
+
+/// NPV's 101 chart percentiles and its histogram, made in NPV's column task.
+type NpvCharts = (Vec<f64>, Histogram);
 
 /// What identifies a scenario in the results, beyond the model itself.
 #[derive(Debug, Clone)]
@@ -66,6 +69,44 @@ fn base_case_block(o: &TrialOutcome) -> BaseCase {
     }
 }
 
+/// The bin of a value `k` bin widths above the first edge, clamped to the histogram, and
+/// whether it was clamped: bin ⌊k⌋, without the floor (a libm call on baseline x86-64):
+/// ⌊k⌋ < 0 exactly when k < 0, ⌊k⌋ ≥ BINS exactly when k ≥ BINS, and truncating a
+/// non-negative k floors it. (NaN: bin 0, not clamped.)
+#[inline]
+fn histogram_bin(k: f64) -> (usize, bool) {
+    let outside = k < 0.0 || k >= HISTOGRAM_BINS as f64;
+    // Clamped as a float first, so the conversion is to a small int (one instruction).
+    let bin = k.max(0.0).min((HISTOGRAM_BINS - 1) as f64) as i32 as usize;
+    (bin, outside)
+}
+
+/// ⌈p⌉ clamped to 0..=last, without the libm call: that is ⌈p clamped⌉ (the bounds are
+/// whole), and the ceiling of a non-negative value below 2^52 is its truncation, plus one if
+/// that fell below it. `p` is not NaN.
+#[inline]
+fn ceil_clamped(p: f64, last: u32) -> usize {
+    let p = p.clamp(0.0, last as f64);
+    let t = p as u32;
+    (if (t as f64) < p { t + 1 } else { t }) as usize
+}
+
+/// How many paying trials have paid back by month m, for m in 0..=h+1 (h+1: by the end,
+/// whenever that was): payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass counting
+/// ⌈payback⌉ answers every m.
+fn paid_by(payback: &[f64], h: usize) -> Vec<u64> {
+    let mut paid_by = vec![0u64; h + 2];
+    for &p in payback.iter().filter(|p| !p.is_nan()) {
+        paid_by[ceil_clamped(p, h as u32 + 1)] += 1;
+    }
+    let mut acc = 0;
+    for c in &mut paid_by {
+        acc += *c;
+        *c = acc;
+    }
+    paid_by
+}
+
 fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let (lo, hi) = if hi > lo {
         (lo, hi)
@@ -77,11 +118,9 @@ fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let mut counts = vec![0u64; HISTOGRAM_BINS];
     let mut clipped = false;
     for &v in values {
-        let k = ((v - lo) / width).floor();
-        if k < 0.0 || k >= HISTOGRAM_BINS as f64 {
-            clipped = true;
-        }
-        counts[(k.max(0.0) as usize).min(HISTOGRAM_BINS - 1)] += 1;
+        let (bin, outside) = histogram_bin((v - lo) / width);
+        clipped |= outside;
+        counts[bin] += 1;
     }
     Histogram {
         edges: (0..=HISTOGRAM_BINS)
@@ -145,41 +184,18 @@ pub fn summarise(
     let n = table.rows();
     let h = model.horizon;
 
-    // The NPV and payback columns are copied out for the charts; everything else is read
-    // straight from the table.
     let npv = table.column(col::NPV);
-    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from one
-    // selection.
+    let payback = table.column(col::PAYBACK);
+    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from the
+    // same passes as NPV's statistics (below).
     let qs: Vec<f64> = (0..=100)
         .map(|p| p as f64 / 100.0)
         .chain([0.005, 0.995])
         .collect();
-    let mut npv_percentiles = quantiles_of(npv, &qs);
-    let hist_range = npv_percentiles.split_off(101);
-    let prob_npv_positive = npv.iter().filter(|&&v| v > 0.0).count() as f64 / n.max(1) as f64;
-
-    let payback = table.column(col::PAYBACK);
-    // P(payback ≤ m) for whole months m: payback ≤ m exactly when ⌈payback⌉ ≤ m, so one pass
-    // counting ⌈payback⌉ answers every m.
-    let mut paid_by = vec![0u64; h + 2];
-    for &p in payback.iter().filter(|p| !p.is_nan()) {
-        paid_by[(p.ceil().max(0.0) as usize).min(h + 1)] += 1;
-    }
-    let mut acc = 0;
-    for c in &mut paid_by {
-        acc += *c;
-        *c = acc;
-    }
-    let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
-    let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
-    if marks.is_empty() {
-        marks.push(h as u32);
-    }
-    let prob_payback_within_months =
-        PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
 
     // Every column's statistics, columns in parallel (each column is contiguous and summed in
-    // trial order, so the result does not depend on the thread count).
+    // trial order, so the result does not depend on the thread count); NPV's task also makes
+    // the histogram, and the passes for P(NPV > 0) and P(payback ≤ m) run beside them all.
     let columns: Vec<(usize, ColumnKind)> = [
         (col::NPV, ColumnKind::Plain),
         (col::ROI, ColumnKind::Defined),
@@ -192,10 +208,39 @@ pub fn summarise(
     .into_iter()
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let done: Vec<ColumnStats> = columns
-        .par_iter()
-        .map(|&(c, kind)| column_stats(table.column(c), kind))
-        .collect();
+    let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
+        || -> (Vec<ColumnStats>, Vec<Option<NpvCharts>>) {
+            columns
+                .par_iter()
+                .map(|&(c, kind)| {
+                    if c == col::NPV {
+                        let (s, mut q) = stats_and_quantiles(npv, &qs);
+                        let range = q.split_off(101);
+                        let hist = histogram(npv, range[0], range[1]);
+                        (ColumnStats::Plain(s), Some((q, hist)))
+                    } else {
+                        (column_stats(table.column(c), kind), None)
+                    }
+                })
+                .unzip()
+        },
+        || {
+            (
+                npv.iter().filter(|&&v| v > 0.0).count(),
+                paid_by(payback, h),
+            )
+        },
+    );
+    let (npv_percentiles, npv_histogram) = npv_charts[0].take().expect("NPV is column 0");
+    let prob_npv_positive = positive as f64 / n.max(1) as f64;
+    let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
+    let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
+    if marks.is_empty() {
+        marks.push(h as u32);
+    }
+    let prob_payback_within_months =
+        PaybackWithin(marks.iter().map(|&m| (m, within(m as usize))).collect());
+
     let mut done = done.into_iter();
     let mut next = || done.next().expect("one result per column");
     let (
@@ -278,7 +323,7 @@ pub fn summarise(
         .collect();
 
     let charts = ChartData {
-        npv_histogram: histogram(npv, hist_range[0], hist_range[1]),
+        npv_histogram,
         npv_percentiles,
         cumulative_net,
         base_case_cumulative_net: base_scratch.cumulative_net.clone(),
@@ -315,5 +360,56 @@ pub fn summarise(
         capabilities,
         charts,
         elapsed_seconds,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn awkward() -> Vec<f64> {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            1e300,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+        ];
+        for i in -70..130 {
+            let x = i as f64 * 0.5;
+            v.extend([x, x.next_up(), x.next_down(), x + 0.25, x * 1.000_000_1]);
+        }
+        v
+    }
+
+    #[test]
+    fn histogram_bin_equals_floor() {
+        for k in awkward().into_iter().chain([f64::NAN]) {
+            let f = k.floor();
+            let want = (
+                (f.max(0.0) as usize).min(HISTOGRAM_BINS - 1),
+                f < 0.0 || f >= HISTOGRAM_BINS as f64,
+            );
+            assert_eq!(histogram_bin(k), want, "k = {k:e}");
+        }
+    }
+
+    #[test]
+    fn ceil_clamped_equals_ceil() {
+        for p in awkward() {
+            for last in [0, 1, 12, 61] {
+                let want = (p.ceil().max(0.0) as usize).min(last);
+                let got = ceil_clamped(p, last as u32);
+                assert_eq!(got, want, "p = {p:e}, last = {last}");
+            }
+        }
     }
 }
