@@ -20,7 +20,8 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
     let h = model.horizon as u64;
     let groups = model.groups.len() as u64;
     let per_worker = h * 8 * 1024
-        + groups * h * engine::sketch::SHARE_BINS as u64 * 4
+        // Adoption histograms, and the 256-bin counters they are counted in while running.
+        + groups * h * (engine::sketch::SHARE_BINS as u64 + 256) * 4
         + (groups * 2 + model.capabilities.len() as u64 * 2 + model.cost_lines.len() as u64 + 8)
             * h
             * 8;

@@ -53,11 +53,9 @@ pub struct TrialTable {
 impl TrialTable {
     /// A table of zeros.
     pub fn zeros(width: usize, rows: usize) -> Self {
-        TrialTable {
-            width,
-            rows,
-            data: vec![0.0; width * rows],
-        }
+        let data = vec![0.0; width * rows];
+        advise_huge_pages(&data);
+        TrialTable { width, rows, data }
     }
 
     /// Number of trials.
@@ -91,6 +89,34 @@ impl TrialTable {
         }
         blocks
     }
+}
+
+/// Ask the kernel to back a large, not yet touched allocation with huge pages (Linux, where
+/// transparent huge pages are usually enabled "on request"): a million-trial table is about
+/// 150 MB, and filling it page by page costs some 37,000 page faults of 4 KB, a tenth of the
+/// engine's CPU time, against under a hundred of 2 MB. Only a hint: ignored if refused.
+fn advise_huge_pages(data: &[f64]) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let bytes = std::mem::size_of_val(data);
+        if bytes < 4 * HUGE {
+            return;
+        }
+        let start = data.as_ptr() as usize;
+        let first = start.next_multiple_of(HUGE);
+        let end = (start + bytes) / HUGE * HUGE;
+        if first < end {
+            // SAFETY: madvise only changes how the kernel backs these pages (whole 2 MB pages
+            // inside `data`'s own allocation); their contents and validity are unaffected,
+            // and a failure (e.g. huge pages disabled) leaves everything as it was.
+            unsafe {
+                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = data;
 }
 
 /// Month-by-month distributions, as mergeable sketches.
