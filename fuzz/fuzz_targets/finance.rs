@@ -6,6 +6,8 @@
 //! - nothing panics or hangs;
 //! - `irr` returns a finite rate > −1 at which the NPV is zero to 1e−6 of the discounted
 //!   flows' size (whatever their magnitudes; not checked within 1e−6 of r = −1);
+//! - `xirr`, on the same amounts at irregular dates (0–399 days apart, taken from the
+//!   amounts' bits), does the same for the XNPV;
 //! - `mirr` is finite when defined;
 //! - payback is within [0, number of periods] when defined, and "never" exactly when the
 //!   balance goes negative and stays negative;
@@ -17,7 +19,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use valuecase::finance::{discounted_payback, irr, mirr, npv, payback, relative_npv};
+use valuecase::finance::{
+    discounted_payback, irr, mirr, npv, payback, relative_npv, relative_xnpv, xirr,
+};
 
 /// Decode the input: byte 0 picks how the rest becomes numbers, so the fuzzer reaches both
 /// "realistic" series (small integers × a power of ten) and raw IEEE-754 bit patterns.
@@ -85,6 +89,31 @@ fuzz_target!(|data: &[u8]| {
             assert!(
                 residual <= 1e-6,
                 "npv at irr {r} is {residual:e} of the scale for {flows:?}"
+            );
+        }
+    }
+
+    // The same amounts at irregular dates: day gaps of 0 to 399 from each amount's bits.
+    let days: Vec<i64> = flows
+        .iter()
+        .scan(0i64, |day, cf| {
+            let today = *day;
+            *day += (cf.to_bits() % 400) as i64;
+            Some(today)
+        })
+        .collect();
+    if let Some(r) = xirr(&flows, &days) {
+        assert!(finite, "xirr of non-finite flows: {r}");
+        assert!(
+            r.is_finite() && r > -1.0,
+            "xirr = {r} for {flows:?} at {days:?}"
+        );
+        // Not checked within 1e−6 of −1, for the reason given for `irr` above.
+        if r > -0.999_999 {
+            let residual = relative_xnpv(r, &flows, &days);
+            assert!(
+                residual <= 1e-6,
+                "xnpv at xirr {r} is {residual:e} of the scale for {flows:?} at {days:?}"
             );
         }
     }

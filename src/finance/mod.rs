@@ -29,4 +29,4 @@ pub use npv::{monthly_rate, npv, relative_npv};
 pub use payback::{
     PaybackTracker, discounted_payback, discounted_payback_last, payback, payback_last,
 };
-pub use xnpv::{iso_date_to_days, xirr, xnpv};
+pub use xnpv::{iso_date_to_days, relative_xnpv, xirr, xnpv};

@@ -141,6 +141,21 @@ impl Curve for ExpSum {
     }
 }
 
+/// |XNPV(rate)| as a share of the discounted size of the dated flows, Σ |P_i| / (1 + rate)^t_i
+/// (valued at the earliest date): how nearly `rate` is a root of [`xnpv`], whatever the
+/// magnitudes.
+///
+/// The dated counterpart of [`crate::finance::relative_npv`], for checking an XIRR (tests, the
+/// finance fuzz target, a reader of exported flows): every term is taken through logarithms,
+/// relative to the largest, so neither the amounts nor the discount factors over- or
+/// underflow. It is the same formula [`xirr`] uses to confirm roots of extreme amounts. NaN
+/// when every amount is zero or `rate <= −1`.
+pub fn relative_xnpv(rate: f64, flows: &[f64], days: &[i64]) -> f64 {
+    let d0 = days.iter().copied().min().unwrap_or(0);
+    let t: Vec<f64> = days.iter().map(|&d| years(d0, d)).collect();
+    relative_residual_in_years(rate, flows, &t)
+}
+
 /// Excel/DAX `XIRR` (convention `xirr_act365`): the annual rate at which [`xnpv`] is 0.
 ///
 /// Same root choice as [`irr`](fn@super::irr) (smallest `|r|` when several exist; unique whenever
@@ -223,7 +238,7 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     }
     let tol =
         LOG_ROOT_TOL + 2.0 * (x.e[n - 1] + n as f64) * f64::EPSILON * (1.0 + r.abs()) / (1.0 + r);
-    (relative_xnpv(r, &unscaled, &x.e) <= tol).then_some(r)
+    (relative_residual_in_years(r, &unscaled, &x.e) <= tol).then_some(r)
 }
 
 /// Relative residual that [`xirr`]'s check accepts, besides what rounding `1 + r` explains
@@ -233,7 +248,7 @@ const LOG_ROOT_TOL: f64 = 1e-8;
 /// `|Σ P_i (1+r)^−t_i| / Σ |P_i (1+r)^−t_i|` (`t` in years), every term through logarithms:
 /// no amount, power or term over- or underflows, whatever their magnitudes. NaN when every
 /// amount is zero.
-fn relative_xnpv(rate: f64, amounts: &[f64], t: &[f64]) -> f64 {
+fn relative_residual_in_years(rate: f64, amounts: &[f64], t: &[f64]) -> f64 {
     let log_discount = -rate.ln_1p();
     let exponent = |(p, t): (&f64, &f64)| p.abs().ln() + t * log_discount;
     let top = amounts
@@ -341,26 +356,6 @@ mod tests {
         assert!(xnpv(r, &flows, &[0, 365, 730]).abs() < 1e-8);
     }
 
-    /// `|XNPV(r)|` relative to `Σ |P_i (1+r)^−t_i|` (valued at the earliest date), every
-    /// term through logarithms: meaningful whatever the magnitudes of the flows and of `r`.
-    fn log_residual(r: f64, flows: &[f64], days: &[i64]) -> f64 {
-        let d0 = days.iter().copied().min().unwrap_or(0);
-        let ld = -r.ln_1p();
-        let e: Vec<f64> = flows
-            .iter()
-            .zip(days)
-            .map(|(p, &d)| p.abs().ln() + years(d0, d) * ld)
-            .collect();
-        let top = e.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (mut sum, mut scale) = (0.0f64, 0.0f64);
-        for (p, ei) in flows.iter().zip(&e) {
-            let term = p.signum() * (ei - top).exp();
-            sum += term;
-            scale += term.abs();
-        }
-        sum.abs() / scale
-    }
-
     #[test]
     fn power_of_two_scaling_changes_no_bit() {
         let flows = [-100.0, 39.0, 59.0, 55.0, 20.0];
@@ -382,7 +377,7 @@ mod tests {
         let flows = [-1e-30, 1e300];
         let days = [0, 4 * 365];
         if let Some(r) = xirr(&flows, &days) {
-            assert!(log_residual(r, &flows, &days) <= 1e-6, "{r}");
+            assert!(relative_xnpv(r, &flows, &days) <= 1e-6, "{r}");
         }
         // A root at r ≈ 1.6e45, where (1 + r)^−t alone underflows to a subnormal number, and
         // so does the ratio of the amounts that bounds the root (once found with a residual of
@@ -390,7 +385,7 @@ mod tests {
         let flows = [1e31, -1.0037266873999823e-287];
         let days = [2568, 0];
         let r = xirr(&flows, &days).unwrap();
-        assert!(log_residual(r, &flows, &days) <= 1e-12, "{r}");
+        assert!(relative_xnpv(r, &flows, &days) <= 1e-12, "{r}");
         // No real root (irr's fuzz case 6e7c7de1, dated yearly).
         let flows = [
             -1.7754849786788255e-64,
@@ -428,7 +423,7 @@ mod tests {
                 prop_assert!(r > -1.0 && r.is_finite(), "{r}");
                 // Near −1 a rate has few digits left (see the finance fuzz target).
                 if r > -0.999_999 {
-                    let residual = log_residual(r, &flows, &days);
+                    let residual = relative_xnpv(r, &flows, &days);
                     prop_assert!(residual <= 1e-6, "r {r}: {residual:e} for {dated:?}");
                 }
             }
