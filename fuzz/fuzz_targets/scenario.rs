@@ -92,7 +92,8 @@ fuzz_target!(|data: &[u8]| {
         &|_| {},
     );
     let table = &output.table;
-    for row in table.data.chunks(table.width) {
+    // The table is column-major: gather each trial's row.
+    for row in (0..table.rows()).map(|i| table.row(i)) {
         let [npv, pv_b, pv_c, roi, irr, payback, dpayback] = row[..7] else {
             unreachable!()
         };
