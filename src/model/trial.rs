@@ -208,12 +208,18 @@ struct CostSteps {
     stretches: Vec<(usize, usize, usize, usize)>,
     /// Span indices, ascending within each stretch.
     cover: Vec<usize>,
+    /// The span boundaries, sorted: working memory of [`CostSteps::build`], kept so that a
+    /// rebuild (the delay varies from trial to trial when a risk delays go-live) allocates
+    /// nothing.
+    bounds: Vec<usize>,
 }
 
 impl CostSteps {
     /// Build the stretches of `ranges` over a horizon of `h` months.
     fn build(&mut self, h: usize) {
-        let mut bounds = vec![0, h];
+        let bounds = &mut self.bounds;
+        bounds.clear();
+        bounds.extend([0, h]);
         for &(_, from, to) in &self.ranges {
             bounds.push(from);
             bounds.push(to);
@@ -222,7 +228,7 @@ impl CostSteps {
         bounds.dedup();
         self.stretches.clear();
         self.cover.clear();
-        for w in bounds.windows(2) {
+        for w in self.bounds.windows(2) {
             let (a, b) = (w[0], w[1]);
             let start = self.cover.len();
             for (k, &(_, from, to)) in self.ranges.iter().enumerate() {
