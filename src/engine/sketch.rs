@@ -229,11 +229,87 @@ impl SketchMapping {
         let (values, out) = (&values[..n], &mut out[..n]);
         #[cfg(target_arch = "x86_64")]
         if n >= 4 {
-            self.keys_into_sse2(values, out);
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2 (checked just above); n ≥ 4 values, as many
+                // as keys.
+                unsafe { self.keys_into_avx2(values, out) };
+            } else {
+                self.keys_into_sse2(values, out);
+            }
             return;
         }
+        self.keys_into_portable(values, out);
+    }
+
+    /// [`keys_into`](Self::keys_into) one value at a time (other architectures).
+    #[inline(always)]
+    fn keys_into_portable(self, values: &[f64], out: &mut [i32]) {
         for (o, &v) in out.iter_mut().zip(values) {
             *o = self.key(v);
+        }
+    }
+
+    /// [`keys_into_sse2`](Self::keys_into_sse2) with four values per AVX2 register: the same
+    /// operations in the same order, so the same keys (AVX2 alone brings no fused
+    /// multiply-add).
+    ///
+    /// # Safety
+    /// The processor must support AVX2, and `values` must hold at least four values, as many
+    /// as `out`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn keys_into_avx2(self, values: &[f64], out: &mut [i32]) {
+        use std::arch::x86_64::*;
+        let n = values.len();
+        assert!(n >= 4 && out.len() == n);
+        let sign = _mm256_set1_pd(-0.0);
+        let one = _mm256_set1_pd(ZERO_THRESHOLD);
+        let mantissa = _mm256_castsi256_pd(_mm256_set1_epi64x(MANTISSA_MASK as i64));
+        let bias = _mm_set1_epi32(1023);
+        let (a, b, c) = (
+            _mm256_set1_pd(CUBIC_A),
+            _mm256_set1_pd(CUBIC_B),
+            _mm256_set1_pd(CUBIC_C),
+        );
+        let multiplier = _mm256_set1_pd(self.multiplier);
+        // The low and the high 32-bit halves of four 64-bit lanes.
+        let lows = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        let highs = _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7);
+        let halves = |x: __m256d, which: __m256i| {
+            _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(x), which))
+        };
+        let four = |i: usize| {
+            debug_assert!(i + 4 <= n);
+            // SAFETY: i + 4 <= n = values.len(): reads values[i..i + 4].
+            let x = unsafe { _mm256_loadu_pd(values.as_ptr().add(i)) };
+            let m = _mm256_andnot_pd(sign, x);
+            // As in `keys_into_sse2`: counted where m ≥ 1, negative where the sign bit is set.
+            let counted = halves(_mm256_cmp_pd::<_CMP_GE_OQ>(m, one), lows);
+            let negative = _mm_srai_epi32::<31>(halves(x, highs));
+            let cm = _mm256_max_pd(m, one);
+            let e =
+                _mm256_cvtepi32_pd(_mm_sub_epi32(_mm_srli_epi32::<20>(halves(cm, highs)), bias));
+            let frac = _mm256_or_pd(_mm256_and_pd(cm, mantissa), one);
+            let s = _mm256_sub_pd(frac, one);
+            let poly = _mm256_mul_pd(
+                _mm256_add_pd(_mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(a, s), b), s), c),
+                s,
+            );
+            let l = _mm256_mul_pd(_mm256_add_pd(poly, e), multiplier);
+            let k = _mm256_cvttpd_epi32(l);
+            let k = _mm_sub_epi32(_mm_and_si128(k, counted), counted);
+            _mm_sub_epi32(_mm_xor_si128(k, negative), negative)
+        };
+        let mut i = 0;
+        while i + 4 <= n {
+            // SAFETY: writes out[i..i + 4] (out.len() = n).
+            unsafe { _mm_storeu_si128(out.as_mut_ptr().add(i).cast(), four(i)) };
+            i += 4;
+        }
+        if i < n {
+            // The last four again, overlapping keys already written (with the same values).
+            // SAFETY: as above, for out[n − 4..n].
+            unsafe { _mm_storeu_si128(out.as_mut_ptr().add(n - 4).cast(), four(n - 4)) };
         }
     }
 
@@ -581,7 +657,13 @@ impl ShareHistogram {
         let (values, out) = (&values[..n], &mut out[..n]);
         #[cfg(target_arch = "x86_64")]
         if n >= 16 {
-            Self::bins_into_sse2(values, out);
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2 (checked just above); n ≥ 16 values, as
+                // many as bins.
+                unsafe { Self::bins_into_avx2(values, out) };
+            } else {
+                Self::bins_into_sse2(values, out);
+            }
             return;
         }
         for (o, &v) in out.iter_mut().zip(values) {
@@ -631,6 +713,47 @@ impl ShareHistogram {
                 // The last sixteen again, overlapping bins already written (with the same values).
                 sixteen(n - 16);
             }
+        }
+    }
+
+    /// [`bins_into_sse2`](Self::bins_into_sse2) with four values per AVX2 register: the same
+    /// operations (AVX's `min` also returns its second operand for NaN), so the same bins.
+    ///
+    /// # Safety
+    /// The processor must support AVX2, and `values` must hold at least sixteen values, as
+    /// many as `out`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn bins_into_avx2(values: &[f64], out: &mut [u8]) {
+        use std::arch::x86_64::*;
+        let n = values.len();
+        assert!(n >= 16 && out.len() == n);
+        let scale = _mm256_set1_pd(SHARE_BINS as f64);
+        let top = _mm256_set1_pd((SHARE_BINS - 1) as f64);
+        let sixteen = |i: usize| {
+            debug_assert!(i + 16 <= n);
+            let p = values[i..i + 16].as_ptr();
+            // SAFETY: every load reads 4 of the 16 values of values[i..i + 16].
+            let conv = |j: usize| {
+                let x = _mm256_mul_pd(unsafe { _mm256_loadu_pd(p.add(j)) }, scale);
+                _mm256_cvttpd_epi32(_mm256_min_pd(top, x))
+            };
+            let words = (
+                _mm_packs_epi32(conv(0), conv(4)),
+                _mm_packs_epi32(conv(8), conv(12)),
+            );
+            _mm_packus_epi16(words.0, words.1)
+        };
+        let mut i = 0;
+        while i + 16 <= n {
+            // SAFETY: writes the 16 bytes of out[i..i + 16].
+            unsafe { _mm_storeu_si128(out[i..i + 16].as_mut_ptr().cast(), sixteen(i)) };
+            i += 16;
+        }
+        if i < n {
+            // The last sixteen again, overlapping bins already written (with the same values).
+            // SAFETY: as above, for out[n − 16..n].
+            unsafe { _mm_storeu_si128(out[n - 16..n].as_mut_ptr().cast(), sixteen(n - 16)) };
         }
     }
 
@@ -827,6 +950,15 @@ mod tests {
             for (v, b) in values[start..start + len].iter().zip(&out) {
                 assert_eq!(*b, ShareHistogram::bin(*v), "{v}");
             }
+            // `bins_into` takes AVX2 where the processor has it: the SSE2 form too.
+            #[cfg(target_arch = "x86_64")]
+            if len >= 16 {
+                out.fill(u8::MAX);
+                ShareHistogram::bins_into_sse2(&values[start..start + len], &mut out);
+                for (v, b) in values[start..start + len].iter().zip(&out) {
+                    assert_eq!(*b, ShareHistogram::bin(*v), "SSE2: {v}");
+                }
+            }
         }
         for len in [0, 1, 7, 8, 9, 17, values.len()] {
             let mut out = vec![0u8; len];
@@ -879,6 +1011,15 @@ mod tests {
                 map.keys_into(&values[start..start + len], &mut out);
                 for (v, k) in values[start..start + len].iter().zip(&out) {
                     assert_eq!(*k, map.key(*v), "{v:e}");
+                }
+                // `keys_into` takes AVX2 where the processor has it: the SSE2 form too.
+                #[cfg(target_arch = "x86_64")]
+                if len >= 4 {
+                    out.fill(0);
+                    map.keys_into_sse2(&values[start..start + len], &mut out);
+                    for (v, k) in values[start..start + len].iter().zip(&out) {
+                        assert_eq!(*k, map.key(*v), "SSE2: {v:e}");
+                    }
                 }
             }
         }
