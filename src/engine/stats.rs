@@ -50,6 +50,43 @@ impl BucketMap {
     }
 }
 
+/// [`BucketMap::bucket`] for two values at a time in an SSE2 register (the passes of
+/// [`scan`] and [`gather`]): the same operations, so the same indices.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct BucketPairs {
+    lo: std::arch::x86_64::__m128d,
+    scale: std::arch::x86_64::__m128d,
+    top: std::arch::x86_64::__m128d,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl BucketPairs {
+    fn new(map: BucketMap) -> Self {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        unsafe {
+            BucketPairs {
+                lo: _mm_set1_pd(map.lo),
+                scale: _mm_set1_pd(map.scale),
+                top: _mm_set1_pd(map.top),
+            }
+        }
+    }
+
+    /// The two bucket indices as the low and high halves of a u64.
+    #[inline(always)]
+    fn of(self, x: std::arch::x86_64::__m128d) -> u64 {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86-64 baseline.
+        unsafe {
+            let t = _mm_mul_pd(_mm_sub_pd(x, self.lo), self.scale);
+            let t = _mm_min_pd(_mm_max_pd(t, _mm_setzero_pd()), self.top);
+            _mm_cvtsi128_si64(_mm_cvttpd_epi32(t)) as u64
+        }
+    }
+}
+
 /// The order statistics at 0-based `ranks` (ascending, in range) of `values` (no NaN), given
 /// their bucket `counts` under `map`: only the buckets holding a wanted rank are gathered (one
 /// more pass), and those few values are sorted — exactly what sorting all would give.
@@ -180,21 +217,10 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
         unsafe {
             let p = values.as_ptr();
             let c = counts.as_mut_ptr();
-            let (lo, scale, top) = (
-                _mm_set1_pd(map.lo),
-                _mm_set1_pd(map.scale),
-                _mm_set1_pd(map.top),
-            );
-            let zero = _mm_setzero_pd();
+            let buckets = BucketPairs::new(map);
             let negzero = _mm_set1_pd(-0.0);
             let mut sum = -0.0;
             let mut defined = _mm_setzero_si128();
-            // Two bucket indices as the low and high halves of a u64.
-            let buckets = |x: __m128d| {
-                let t = _mm_mul_pd(_mm_sub_pd(x, lo), scale);
-                let t = _mm_min_pd(_mm_max_pd(t, zero), top);
-                _mm_cvtsi128_si64(_mm_cvttpd_epi32(t)) as u64
-            };
             let mut i = 0;
             while i < full {
                 let a = _mm_loadu_pd(p.add(i));
@@ -217,7 +243,7 @@ fn scan<const SKIP_NAN: bool>(values: &[f64], map: BucketMap, counts: &mut [u32]
                     sum += *p.add(i + 2);
                     sum += *p.add(i + 3);
                 }
-                let (ka, kb) = (buckets(a), buckets(b));
+                let (ka, kb) = (buckets.of(a), buckets.of(b));
                 *c.add(ka as u32 as usize) += 1;
                 *c.add((ka >> 32) as usize) += 1;
                 *c.add(kb as u32 as usize) += 1;
@@ -299,19 +325,9 @@ fn gather<const SKIP_NAN: bool>(
         unsafe {
             let p = values.as_ptr();
             let sl = slot.as_ptr();
-            let (lo, scale, top) = (
-                _mm_set1_pd(map.lo),
-                _mm_set1_pd(map.scale),
-                _mm_set1_pd(map.top),
-            );
-            let zero = _mm_setzero_pd();
+            let buckets = BucketPairs::new(map);
             let m = _mm_set1_pd(mean);
             let mut sum = -0.0;
-            let buckets = |x: __m128d| {
-                let t = _mm_mul_pd(_mm_sub_pd(x, lo), scale);
-                let t = _mm_min_pd(_mm_max_pd(t, zero), top);
-                _mm_cvtsi128_si64(_mm_cvttpd_epi32(t)) as u64
-            };
             let mut i = 0;
             while i < full {
                 let a = _mm_loadu_pd(p.add(i));
@@ -326,7 +342,7 @@ fn gather<const SKIP_NAN: bool>(
                 sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qa, qa));
                 sum += _mm_cvtsd_f64(qb);
                 sum += _mm_cvtsd_f64(_mm_unpackhi_pd(qb, qb));
-                let (ka, kb) = (buckets(a), buckets(b));
+                let (ka, kb) = (buckets.of(a), buckets.of(b));
                 let k = [
                     ka as u32 as usize,
                     (ka >> 32) as usize,
