@@ -1357,12 +1357,11 @@ pub fn irr(flows: &[f64]) -> Option<f64> {
     let core = support(flows)?;
     // The common case in a cheaper pass: exactly what `irr_horner` would do with the full
     // survey (same sums, same single-crossing path), without the survey.
-    if let Some(sums) = Sums::of_single_crossing(core) {
-        if horner_fits(core, sums.abs) {
-            if let Some(r) = single_crossing(core, &sums) {
-                return r;
-            }
-        }
+    if let Some(sums) = Sums::of_single_crossing(core)
+        && horner_fits(core, sums.abs)
+        && let Some(r) = single_crossing(core, &sums)
+    {
+        return r;
     }
     irr_surveyed(core)
 }
@@ -1409,10 +1408,11 @@ fn irr_horner(core: &[f64], s: &Survey) -> Option<f64> {
         return Some(0.0);
     }
     // With one change the total has the sign opposite to the first flow, the side `far` is on.
-    if s.changes == 1 && tails_one_sign(total, s.far) {
-        if let Some(r) = single_crossing(core, &s.sums) {
-            return r;
-        }
+    if s.changes == 1
+        && tails_one_sign(total, s.far)
+        && let Some(r) = single_crossing(core, &s.sums)
+    {
+        return r;
     }
     let tails_one_sign = {
         let (mut bal, mut far) = (0.0f64, 0.0f64);
