@@ -123,22 +123,24 @@ fn first_finite(rate: f64, midpoint: f64, len: usize) -> usize {
     }
 }
 
-/// `out` from τ = [`first_finite`] on: `f(e(τ))` with e(τ) = exp(rate · (midpoint − τ)) as a
-/// geometric sequence; `f(∞)` before.
+/// `out` from τ = [`first_finite`] on: `map(rest, first, ratio)`, which maps the geometric
+/// sequence e(τ) = exp(rate · (midpoint − τ)) = first · ratio^(τ − skip) (as
+/// [`geometric_map`] builds it); 0 before, where the curves that use this are 0 to double
+/// precision.
 #[inline(always)]
 fn exponential_terms(
     out: &mut [f64],
     rate: f64,
     midpoint: f64,
     memo: &mut ExpMemo,
-    f: impl Fn(f64) -> f64,
+    map: impl FnOnce(&mut [f64], f64, f64),
 ) {
     let skip = first_finite(rate, midpoint, out.len());
     let (before, rest) = out.split_at_mut(skip);
-    before.fill(f(f64::INFINITY));
+    before.fill(0.0);
     // For skip = 0 this is exp(rate · midpoint), as it always was.
     let first = (rate * (midpoint - skip as f64)).exp();
-    geometric_map(rest, first, memo.exp(-rate), f);
+    map(rest, first, memo.exp(-rate));
 }
 
 /// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
@@ -162,11 +164,9 @@ pub fn fill_with(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve, me
         Curve::Logistic { growth, midpoint } => {
             // e(τ) = exp(−growth (τ − midpoint)) = exp(growth · midpoint) · exp(−growth)^τ
             // (infinite before the first finite term: "not yet").
-            let skip = first_finite(growth, midpoint, active.len());
-            let (before, rest) = active.split_at_mut(skip);
-            before.fill(0.0);
-            let first = (growth * (midpoint - skip as f64)).exp();
-            logistic_map(rest, first, memo.exp(-growth), ceiling);
+            exponential_terms(active, growth, midpoint, memo, |rest, first, ratio| {
+                logistic_map(rest, first, ratio, ceiling)
+            });
         }
         Curve::Bass { p, q } => {
             let ratio = q / p;
@@ -175,12 +175,14 @@ pub fn fill_with(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve, me
             });
         }
         Curve::Gompertz { rate, midpoint } => {
-            exponential_terms(active, rate, midpoint, memo, |e| {
-                if e.is_finite() {
-                    ceiling * (-e).exp()
-                } else {
-                    0.0
-                }
+            exponential_terms(active, rate, midpoint, memo, |rest, first, ratio| {
+                geometric_map(rest, first, ratio, |e| {
+                    if e.is_finite() {
+                        ceiling * (-e).exp()
+                    } else {
+                        0.0
+                    }
+                })
             });
         }
         Curve::Linear { ramp_months } => {
