@@ -15,3 +15,5 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod scenario;
+#[cfg(test)]
+mod test_support;

@@ -972,13 +972,7 @@ mod tests {
     #[test]
     fn keys_into_equals_key() {
         let map = SketchMapping::default();
-        let mut s: u64 = 0x2545_f491;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_support::uniforms(0x2545_f491);
         let mut values: Vec<f64> = (0..100_000)
             .map(|i| {
                 let m = 10f64.powf(next() * 40.0 - 3.0);
@@ -1064,13 +1058,7 @@ mod tests {
     /// Keys in clusters that drift and jump (so stores grow at both ends, in the middle of a
     /// pass), with zeros and both signs.
     fn key_matrix(rows: usize, h: usize, seed: u64) -> Vec<i32> {
-        let mut s = seed | 1;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut next = crate::test_support::xorshift(seed | 1);
         (0..rows * h)
             .map(|i| {
                 let r = next();

@@ -924,13 +924,7 @@ mod tests {
 
     #[test]
     fn column_stats_equal_stats_of_a_reordered_copy() {
-        let mut s: u64 = 0xdead_beef;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_support::uniforms(0xdead_beef);
         for n in [0usize, 1, 2, 7, 300, 20_000] {
             let width = 5;
             let mut data = Vec::with_capacity(n * width);
@@ -972,13 +966,7 @@ mod tests {
     #[test]
     fn bucketed_quantiles_equal_selection() {
         // Skewed, tied, signed-zero and infinite values, above the bucketing threshold.
-        let mut s: u64 = 0x1234_5678;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_support::uniforms(0x1234_5678);
         let mut v: Vec<f64> = (0..50_000)
             .map(|i| match i % 7 {
                 0 => 0.0,
@@ -1035,13 +1023,7 @@ mod tests {
     /// Test columns above the bucketing threshold: skewed, signed zeros (as extremes too, the
     /// two signs in different SIMD lanes), ties filling whole buckets, infinities, NaN.
     fn columns() -> Vec<(&'static str, Vec<f64>)> {
-        let mut s: u64 = 0x9e37_79b9;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_support::uniforms(0x9e37_79b9);
         let mut out = Vec::new();
         for n in [4096usize, 4099, 10_007, 30_000] {
             let mixed: Vec<f64> = (0..n)

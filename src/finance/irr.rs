@@ -1553,20 +1553,9 @@ pub(crate) mod tests {
         assert!(close(r, 0.1, 1e-9), "{r}");
     }
 
-    /// Deterministic xorshift generator for the randomized tests below.
-    fn rng(seed: u64) -> impl FnMut() -> f64 {
-        let mut s = seed;
-        move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
-
     #[test]
     fn irr_zeroes_npv_on_random_monthly_flows() {
-        let mut rnd = rng(0x9E37_79B9_7F4A_7C15);
+        let mut rnd = crate::test_support::uniforms(0x9E37_79B9_7F4A_7C15);
         for case in 0..300 {
             let n = 12 + (rnd() * 600.0) as usize;
             let mut flows = vec![-1e6 * (1.0 + rnd())];
@@ -1599,7 +1588,7 @@ pub(crate) mod tests {
     /// smallest |r| must be found, including close pairs and roots far from 0.
     #[test]
     fn constructed_roots_smallest_abs_is_found() {
-        let mut rnd = rng(0x0123_4567_89AB_CDEF);
+        let mut rnd = crate::test_support::uniforms(0x0123_4567_89AB_CDEF);
         for case in 0..2000 {
             let n_real = 1 + (rnd() * 4.0) as usize;
             let n_cplx = (rnd() * 3.0) as usize;
@@ -1655,7 +1644,7 @@ pub(crate) mod tests {
     #[test]
     fn vector_chains_match_the_scalar_loop_to_the_bit() {
         let bits = |(p, d1, d2): Chains| [p, d1, d2].map(|lanes| lanes.map(f64::to_bits));
-        let mut rnd = rng(0x2545_F491_4F6C_DD1D);
+        let mut rnd = crate::test_support::uniforms(0x2545_F491_4F6C_DD1D);
         for n in 1..80 {
             let c: Vec<f64> = (0..n)
                 .map(|_| (rnd() - 0.3) * 10f64.powi((rnd() * 12.0) as i32 - 6))
@@ -1784,7 +1773,7 @@ pub(crate) mod tests {
     /// The single-crossing path finds the root the general machinery finds.
     #[test]
     fn single_crossing_path_agrees_with_the_general_path() {
-        let mut rnd = rng(0x5DEE_CE66_D1CE_4E5B);
+        let mut rnd = crate::test_support::uniforms(0x5DEE_CE66_D1CE_4E5B);
         let mut taken = 0;
         for case in 0..500 {
             let n = 2 + (rnd() * 600.0) as usize;
@@ -1815,7 +1804,7 @@ pub(crate) mod tests {
     /// returns exactly what the full survey's path returns, whichever pass it took.
     #[test]
     fn crossing_pass_agrees_with_the_full_survey() {
-        let mut rnd = rng(0x7F4A_7C15_9E37_79B9);
+        let mut rnd = crate::test_support::uniforms(0x7F4A_7C15_9E37_79B9);
         let sums_bits = |s: &Sums| [s.abs, s.total, s.s1, s.s2].map(f64::to_bits);
         let (mut claimed, mut refused) = (0, 0);
         for case in 0..3000 {
