@@ -786,20 +786,7 @@ pub fn payback_stats(values: &[f64]) -> PaybackStats {
     let p: Vec<f64> = PERCENTILES.iter().map(|&q| interpolate(q, n, at)).collect();
     let max = if m < n { f64::INFINITY } else { f.max };
     PaybackStats {
-        stats: PartialStats {
-            mean: finite(f.mean),
-            std: finite(f.std),
-            stderr: finite(f.std / (m as f64).sqrt()),
-            min: finite(f.min),
-            p5: finite(p[0]),
-            p10: finite(p[1]),
-            p25: finite(p[2]),
-            p50: finite(p[3]),
-            p75: finite(p[4]),
-            p90: finite(p[5]),
-            p95: finite(p[6]),
-            max: finite(max),
-        },
+        stats: partial(&stats_with((f.mean, f.std, f.min, max), m, &p)),
         never_fraction: 1.0 - m as f64 / n as f64,
     }
 }
@@ -834,20 +821,7 @@ fn payback_stats_by_copy(values: &[f64]) -> PaybackStats {
     let (_, max) = first_extremes(ranked.iter().copied());
     let p = quantiles(&mut ranked, &PERCENTILES);
     PaybackStats {
-        stats: PartialStats {
-            mean: finite(mean),
-            std: finite(std),
-            stderr: finite(std / (m as f64).sqrt()),
-            min: finite(min),
-            p5: finite(p[0]),
-            p10: finite(p[1]),
-            p25: finite(p[2]),
-            p50: finite(p[3]),
-            p75: finite(p[4]),
-            p90: finite(p[5]),
-            p95: finite(p[6]),
-            max: finite(max),
-        },
+        stats: partial(&stats_with((mean, std, min, max), m, &p)),
         never_fraction,
     }
 }
