@@ -1851,8 +1851,9 @@ pub(crate) mod tests {
         ]
     }
 
-    /// Finite flows of any magnitude: bit patterns, and mantissas times powers of ten.
-    fn wild_flow() -> impl Strategy<Value = f64> {
+    /// Finite flows of any magnitude: bit patterns, and mantissas times powers of ten (also
+    /// the `xirr` tests' flows).
+    pub(crate) fn wild_flow() -> impl Strategy<Value = f64> {
         prop_oneof![
             2 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
             2 => (-999i32..1000, -300i32..300).prop_map(|(m, e)| f64::from(m) * 10f64.powi(e)),

@@ -269,6 +269,7 @@ fn relative_residual_in_years(rate: f64, amounts: &[f64], t: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finance::irr::tests::wild_flow;
     use proptest::prelude::*;
 
     fn d(s: &str) -> i64 {
@@ -389,16 +390,6 @@ mod tests {
         // No real root (irr's fuzz case 6e7c7de1, dated yearly).
         let days: Vec<i64> = (0..5).map(|k| 365 * k).collect();
         assert_eq!(xirr(&crate::finance::irr::tests::NO_REAL_ROOT, &days), None);
-    }
-
-    /// Finite flows of any magnitude: bit patterns, and mantissas times powers of ten.
-    fn wild_flow() -> impl Strategy<Value = f64> {
-        prop_oneof![
-            2 => any::<f64>().prop_filter("finite", |x| x.is_finite()),
-            2 => (-999i32..1000, -300i32..300).prop_map(|(m, e)| f64::from(m) * 10f64.powi(e)),
-            1 => Just(0.0),
-            1 => -1e3f64..1e3,
-        ]
     }
 
     proptest! {
