@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::model::{Model, Scratch, TrialOutcome};
 
-use super::random::{stream_key, uniform};
+use super::random::{stream_key, uniforms_into};
 use super::sketch::{LogSketch, ShareCounts, ShareHistogram, SketchMapping};
 
 /// Trials per parallel work item.
@@ -216,11 +216,9 @@ impl Drawer {
     #[inline]
     pub fn draw_lane(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
         for (j, &(k, key)) in self.random[..self.independent].iter().enumerate() {
-            let sampler = &model.inputs[k].sampler;
             let out = &mut lanes[j * LANE..j * LANE + n];
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = sampler.quantile(uniform(key, first + i as u64));
-            }
+            uniforms_into(key, first, out);
+            model.inputs[k].sampler.quantiles_in_place(out);
         }
         if self.independent < self.random.len() {
             self.draw_correlated(model, first, n, lanes);
@@ -235,16 +233,11 @@ impl Drawer {
             let members = &self.random[j..j + block.len()];
             let values = &mut lanes[j * LANE..(j + block.len()) * LANE];
             for (lane, &(_, key)) in values.chunks_exact_mut(LANE).zip(members) {
-                for (i, u) in lane[..n].iter_mut().enumerate() {
-                    *u = uniform(key, first + i as u64);
-                }
+                uniforms_into(key, first, &mut lane[..n]);
             }
             block.correlate(values, LANE, n);
             for (lane, &(k, _)) in values.chunks_exact_mut(LANE).zip(members) {
-                let sampler = &model.inputs[k].sampler;
-                for u in &mut lane[..n] {
-                    *u = sampler.quantile(*u);
-                }
+                model.inputs[k].sampler.quantiles_in_place(&mut lane[..n]);
             }
             j += block.len();
         }
