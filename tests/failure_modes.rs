@@ -504,32 +504,10 @@ fn scenario_file_names_cannot_steer_output_outside_the_output_directory() {
 // Numeric robustness: degenerate but valid scenarios give finite, sensible results.
 // ---------------------------------------------------------------------------------------------
 
-/// JSON paths (dots, list indices dropped) where `null` is documented: IRR with no root, ROI
-/// with zero costs, payback that never happens, and optional identity fields.
-const NULLABLE: [&str; 10] = [
-    "start_month",
-    "scenario.file",
-    "base_case.roi",
-    "base_case.irr_annual",
-    "base_case.payback_months",
-    "base_case.discounted_payback_months",
-    "roi.",
-    "irr_annual.",
-    "payback_months.",
-    "discounted_payback_months.",
-];
-
 /// serde_json writes NaN and ±inf as null: a null anywhere else is a non-finite number.
 fn nulls_outside_documented_places(v: &Value, path: &str, found: &mut Vec<String>) {
     match v {
-        Value::Null => {
-            let ok = NULLABLE.iter().any(|p| {
-                path == p.trim_end_matches('.') || (p.ends_with('.') && path.starts_with(p))
-            });
-            if !ok {
-                found.push(path.to_string());
-            }
-        }
+        Value::Null if !valuecase::results::may_be_null(path) => found.push(path.to_string()),
         Value::Array(items) => items
             .iter()
             .for_each(|x| nulls_outside_documented_places(x, path, found)),

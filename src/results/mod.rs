@@ -6,6 +6,34 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+/// Where `results.json` may hold `null`: the statistics of quantities undefined in some
+/// trials (IRR without a root, ROI with zero costs, payback that never happens; see
+/// `docs/MODEL.md`) and the optional identity fields. Paths are dotted with list indices
+/// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
+/// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
+/// tests and the fuzz target can check for that with [`may_be_null`].
+pub const NULLABLE_PATHS: [&str; 10] = [
+    "start_month",
+    "scenario.file",
+    "base_case.roi",
+    "base_case.irr_annual",
+    "base_case.payback_months",
+    "base_case.discounted_payback_months",
+    "roi.",
+    "irr_annual.",
+    "payback_months.",
+    "discounted_payback_months.",
+];
+
+/// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
+/// [`NULLABLE_PATHS`].
+pub fn may_be_null(path: &str) -> bool {
+    NULLABLE_PATHS.iter().any(|p| match p.strip_suffix('.') {
+        Some(section) => path == section || path.starts_with(p),
+        None => path == *p,
+    })
+}
+
 /// Summary statistics of one per-trial quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Stats {
@@ -230,4 +258,22 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_paths_cover_sections_and_single_fields_only() {
+        assert!(may_be_null("irr_annual.p50"));
+        assert!(may_be_null("irr_annual"));
+        assert!(may_be_null("base_case.roi"));
+        assert!(may_be_null("start_month"));
+        assert!(!may_be_null("base_case.npv"));
+        assert!(!may_be_null("npv.p50"));
+        assert!(!may_be_null("irr_annual_extra"));
+        assert!(!may_be_null("start_month.x"));
+        assert!(!may_be_null("roi_total"));
+    }
 }
