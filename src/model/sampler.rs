@@ -1492,6 +1492,40 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(48))]
+        /// Any PERT, truncated or not, and any uniforms: a lane gives `quantile`'s bits.
+        #[test]
+        fn lanes_of_quantiles_equal_quantile_for_any_pert(
+            min in -1e6f64..1e6,
+            width in 1e-6f64..1e7,
+            mode_at in 0.0f64..=1.0,
+            shape in 0.5f64..200.0,
+            cut in proptest::option::of((0.0f64..1.0, 0.0f64..1.0)),
+            us in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => 0.0f64..1.0,
+                    1 => proptest::sample::select(vec![0.5, 2f64.powi(-54), 1.0 - 2f64.powi(-53)]),
+                ],
+                0..80,
+            ),
+        ) {
+            let max = min + width;
+            let dist = Dist::Pert { min, mode: min + mode_at * width, max, shape };
+            let truncate = cut.map(|(a, b)| {
+                let (a, b) = (a.min(b), a.max(b));
+                (min + a * width, min + b * width)
+            });
+            let sampler = Sampler::new(&dist, truncate);
+            let us: Vec<f64> = us.into_iter().map(|u| u.max(2f64.powi(-54))).collect();
+            let mut got = us.clone();
+            sampler.quantiles_in_place(&mut got);
+            for (&u, g) in us.iter().zip(&got) {
+                proptest::prop_assert_eq!(g.to_bits(), sampler.quantile(u).to_bits(), "u = {}", u);
+            }
+        }
+    }
+
     #[test]
     fn truncation_keeps_draws_inside() {
         let s = Sampler::new(&Dist::Normal { mean: 0.0, sd: 1.0 }, Some((0.0, 0.5)));
