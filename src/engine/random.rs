@@ -53,9 +53,9 @@ fn uniform_from_bits(z: u64) -> f64 {
 }
 
 /// `out[i] = uniform(key, first + i)`: the uniforms of a lane of consecutive trials on one
-/// stream. Drawing is a fifth of a trial's cycles, so on x86-64 with AVX2 (checked at run
-/// time) four trials go through each step. The hash is integer arithmetic and the conversion
-/// of its 53 bits exact, so the numbers are [`uniform`]'s to the bit.
+/// stream. On x86-64 with AVX2 (checked at run time) four trials go through each step. The
+/// hash is integer arithmetic and the conversion of its 53 bits exact, so the numbers are
+/// [`uniform`]'s to the bit.
 #[inline]
 pub fn uniforms_into(key: u64, first: u64, out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
@@ -99,7 +99,6 @@ unsafe fn uniforms_into_avx2(key: u64, first: u64, out: &mut [f64]) {
         );
         _mm256_add_epi64(_mm256_mul_epu32(x, m_lo), _mm256_slli_epi64::<32>(cross))
     };
-    let step = GAMMA.wrapping_mul(4) as i64;
     let z0 = key.wrapping_add(first.wrapping_add(1).wrapping_mul(GAMMA));
     let mut z = _mm256_setr_epi64x(
         z0 as i64,
@@ -107,7 +106,7 @@ unsafe fn uniforms_into_avx2(key: u64, first: u64, out: &mut [f64]) {
         z0.wrapping_add(GAMMA.wrapping_mul(2)) as i64,
         z0.wrapping_add(GAMMA.wrapping_mul(3)) as i64,
     );
-    let step = _mm256_set1_epi64x(step);
+    let step = _mm256_set1_epi64x(GAMMA.wrapping_mul(4) as i64);
     let n = out.len();
     let mut i = 0;
     while i + 4 <= n {
