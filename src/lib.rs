@@ -15,5 +15,6 @@ pub mod model;
 pub mod report;
 pub mod results;
 pub mod scenario;
+mod simd;
 #[cfg(test)]
 mod test_support;

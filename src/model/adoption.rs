@@ -64,14 +64,9 @@ fn logistic_map_portable(out: &mut [f64], first: f64, ratio: f64, ceiling: f64) 
     });
 }
 
-/// [`logistic_map`] compiled with AVX.
-///
-/// # Safety
-/// The processor must support AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn logistic_map_avx(out: &mut [f64], first: f64, ratio: f64, ceiling: f64) {
-    logistic_map_portable(out, first, ratio, ceiling);
+crate::simd::avx_build_of! {
+    /// [`logistic_map`] compiled with AVX.
+    logistic_map_avx = logistic_map_portable(out: &mut [f64], first: f64, ratio: f64, ceiling: f64)
 }
 
 /// `exp` of the last argument seen, kept across trials: a curve's per-month ratio

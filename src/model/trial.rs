@@ -275,20 +275,15 @@ fn realised_share(
     realised_share_portable(row, lag, groups, rows, scale)
 }
 
-/// [`realised_share`] compiled with AVX: four months per instruction, the same operations.
-///
-/// # Safety
-/// The processor must support AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn realised_share_avx(
-    row: &mut [f64],
-    lag: usize,
-    groups: &[(usize, f64)],
-    rows: QualityRows,
-    scale: f64,
-) {
-    realised_share_portable(row, lag, groups, rows, scale)
+crate::simd::avx_build_of! {
+    /// [`realised_share`] compiled with AVX: four months per instruction, the same operations.
+    realised_share_avx = realised_share_portable(
+        row: &mut [f64],
+        lag: usize,
+        groups: &[(usize, f64)],
+        rows: QualityRows,
+        scale: f64,
+    )
 }
 
 /// [`realised_share`] for any processor.
@@ -351,14 +346,14 @@ fn scale_add_dot(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64]) -> f64
     scale_add_dot_portable(row, share, acc, d)
 }
 
-/// [`scale_add_dot`] compiled with AVX: the four lanes in one register, the same operations.
-///
-/// # Safety
-/// The processor must support AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn scale_add_dot_avx(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64]) -> f64 {
-    scale_add_dot_portable(row, share, acc, d)
+crate::simd::avx_build_of! {
+    /// [`scale_add_dot`] compiled with AVX: the four lanes in one register, the same operations.
+    scale_add_dot_avx = scale_add_dot_portable(
+        row: &mut [f64],
+        share: f64,
+        acc: &mut [f64],
+        d: &[f64],
+    ) -> f64
 }
 
 /// [`scale_add_dot`] for any processor.
@@ -464,21 +459,16 @@ fn flows4(
     flows4_sse2(benefits, costs, discount, net, discounted)
 }
 
-/// [`flows4`] with AVX: [`flows4_portable`] compiled for it, whose four lanes are one AVX
-/// register (the same operations lane by lane, so the same bits).
-///
-/// # Safety
-/// The processor must support AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn flows4_avx(
-    benefits: &[f64],
-    costs: &[f64],
-    discount: &[f64],
-    net: &mut [f64],
-    discounted: &mut [f64],
-) -> [[f64; 4]; 4] {
-    flows4_portable(benefits, costs, discount, net, discounted)
+crate::simd::avx_build_of! {
+    /// [`flows4`] with AVX: [`flows4_portable`] compiled for it, whose four lanes are one AVX
+    /// register (the same operations lane by lane, so the same bits).
+    flows4_avx = flows4_portable(
+        benefits: &[f64],
+        costs: &[f64],
+        discount: &[f64],
+        net: &mut [f64],
+        discounted: &mut [f64],
+    ) -> [[f64; 4]; 4]
 }
 
 /// [`flows4`] with SSE2 (always present on x86-64), two lanes per register.
@@ -593,14 +583,9 @@ fn scaled4(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
     scaled4_sse2(acc, a, k, d)
 }
 
-/// [`scaled4`] with AVX: [`scaled4_portable`] compiled for it (four lanes, one register).
-///
-/// # Safety
-/// The processor must support AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn scaled4_avx(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
-    scaled4_portable(acc, a, k, d)
+crate::simd::avx_build_of! {
+    /// [`scaled4`] with AVX: [`scaled4_portable`] compiled for it (four lanes, one register).
+    scaled4_avx = scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4]
 }
 
 /// [`scaled4`] with SSE2, two lanes per register.
