@@ -1,6 +1,6 @@
 //! Stage 3: many trials in parallel, reproducibly, and their statistics.
 //!
-//! [`random`] keys every number by (seed, input name, trial); [`run`] evaluates trials in
+//! [`random`] keys every number by (seed, input name, trial); [`run`](mod@run) evaluates trials in
 //! parallel into a per-trial table and monthly sketches; [`summary`] turns that into the
 //! [`crate::results::Summary`] every output reads; [`shard`] stores a range of a run's trials
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.

@@ -172,7 +172,7 @@ fn multiplier() -> f64 {
 /// (magnitudes under one currency unit count as zero).
 ///
 /// Negative values, zeros and positive values share one store under a signed key (see
-/// [`SketchMapping::key`]) that increases with the value, so counting a value is arithmetic and
+/// `SketchMapping::key`) that increases with the value, so counting a value is arithmetic and
 /// one increment, with no branch on its sign (near break-even the sign of a month's cumulative
 /// cash flow changes from trial to trial, and a branch there mispredicts).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -220,7 +220,7 @@ impl SketchMapping {
 
 impl SketchMapping {
     /// `out[i] = key(values[i])` for a whole row at once: on x86-64, four values per step with
-    /// SSE2 (always present there), the same keys as [`key`](Self::key) to the bit (the same
+    /// SSE2 (always present there), the same keys as `key` to the bit (the same
     /// rounded operations in the same order; SSE2 has no fused multiply-add to round
     /// differently).
     #[inline]

@@ -565,7 +565,7 @@ pub fn quantiles_of(values: &[f64], qs: &[f64]) -> Vec<f64> {
 }
 
 /// Values at the given quantiles (numpy "linear"), reordering `values` in place (or not).
-/// Large inputs use [`order_statistics`] (three passes, whatever the number of quantiles);
+/// Large inputs use `order_statistics` (three passes, whatever the number of quantiles);
 /// the result is the same either way.
 pub fn quantiles(values: &mut [f64], qs: &[f64]) -> Vec<f64> {
     match bucketed_quantiles(values, qs) {

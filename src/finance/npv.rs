@@ -38,7 +38,7 @@ pub fn npv(rate: f64, flows: &[f64]) -> f64 {
 /// Exists so an IRR can be checked (by tests, the fuzzers, or a reader of exported flows)
 /// without trusting the solver's own arithmetic: every term is taken through logarithms,
 /// relative to the largest, so neither flows spanning 1e−300 to 1e300 nor rates up to 1e300
-/// over- or underflow. Evaluated independently of [`crate::finance::irr`]'s code. NaN when
+/// over- or underflow. Evaluated independently of [`irr`](fn@crate::finance::irr)'s code. NaN when
 /// every flow is zero or `rate <= −1`.
 pub fn relative_npv(rate: f64, flows: &[f64]) -> f64 {
     let log_discount = -rate.ln_1p();

@@ -1,7 +1,7 @@
 //! Adoption curves: the share of a group's seats actively using the system, month by month.
 //!
 //! Curves are evaluated with one `exp` per group and trial where the shape allows (the
-//! exponential term is a geometric sequence in τ, built by [`geometric`]), because this runs
+//! exponential term is a geometric sequence in τ, built by [`geometric_map`]), because this runs
 //! millions of times.
 
 /// The curve parameters of one group in one trial, after lever effects.
@@ -138,15 +138,16 @@ fn exponential_terms(
     map(rest, first, memo.exp(-rate));
 }
 
-/// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
-/// zero before go-live, `ceiling × shape(τ)` from τ = t − go_live = 0 on. Results lie in
-/// [0, ceiling] for ceiling in [0, 1].
+/// [`fill_with`] with a fresh memo: the tests' shorthand.
 #[cfg(test)]
 pub fn fill(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve) {
     fill_with(out, go_live, ceiling, curve, &mut ExpMemo::default());
 }
 
-/// [`fill`], with the group's [`ExpMemo`] for the per-month ratio (the same bits either way).
+/// Fill `out[t]` for t = 0..out.len() with adoption for a group going live in `go_live`:
+/// zero before go-live, `ceiling × shape(τ)` from τ = t − go_live = 0 on. Results lie in
+/// [0, ceiling] for ceiling in [0, 1]. `memo` is the group's [`ExpMemo`] for the per-month
+/// ratio (the same bits with or without it).
 pub fn fill_with(out: &mut [f64], go_live: usize, ceiling: f64, curve: Curve, memo: &mut ExpMemo) {
     let h = out.len();
     let start = go_live.min(h);

@@ -66,7 +66,7 @@ pub fn normal_quantile(u: f64) -> f64 {
 /// Lower-triangular Cholesky factor L (row-major, n × n, L Lᵀ = A) of a symmetric matrix `a`
 /// with unit diagonal, when it is positive semi-definite.
 ///
-/// A pivot within [`SINGULAR`] of zero is taken as zero (the rest of its column must then
+/// A pivot within `SINGULAR` of zero is taken as zero (the rest of its column must then
 /// vanish) and its row is rescaled to unit length, so every row of L keeps unit length and
 /// (Lz)_i stays a standard normal. `Err(k)` when it is not positive semi-definite: the leading
 /// block of rows and columns `0..=k` already is not.

@@ -333,9 +333,9 @@ fn arr4(x: &[f64]) -> [f64; 4] {
     [x[0], x[1], x[2], x[3]]
 }
 
-/// Scale `row` by `share` (unless it is 1), add it into `acc`, and return Σ row[t] · d[t] as
-/// `dot` in the tests sums it (four interleaved partial sums, t mod 4, then the tail): a capability's
-/// benefit row after risk, into the month totals and its PV, in one pass.
+/// Scale `row` by `share` (unless it is 1), add it into `acc`, and return `Σ row[t] · d[t]`
+/// as `dot` in the tests sums it (four interleaved partial sums, t mod 4, then the tail): a
+/// capability's benefit row after risk, into the month totals and its PV, in one pass.
 #[inline]
 fn scale_add_dot(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64]) -> f64 {
     #[cfg(target_arch = "x86_64")]
@@ -390,7 +390,7 @@ fn scale_add_dot_portable(row: &mut [f64], share: f64, acc: &mut [f64], d: &[f64
     ((sums[0] + sums[1]) + (sums[2] + sums[3])) + tail
 }
 
-/// `acc[t] += k · a[t]`, returning Σ a[t] · d[t] as four interleaved partial sums (t mod 4,
+/// `acc[t] += k · a[t]`, returning `Σ a[t] · d[t]` as four interleaved partial sums (t mod 4,
 /// the tail folded into the first lanes) added up in a fixed order: a bucket's benefit added
 /// into the month totals and its discounted sum, in one pass.
 #[inline]
