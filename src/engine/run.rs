@@ -51,11 +51,17 @@ pub struct TrialTable {
 }
 
 impl TrialTable {
-    /// A table of zeros.
+    /// A table of zeros, on the allocator's ordinary pages. Not transparent huge pages: on
+    /// virtual machines that hand freed memory back to the host, a run started a second or more
+    /// after the last one pays for every fresh 2 MB page with the host's faults, and filling a
+    /// million-trial table (150 MB) cost 0.4–0.7 s of system time that way, against 0.2–0.3 s
+    /// on 4 KB pages (docs/PERFORMANCE.md, sixth round).
     pub fn zeros(width: usize, rows: usize) -> Self {
-        let data = vec![0.0; width * rows];
-        advise_huge_pages(&data);
-        TrialTable { width, rows, data }
+        TrialTable {
+            width,
+            rows,
+            data: vec![0.0; width * rows],
+        }
     }
 
     /// Number of trials.
@@ -89,34 +95,6 @@ impl TrialTable {
         }
         blocks
     }
-}
-
-/// Ask the kernel to back a large, not yet touched allocation with huge pages (Linux, where
-/// transparent huge pages are usually enabled "on request"): a million-trial table is about
-/// 150 MB, and filling it page by page costs some 37,000 page faults of 4 KB, a tenth of the
-/// engine's CPU time, against under a hundred of 2 MB. Only a hint: ignored if refused.
-fn advise_huge_pages(data: &[f64]) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let bytes = std::mem::size_of_val(data);
-        if bytes < 4 * HUGE {
-            return;
-        }
-        let start = data.as_ptr() as usize;
-        let first = start.next_multiple_of(HUGE);
-        let end = (start + bytes) / HUGE * HUGE;
-        if first < end {
-            // SAFETY: madvise only changes how the kernel backs these pages (whole 2 MB pages
-            // inside `data`'s own allocation); their contents and validity are unaffected,
-            // and a failure (e.g. huge pages disabled) leaves everything as it was.
-            unsafe {
-                libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = data;
 }
 
 /// Month-by-month distributions, as mergeable sketches.
