@@ -204,7 +204,8 @@ impl Drawer {
     }
 
     /// The correlated blocks of a lane: each member's own uniforms, mixed within each trial
-    /// by the block's copula, then its sampler.
+    /// by the block's copula, then its sampler, read as a function of the rank (see
+    /// [`Sampler::rank_quantiles_in_place`](crate::model::Sampler::rank_quantiles_in_place)).
     fn draw_correlated(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
         let mut j = self.independent;
         for block in &model.correlated {
@@ -215,7 +216,9 @@ impl Drawer {
             }
             block.correlate(values, LANE, n);
             for (lane, &(k, _)) in values.chunks_exact_mut(LANE).zip(members) {
-                model.inputs[k].sampler.quantiles_in_place(&mut lane[..n]);
+                model.inputs[k]
+                    .sampler
+                    .rank_quantiles_in_place(&mut lane[..n]);
             }
             j += block.len();
         }

@@ -879,6 +879,22 @@ impl Sampler {
         self.quantiles_in_place_portable(values);
     }
 
+    /// [`quantiles_in_place`](Self::quantiles_in_place) for uniforms that stand for ranks, as
+    /// the correlated draws' do: the value never falls as `u` rises, whatever the distribution.
+    /// That is `quantile(u)` for every distribution but Bernoulli, whose independent draws
+    /// count `u < p` as the event (kept, so a seed keeps drawing what it always drew), which
+    /// would turn a positive rank correlation into a negative one. Here the event is the top
+    /// `p` of the ranks: `quantile(1 − u)`.
+    pub fn rank_quantiles_in_place(&self, values: &mut [f64]) {
+        if matches!(self.kind, Kind::Bernoulli { .. }) {
+            for v in values.iter_mut() {
+                *v = self.quantile(1.0 - *v);
+            }
+            return;
+        }
+        self.quantiles_in_place(values);
+    }
+
     #[inline(always)]
     fn quantiles_in_place_portable(&self, values: &mut [f64]) {
         for v in values {
@@ -1570,5 +1586,50 @@ mod tests {
             Sampler::new(&Dist::Bernoulli { p: 0.5 }, None).base_value(),
             0.0
         );
+    }
+
+    /// Ranks in, values out: never falling as the rank rises, for every kind; Bernoulli's event
+    /// on the top `p` of the ranks (its independent draws keep the event on the low `u`), the
+    /// others exactly `quantile(u)`.
+    #[test]
+    fn rank_quantiles_rise_with_the_rank() {
+        let ranks: Vec<f64> = (1..1000).map(|i| i as f64 / 1000.0).collect();
+        let kinds = [
+            Dist::Bernoulli { p: 0.3 },
+            Dist::Discrete {
+                values: vec![1.0, 2.0, 3.0],
+                weights: vec![0.2, 0.3, 0.5],
+            },
+            Dist::Pert {
+                min: 1.0,
+                mode: 2.0,
+                max: 5.0,
+                shape: 4.0,
+            },
+            Dist::Uniform {
+                min: -1.0,
+                max: 1.0,
+            },
+        ];
+        for dist in kinds {
+            let s = Sampler::new(&dist, None);
+            let mut values = ranks.clone();
+            s.rank_quantiles_in_place(&mut values);
+            assert!(
+                values.windows(2).all(|w| w[0] <= w[1]),
+                "{dist:?}: falls somewhere"
+            );
+            if matches!(dist, Dist::Bernoulli { .. }) {
+                // The event on the top 30% of the ranks, as often as the independent draws.
+                let events = values.iter().filter(|&&v| v == 1.0).count();
+                assert_eq!(events, 299, "{dist:?}");
+                assert_eq!(values[0], 0.0);
+                assert_eq!(values[998], 1.0);
+            } else {
+                for (&u, &v) in ranks.iter().zip(&values) {
+                    assert_eq!(v.to_bits(), s.quantile(u).to_bits(), "{dist:?} at {u}");
+                }
+            }
+        }
     }
 }
