@@ -193,6 +193,63 @@ fn inputs_outside_correlations_are_drawn_bit_for_bit_as_before() {
 }
 
 #[test]
+fn events_move_with_their_correlations() {
+    // A risk's occurrence and a user's own `bernoulli` input, each correlated with a PERT: the
+    // event comes with the other input's upper range for a positive rank and with its lower
+    // range for a negative one, and happens as often as its probability says.
+    const SLIPS: &str = r#"risks."Go-live slips".occurs"#;
+    const SERVICE_CEILING: &str = r#"user_groups."Service".adoption.ceiling"#;
+    // The administration costs double in 40% of trials.
+    const EVENT: &str = r#"costs."CRM administration".overrun"#;
+    const LICENCE: &str = r#"costs."CRM licences".amount"#;
+    let text = text().replace(
+        "amount = 12_000\n",
+        "amount = 12_000\noverrun = { bernoulli = 0.4 }\n",
+    ) + &format!(
+        "\n[[correlations]]\ninputs = ['{SLIPS}', '{SERVICE_CEILING}']\nrank = -0.6\n\n\
+         [[correlations]]\ninputs = ['{EVENT}', '{LICENCE}']\nrank = 0.7\n"
+    );
+    let model = Model::compile(&parse(&text));
+    let d = draws(&model, 9, 20_000);
+    let column = |name: &str| &d[index(&model, name)];
+    let share = |name: &str| column(name).iter().filter(|&&v| v == 1.0).count() as f64 / 20_000.0;
+    assert!(
+        (share(SLIPS) - 0.3).abs() < 0.015,
+        "P(slips) {}",
+        share(SLIPS)
+    );
+    assert!(
+        (share(EVENT) - 0.4).abs() < 0.015,
+        "P(event) {}",
+        share(EVENT)
+    );
+    // Mean of `other` in the trials with and without the event.
+    let split = |event: &str, other: &str| {
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for (&e, &v) in column(event).iter().zip(column(other)) {
+            if e == 1.0 { &mut with } else { &mut without }.push(v);
+        }
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        (mean(&with), mean(&without))
+    };
+    let (slipped, on_time) = split(SLIPS, SERVICE_CEILING);
+    assert!(
+        slipped < on_time - 0.02,
+        "Service ceiling {slipped} when go-live slips, {on_time} when not"
+    );
+    let (event, no_event) = split(EVENT, LICENCE);
+    assert!(
+        event > no_event + 5.0,
+        "licence price {event} with the event, {no_event} without"
+    );
+    let slips_ceiling = spearman(column(SLIPS), column(SERVICE_CEILING));
+    let event_licence = spearman(column(EVENT), column(LICENCE));
+    println!("events: rank correlations {slips_ceiling:.3} (-0.6 asked), {event_licence:.3} (0.7)");
+    assert!((-0.6..-0.3).contains(&slips_ceiling), "{slips_ceiling}");
+    assert!((0.4..0.7).contains(&event_licence), "{event_licence}");
+}
+
+#[test]
 fn correlated_overruns_widen_the_spread_of_costs() {
     let spec = RunSpec {
         seed: 3,
@@ -212,8 +269,8 @@ fn correlated_overruns_widen_the_spread_of_costs() {
 
 #[test]
 fn every_input_of_a_scenario_is_a_model_input() {
-    // Scenario::inputs (what correlations may name) lists exactly the inputs the model draws,
-    // except the risks' occurrence flags (a risk's probability is a plain number).
+    // Scenario::inputs lists exactly the inputs the model draws, except the risks' occurrence
+    // flags (a risk's probability is a plain number); correlations may name both.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("scenarios/")

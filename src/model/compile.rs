@@ -375,7 +375,7 @@ impl Model {
             .iter()
             .map(|r| {
                 let occurs = reg.add(&Uncertain {
-                    name: format!("risks.{}.occurs", crate::scenario::quoted(&r.name)),
+                    name: r.occurrence_name(),
                     dist: crate::scenario::Dist::Bernoulli { p: r.probability },
                     truncate: None,
                     location: None,

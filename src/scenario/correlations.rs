@@ -66,7 +66,22 @@ pub(super) fn parse_correlations(
     if tables.is_empty() {
         return Vec::new();
     }
-    let all = scenario.inputs();
+    // A risk's occurrence is drawn like an input (`bernoulli = probability`, see
+    // `Model::compile`), so it can be correlated under the same stable name.
+    let occurrences: Vec<Uncertain> = scenario
+        .risks
+        .iter()
+        .map(|risk| Uncertain {
+            name: risk.occurrence_name(),
+            dist: Dist::Bernoulli {
+                p: risk.probability,
+            },
+            truncate: None,
+            location: None,
+        })
+        .collect();
+    let mut all = scenario.inputs();
+    all.extend(&occurrences);
     let mut by_name: HashMap<&str, &Uncertain> = HashMap::new();
     for u in &all {
         by_name.entry(u.name.as_str()).or_insert(u);
@@ -248,8 +263,8 @@ fn resolve<'s>(
 fn naming_rules(uncertain: &[&str]) -> String {
     let rules = "the stable name of an input that has a distribution: its field path, \
          section.\"item name\".field, e.g. 'user_groups.\"Sales\".adoption.ceiling', \
-         'costs.\"Licences\".amount' or 'baseline.growth', written in single quotes \
-         (docs/SCENARIO.md, section 11)";
+         'costs.\"Licences\".amount' or 'baseline.growth', or a risk's occurrence, \
+         'risks.\"Go-live slips\".occurs', written in single quotes (docs/SCENARIO.md, section 11)";
     if uncertain.is_empty() {
         return format!("{rules}; this scenario has no uncertain inputs yet");
     }

@@ -441,6 +441,14 @@ pub struct Risk {
     pub delay_months: Option<Uncertain>,
 }
 
+impl Risk {
+    /// The stable name of whether the risk happens in a trial: drawn like an input (with the
+    /// risk's probability), and named so that `[[correlations]]` can link it.
+    pub fn occurrence_name(&self) -> String {
+        format!("risks.{}.occurs", super::quoted(&self.name))
+    }
+}
+
 /// A rank correlation between two uncertain inputs (`[[correlations]]`).
 ///
 /// Both inputs are distinct, exist and have a distribution, every pair appears once, and all
