@@ -54,6 +54,8 @@ where
     let (lo, hi) = (h.edges[0], h.edges[h.edges.len() - 1]);
     let x = Axis::money(lo, hi, cx.currency(), 10, "Net present value (NPV)");
     let plot = style::frame(cx, root, &x, &y, FrameOpts::default())?;
+    // The top of the P10/P50/P90 labels.
+    let percentile_row = plot.top + 20;
 
     let gain = Swatch {
         fill: style::NAVY,
@@ -80,10 +82,25 @@ where
     // Break-even line and the loss call-out.
     if lo < 0.0 && hi > 0.0 {
         let zx = plot.px(0.0);
-        style::line(root, (zx, plot.top), (zx, plot.bottom), style::INK, 3)?;
+        // From below the row of percentile labels (as their dashed lines), so that no label's
+        // box cuts it.
+        style::line(
+            root,
+            (zx, percentile_row + 52),
+            (zx, plot.bottom),
+            style::INK,
+            3,
+        )?;
         let p_loss = 1.0 - s.prob_npv_positive;
         let text = format!("P(loss) = {}", format::percent(p_loss));
-        let w = cx.width(&text, style::LABEL, true);
+        // Inside the loss region, clear of the line: a smaller size if that makes it fit
+        // (down to 70%), else full size and centred as near the region as it can be.
+        let room = zx - plot.left - 2 * (style::LABEL_BOX_PAD + 12);
+        let size = match cx.fit(&text, room, style::LABEL, true) {
+            (fitted, size) if fitted == text => size,
+            _ => style::LABEL,
+        };
+        let w = cx.width(&text, size, true);
         let mid = ((plot.left + zx) / 2).max(plot.left + w / 2 + 12);
         // Just above the tallest bar under it, below the row of percentile labels.
         let (l, r) = (mid - w / 2 - 10, mid + w / 2 + 10);
@@ -99,7 +116,7 @@ where
             root,
             &text,
             (mid, y),
-            style::LABEL,
+            size,
             true,
             style::LOSS_DARK,
             (HPos::Center, VPos::Bottom),
@@ -124,7 +141,7 @@ where
         plot.left + widest / 2,
         plot.right - widest / 2,
     );
-    let label_y = plot.top + 20;
+    let label_y = percentile_row;
     for ((px, label_x), label) in want.iter().zip(&at).zip(&labels) {
         style::dashed(
             root,

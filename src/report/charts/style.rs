@@ -244,6 +244,9 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// White space around the text of a [`label_box`], in pixels.
+pub(crate) const LABEL_BOX_PAD: i32 = 8;
+
 /// Text on a white box, for call-outs that sit over data.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn label_box<DB: DrawingBackend>(
@@ -271,7 +274,7 @@ where
         VPos::Center => at.1 - h / 2,
         VPos::Bottom => at.1 - h,
     };
-    let pad = 8;
+    let pad = LABEL_BOX_PAD;
     root.draw(&Rectangle::new(
         [(x0 - pad, y0 - pad), (x0 + w + pad, y0 + h + pad)],
         WHITE.mix(0.9).filled(),
