@@ -165,8 +165,9 @@ pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
 
 /// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
 ///
-/// All charts are drawn (and the PNGs encoded) in memory first; each file is then written to a temporary name in
-/// `dir` and renamed into place, so a failure never leaves a half-drawn chart behind.
+/// All charts are drawn (and the PNGs encoded) in memory first; each file is then written to
+/// a temporary name in `dir` and renamed into place, so a failure never leaves a half-drawn
+/// chart behind.
 pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartError> {
     let fallback = ctx
         .png_font
