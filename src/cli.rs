@@ -43,7 +43,7 @@ pub struct RunArgs {
     /// Seed for the random numbers, a whole number >= 0 (default: the scenario's `seed`).
     #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
-    /// Output directory (default: output/<scenario file name>/, output/reference/ for the
+    /// Output directory (default: `output/<scenario file name>/`, `output/reference/` for the
     /// built-in scenario).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -708,8 +708,8 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
                 t,
                 "<tr><td><code>{}</code></td><td>Happens in a trial with probability {}</td>\
                  <td class=\"num\">{happens}</td><td class=\"num\">—</td>\
-                 <td>probability per run</td></tr>",
-                breakable(&format!("risks.\"{}\".probability", r.name)),
+                 <td>event (1 if it happens, else 0)</td></tr>",
+                breakable(&r.occurrence_name()),
                 escape(&percent(r.probability))
             );
         }
@@ -916,7 +916,7 @@ mod tests {
             "capabilities.&quot;Lead scoring&quot;.effect",
             "user_groups.&quot;Sales&quot;.adoption.midpoint",
             "costs.&quot;Systems integrator&quot;.overrun",
-            "risks.&quot;Programme failure&quot;.probability",
+            "risks.&quot;Programme failure&quot;.occurs",
             "levers.&quot;KPI-based appraisal&quot;.ceiling",
         ] {
             assert!(html.contains(&breakable_escaped(name)), "missing {name}");
