@@ -1255,6 +1255,58 @@ mod tests {
         }
     }
 
+    /// The clamps in `Piece::eval` and in the AVX2 kernel are what keep neighbouring pieces in
+    /// order when rounding (or a curve that bulges) would carry a value past its piece's ends;
+    /// real tables seldom reach them, so they are checked here on pieces that do.
+    #[test]
+    fn a_piece_stays_between_its_end_values() {
+        // y(t) = 2t − t², from 0 to 1, kept to [0.25, 0.75].
+        let piece = Piece {
+            c: [0.0, 2.0, -1.0, 0.0, 0.0, 0.0],
+            lo: 0.25,
+            hi: 0.75,
+        };
+        assert_eq!(piece.eval(0.0), 0.25);
+        assert_eq!(piece.eval(0.1), 0.25);
+        assert_eq!(piece.eval(0.5), 0.75);
+        assert_eq!(piece.eval(1.0), 0.75);
+        // Inside, the polynomial itself: y(0.25) = 0.4375, exactly.
+        assert_eq!(piece.eval(0.25), 0.4375);
+
+        // The AVX2 kernel clamps the same way: a PERT table whose pieces are narrowed to the
+        // middle half of their ranges gives `quantile`'s bits, clamped values included.
+        let mut sampler = Sampler::new(
+            &Dist::Pert {
+                min: 0.55,
+                mode: 0.8,
+                max: 0.95,
+                shape: 4.0,
+            },
+            None,
+        );
+        let Kind::Table(table) = &mut sampler.kind else {
+            panic!("a PERT is drawn from a table");
+        };
+        for p in table.pieces.iter_mut() {
+            let quarter = (p.hi - p.lo) / 4.0;
+            (p.lo, p.hi) = (p.lo + quarter, p.hi - quarter);
+        }
+        let mut next = crate::test_support::uniforms(0x9E37_79B9_7F4A_7C15);
+        let us: Vec<f64> = (0..4_000).map(|_| next().max(2f64.powi(-54))).collect();
+        let expected: Vec<f64> = us.iter().map(|&u| sampler.quantile(u)).collect();
+        let clamped = |x: f64| {
+            let Kind::Table(table) = &sampler.kind else {
+                return false;
+            };
+            table.pieces.iter().any(|p| x == p.lo || x == p.hi)
+        };
+        assert!(expected.iter().filter(|&&x| clamped(x)).count() > 1_000);
+        let mut got = us.clone();
+        sampler.quantiles_in_place(&mut got);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&expected));
+    }
+
     #[test]
     fn table_cdf_inverts_table_quantile() {
         for &(a, b, min, max) in SHAPES {
