@@ -135,8 +135,9 @@ tr.group td { background: #f5f5f5; font-weight: bold; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12px;
   overflow-wrap: anywhere; }
 table.inputs { table-layout: fixed; }
-table.inputs col.input { width: 29%; } table.inputs col.dist { width: 27%; }
-table.inputs col.base { width: 11%; } table.inputs col.range { width: 15%; }
+table.inputs col.input { width: 26%; } table.inputs col.dist { width: 24%; }
+table.inputs col.base { width: 14%; } table.inputs col.range { width: 17%; }
+table.inputs td.num, table.inputs th.num { white-space: normal; }
 .note { color: var(--muted); }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
