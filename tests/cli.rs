@@ -221,6 +221,11 @@ fn human_summary_has_table_and_sentence() {
         .stdout
         .clone();
     let text = String::from_utf8(out).expect("utf-8");
+    // Counts written as the report and the charts write them.
+    assert!(
+        text.contains("\n2,000 trials, seed 42, 60 months at 10.0% a year\n"),
+        "{text}"
+    );
     assert!(text.contains("P(NPV > 0) = "), "{text}");
     assert!(text.contains("90% of outcomes between "), "{text}");
     assert!(text.contains("median payback"), "{text}");

@@ -6,7 +6,7 @@ use comfy_table::{CellAlignment, Table};
 use crate::export::cashflow_csv::CashflowTable;
 use crate::results::{PartialStats, Stats, Summary};
 
-use super::format::{money, months, percent, ratio_percent};
+use super::format::{money, months, percent, ratio_percent, thousands};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
 pub fn headline(s: &Summary) -> String {
@@ -115,7 +115,7 @@ pub fn summary(s: &Summary) -> String {
     format!(
         "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n\n{caps}\n\n{}\n",
         s.scenario.name,
-        s.trials,
+        thousands(s.trials),
         s.seed,
         s.horizon_months,
         ratio_percent(Some(s.discount_rate_annual)),
