@@ -62,7 +62,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
         Some(format!(
             "merged {} parts ({} trials)",
             args.parts.len(),
-            summary.trials
+            crate::report::format::thousands(summary.trials)
         )),
     )
 }
