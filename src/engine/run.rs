@@ -7,7 +7,8 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Model, Scratch, TrialOutcome};
+use crate::finance;
+use crate::model::{Model, Scratch, TrialOutcome, annual_irr};
 
 use super::random::{stream_key, uniforms_into};
 use super::sketch::{LogSketch, ShareCounts, ShareHistogram, SketchMapping};
@@ -246,9 +247,40 @@ struct Worker {
     cumulative_net: Vec<LogSketch>,
     /// Adoption counts, `[group * horizon + month]`, moved into histograms at the end.
     adoption: ShareCounts,
+    /// The net cash flows of up to [`finance::IRR4_WIDTH`] trials whose IRR is still to come
+    /// (rows swapped with the scratch's, not copied).
+    nets: [Vec<f64>; finance::IRR4_WIDTH],
 }
 
 impl Worker {
+    /// Keep trial `i`'s net cash flows (in `scratch`) for its IRR; when it completes a group
+    /// of [`finance::IRR4_WIDTH`], compute the group's IRRs into `irr`, the block's IRR
+    /// column (see [`finance::irr4`] for why four at a time).
+    #[inline]
+    fn queue_irr(&mut self, i: usize, irr: &mut [f64]) {
+        let k = i % finance::IRR4_WIDTH;
+        // The scratch gets the row back to overwrite: a trial writes every month of it.
+        std::mem::swap(&mut self.nets[k], &mut self.scratch.net);
+        if k + 1 == finance::IRR4_WIDTH {
+            let flows: [&[f64]; finance::IRR4_WIDTH] = std::array::from_fn(|j| &*self.nets[j]);
+            for (out, r) in irr[i + 1 - finance::IRR4_WIDTH..=i]
+                .iter_mut()
+                .zip(finance::irr4(flows))
+            {
+                *out = annual_irr(r);
+            }
+        }
+    }
+
+    /// The IRRs of the last trials queued, `end` being the index after the last, when they
+    /// did not make a whole group.
+    fn finish_irr(&self, end: usize, irr: &mut [f64]) {
+        let rest = end % finance::IRR4_WIDTH;
+        for (net, out) in self.nets.iter().zip(&mut irr[end - rest..end]) {
+            *out = annual_irr(finance::irr(net));
+        }
+    }
+
     /// Count a lane's `n` trials into the sketches, column by column (see
     /// [`LogSketch::add_key_rows`] and [`ShareCounts::add_rows`]).
     fn flush_lane(&mut self, n: usize) {
@@ -310,6 +342,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 lane_bins: vec![0; groups * h * LANE],
                 cumulative_net: vec![LogSketch::new(); h],
                 adoption: ShareCounts::new(groups * h),
+                nets: std::array::from_fn(|_| vec![0.0; h]),
             },
             |mut w, (block, mut columns)| {
                 let first = spec.first_trial + (block * BLOCK) as u64;
@@ -319,13 +352,14 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                     drawer.draw_lane(model, first + lane_start as u64, n, &mut w.lanes);
                     for i in 0..n {
                         drawer.gather(&w.lanes, i, &mut w.draws);
-                        let outcome = model.evaluate(&w.draws, &mut w.scratch);
+                        let outcome = model.evaluate_all_but_irr(&w.draws, &mut w.scratch);
                         write_trial(
                             &mut columns,
                             lane_start + i,
                             &outcome,
                             &w.scratch.capability_pv,
                         );
+                        w.queue_irr(lane_start + i, columns[col::IRR_ANNUAL]);
                         mapping.keys_into(
                             &w.scratch.cumulative_net,
                             &mut w.lane_keys[i * h..(i + 1) * h],
@@ -338,6 +372,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                     }
                     w.flush_lane(n);
                 }
+                w.finish_irr(rows, columns[col::IRR_ANNUAL]);
                 progress(rows as u64);
                 w
             },
@@ -379,4 +414,64 @@ pub fn draw_only(model: &Model, spec: RunSpec) -> f64 {
         )
         .map(|(_, acc)| acc)
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of the engine's table is what evaluating that trial on its own gives, to the
+    /// bit: the IRRs the engine computes four trials at a time included, and those of the
+    /// trials after a block's last whole four.
+    #[test]
+    fn table_rows_equal_trials_evaluated_one_by_one() {
+        let texts = [
+            crate::scenario::BUILT_IN,
+            include_str!("../../scenarios/bench-peer.toml"),
+        ];
+        for text in texts {
+            let scenario = crate::scenario::parse_str(text, None).expect("scenario parses");
+            let model = Model::compile(&scenario);
+            // Two blocks, the second of 7 trials: one group of four and three left over.
+            let spec = RunSpec {
+                seed: 11,
+                first_trial: 500,
+                trials: BLOCK as u64 + 7,
+            };
+            let out = run(&model, spec, &|_| {});
+            let drawer = Drawer::new(&model, spec.seed);
+            let mut lanes = vec![0.0; drawer.random_inputs() * LANE];
+            let mut draws = drawer.base();
+            let mut scratch = Scratch::for_trials(&model);
+            let mut with_irr = 0;
+            for i in 0..spec.trials as usize {
+                drawer.draw_lane(&model, spec.first_trial + i as u64, 1, &mut lanes);
+                drawer.gather(&lanes, 0, &mut draws);
+                let o = model.evaluate(&draws, &mut scratch);
+                let mut want = vec![0.0; out.table.width];
+                write_trial(
+                    &mut want
+                        .iter_mut()
+                        .map(std::slice::from_mut)
+                        .collect::<Vec<_>>(),
+                    0,
+                    &o,
+                    &scratch.capability_pv,
+                );
+                let bits = |r: &[f64]| r.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&out.table.row(i)),
+                    bits(&want),
+                    "{}: trial {i}",
+                    scenario.meta.name
+                );
+                with_irr += usize::from(o.irr_annual.is_finite());
+            }
+            assert!(
+                with_irr > 500,
+                "{}: only {with_irr} trials have an IRR",
+                scenario.meta.name
+            );
+        }
+    }
 }

@@ -28,6 +28,8 @@
 //! and one comparison a flow instead of the sign-change count and the extreme) that proves the
 //! same path applies; the full pass runs only when it cannot. The Horner chains run in SSE2 or
 //! AVX registers on x86-64, with the same operations in the same order as the portable code.
+//! [`irr4`] takes four series at once along this path, side by side, with the same results to
+//! the bit (see [`batch`]): the engine's IRRs are computed that way.
 //!
 //! Other flows fall back to a scan of `z` from 1 downward (a uniform grid, then a geometric
 //! one) that stops at the first sign change, also looks for tangent (double) roots and close
@@ -50,6 +52,10 @@
 //! which the NPV vanishes to rounding (relative to `Σ |CF_t (1+r)^−t|`: a few `N ε` on the
 //! Horner paths, `1e−8` on the checked ones, plus what rounding `1 + r` itself explains near
 //! `r = −1`), or `None`.
+
+pub mod batch;
+
+pub use batch::irr4;
 
 /// Smallest `z` the scans and brackets look at. Roots below it (`r > 1e300`, or `r` within
 /// 1e−300 of −1) are not representable as useful rates anyway.
@@ -546,36 +552,85 @@ fn tol(z: f64) -> f64 {
 /// Starts from `z0 ∈ [lo, hi]` whose evaluation `e0` the caller already has. Safeguarded
 /// Halley (Newton when `f''` is unknown), bisection whenever a step leaves the bracket or fails
 /// to halve the step before last (the Numerical Recipes `rtsafe` rule). Bounded.
-fn solve<C: Curve>(
-    g: &C,
-    mut lo: f64,
-    mut hi: f64,
+fn solve<C: Curve>(g: &C, lo: f64, hi: f64, sign_hi: f64, z0: f64, e0: (f64, f64, f64)) -> f64 {
+    Solver::new(lo, hi, sign_hi, z0).finish(g, e0)
+}
+
+/// What [`Solver::step`] asks for next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    /// The root (or the last iterate when the iteration cap is reached).
+    Done(f64),
+    /// Evaluate the curve at this `z` and pass the result to the next step.
+    Eval(f64),
+}
+
+/// [`solve`]'s iteration between two evaluations, so that the solves of several curves can
+/// have their evaluations done side by side ([`batch`]): the loop of `solve` is exactly
+/// `step` after `step`, each given the evaluation the one before asked for.
+#[derive(Clone, Copy, Debug)]
+struct Solver {
+    lo: f64,
+    hi: f64,
     sign_hi: f64,
-    z0: f64,
-    e0: (f64, f64, f64),
-) -> f64 {
-    let mut z = z0;
-    let (mut f, mut d1, mut d2) = e0;
-    let mut dx_old = hi - lo;
-    let mut dx = dx_old;
-    // The same in ratios, max(z_new / z, z / z_new), for brackets spanning orders of
-    // magnitude: there bisection is geometric, and a step must beat it in ratio terms. (In
-    // absolute terms, Newton and Halley steps that shrink z by a constant factor — far above
-    // a root at a tiny z, where f ≈ c z^k — pass for fast while crawling towards the root: 400
-    // such steps reach only about z = 1e−89.)
-    let mut ratio_old = hi / lo;
-    let mut ratio = ratio_old;
-    // Size of the previous step if it was a Halley step, else NaN.
-    let mut last_halley = f64::NAN;
-    for _ in 0..MAX_SOLVE_ITER {
+    z: f64,
+    dx_old: f64,
+    dx: f64,
+    /// The same in ratios, max(z_new / z, z / z_new), for brackets spanning orders of
+    /// magnitude: there bisection is geometric, and a step must beat it in ratio terms. (In
+    /// absolute terms, Newton and Halley steps that shrink z by a constant factor — far above
+    /// a root at a tiny z, where f ≈ c z^k — pass for fast while crawling towards the root:
+    /// 400 such steps reach only about z = 1e−89.)
+    ratio_old: f64,
+    ratio: f64,
+    /// Size of the previous step if it was a Halley step, else NaN.
+    last_halley: f64,
+    /// Steps taken.
+    steps: usize,
+}
+
+impl Solver {
+    /// A solve over `[lo, hi]` from `z0`, whose evaluation goes to the first [`Solver::step`].
+    #[inline(always)]
+    fn new(lo: f64, hi: f64, sign_hi: f64, z0: f64) -> Self {
+        Solver {
+            lo,
+            hi,
+            sign_hi,
+            z: z0,
+            dx_old: hi - lo,
+            dx: hi - lo,
+            ratio_old: hi / lo,
+            ratio: hi / lo,
+            last_halley: f64::NAN,
+            steps: 0,
+        }
+    }
+
+    /// Steps until done, evaluating `g` where asked; `e` is `g` at the current `z`.
+    #[inline(always)]
+    fn finish<C: Curve>(mut self, g: &C, mut e: (f64, f64, f64)) -> f64 {
+        loop {
+            match self.step(e) {
+                Step::Done(z) => return z,
+                Step::Eval(z) => e = g.eval(z),
+            }
+        }
+    }
+
+    /// One iteration, given `(f, f', f'')` at the current `z`.
+    #[inline(always)]
+    fn step(&mut self, (f, d1, d2): (f64, f64, f64)) -> Step {
+        let z = self.z;
         if f == 0.0 || f.is_nan() {
-            return z;
+            return Step::Done(z);
         }
-        if f.signum() == sign_hi {
-            hi = z;
+        if f.signum() == self.sign_hi {
+            self.hi = z;
         } else {
-            lo = z;
+            self.lo = z;
         }
+        let (lo, hi) = (self.lo, self.hi);
         let newton = f / d1; // non-finite when f' = 0: then we bisect
         let mut step = newton;
         let mut is_halley = false;
@@ -591,35 +646,36 @@ fn solve<C: Curve>(
         if step.abs() <= tol(z) {
             // Converged: the step is below the resolution of z (it may not even move z,
             // which the bracket test below would mistake for leaving the bracket).
-            return z;
+            return Step::Done(z);
         }
         let cand = z - step;
         let in_bracket = step.is_finite() && cand > lo && cand < hi;
         let geometric = hi > 4.0 * lo && lo > 0.0;
         let step_ratio = (cand / z).max(z / cand);
         let shrinks = if geometric {
-            step_ratio * step_ratio <= ratio_old
+            step_ratio * step_ratio <= self.ratio_old
         } else {
-            (2.0 * step).abs() <= dx_old.abs()
+            (2.0 * step).abs() <= self.dx_old.abs()
         };
         if in_bracket && shrinks {
-            dx_old = dx;
-            dx = step;
-            ratio_old = ratio;
-            ratio = step_ratio;
-            z = cand;
+            self.dx_old = self.dx;
+            self.dx = step;
+            self.ratio_old = self.ratio;
+            self.ratio = step_ratio;
+            self.z = cand;
             if is_halley {
                 // Cubic convergence, e_next ≈ K e³ with K ≈ |dx| / |dx_prev|³ estimated from
                 // the last two Halley steps: stop when the predicted next correction is below
                 // the resolution of z (saves the confirming evaluation).
-                let a = dx.abs();
-                let b = last_halley;
-                if a <= 0.5 * b && a <= 1e-6 * z && a * (a / b) * (a / b) * (a / b) <= tol(z) {
-                    return z;
+                let a = self.dx.abs();
+                let b = self.last_halley;
+                if a <= 0.5 * b && a <= 1e-6 * cand && a * (a / b) * (a / b) * (a / b) <= tol(cand)
+                {
+                    return Step::Done(cand);
                 }
-                last_halley = a;
+                self.last_halley = a;
             } else {
-                last_halley = f64::NAN;
+                self.last_halley = f64::NAN;
             }
         } else {
             // Bisect; geometrically while the bracket spans orders of magnitude (a root near
@@ -629,19 +685,20 @@ fn solve<C: Curve>(
             } else {
                 0.5 * (lo + hi)
             };
-            dx_old = dx;
-            dx = mid - lo;
-            ratio_old = ratio;
-            ratio = (mid / z).max(z / mid);
-            z = mid;
-            last_halley = f64::NAN;
+            self.dx_old = self.dx;
+            self.dx = mid - lo;
+            self.ratio_old = self.ratio;
+            self.ratio = (mid / z).max(z / mid);
+            self.z = mid;
+            self.last_halley = f64::NAN;
         }
-        if dx.abs() <= tol(z) || hi - lo <= tol(z) {
-            return z;
+        let z = self.z;
+        self.steps += 1;
+        if self.dx.abs() <= tol(z) || hi - lo <= tol(z) || self.steps == MAX_SOLVE_ITER {
+            return Step::Done(z);
         }
-        (f, d1, d2) = g.eval(z);
+        Step::Eval(z)
     }
-    z
 }
 
 fn next_grid(z: f64) -> f64 {
@@ -1298,39 +1355,90 @@ fn cumulant_guess(c0: f64, total: f64, m1: f64, m2: f64) -> Option<f64> {
 /// `(floor, 1)`, from [`cumulant_guess`]. `None` when this path does not apply after all
 /// (then the general path decides).
 fn single_crossing(core: &[f64], s: &Sums) -> Option<Option<f64>> {
-    let (c0, total) = (core[0], s.total);
-    let floor = floor_from(c0, s.abs);
-    if floor < Z_FLOOR || c0.signum() != -total.signum() {
-        return None; // a root that may lie below Z_FLOOR, or rounding: the general path
-    }
-    if floor >= 1.0 {
-        return Some(None);
-    }
-    let (m1, m2) = s.moments(core.len() - 1);
-    let x = PolyAsc {
-        c: core,
-        floor,
-        at_one: (total, m1, m2 - m1),
+    let start = match CrossingStart::new(core, s) {
+        Ok(start) => start,
+        Err(answer) => return answer,
     };
-    let s_top = total.signum();
-    let (mut lo, mut hi) = (floor, 1.0);
-    let guess = cumulant_guess(c0, total, m1, m2).filter(|&z| z > lo && z < hi);
-    let (z0, e0) = match guess {
-        Some(z0) => (z0, x.eval(z0)),
-        None => (1.0, x.at_one),
-    };
+    let e0 = start.first_eval();
     if e0.0 == 0.0 {
-        return Some(Some((1.0 - z0) / z0));
+        return Some(Some(start.rate(start.z0)));
     }
-    if z0 < 1.0 {
-        if e0.0.signum() == s_top {
-            hi = z0;
+    let z = start.solver(e0).finish(&start.x, e0);
+    Some(Some(start.rate(z)))
+}
+
+/// [`single_crossing`] up to its first evaluation, the point where [`batch`] takes over for
+/// several flows at once.
+struct CrossingStart<'a> {
+    x: PolyAsc<'a>,
+    /// Sign of `f(1)`, the side of the bracket's upper end.
+    s_top: f64,
+    /// Where the first evaluation is: the guess, or 1 (known in advance) without one.
+    z0: f64,
+}
+
+impl<'a> CrossingStart<'a> {
+    /// `Err` holds [`single_crossing`]'s answer when it needs no evaluation (`Err(None)`: this
+    /// path does not apply after all).
+    #[inline(always)]
+    fn new(core: &'a [f64], s: &Sums) -> Result<Self, Option<Option<f64>>> {
+        let (c0, total) = (core[0], s.total);
+        let floor = floor_from(c0, s.abs);
+        if floor < Z_FLOOR || c0.signum() != -total.signum() {
+            return Err(None); // a root that may lie below Z_FLOOR, or rounding: the general path
+        }
+        if floor >= 1.0 {
+            return Err(Some(None));
+        }
+        let (m1, m2) = s.moments(core.len() - 1);
+        let x = PolyAsc {
+            c: core,
+            floor,
+            at_one: (total, m1, m2 - m1),
+        };
+        let guess = cumulant_guess(c0, total, m1, m2).filter(|&z| z > floor && z < 1.0);
+        Ok(CrossingStart {
+            x,
+            s_top: total.signum(),
+            z0: guess.unwrap_or(1.0),
+        })
+    }
+
+    /// Whether the first evaluation must be computed (it is known at `z = 1`).
+    #[inline(always)]
+    fn needs_eval(&self) -> bool {
+        self.z0 < 1.0
+    }
+
+    /// `(f, f', f'')` at `z0`.
+    #[inline(always)]
+    fn first_eval(&self) -> (f64, f64, f64) {
+        if self.needs_eval() {
+            self.x.eval(self.z0)
         } else {
-            lo = z0;
+            self.x.at_one
         }
     }
-    let z = solve(&x, lo, hi, s_top, z0, e0);
-    Some(Some((1.0 - z) / z))
+
+    /// The solver from `z0`, its bracket narrowed by the first evaluation `e0`.
+    #[inline(always)]
+    fn solver(&self, e0: (f64, f64, f64)) -> Solver {
+        let (mut lo, mut hi) = (self.x.floor, 1.0);
+        if self.z0 < 1.0 {
+            if e0.0.signum() == self.s_top {
+                hi = self.z0;
+            } else {
+                lo = self.z0;
+            }
+        }
+        Solver::new(lo, hi, self.s_top, self.z0)
+    }
+
+    /// The rate at the root `z`.
+    #[inline(always)]
+    fn rate(&self, z: f64) -> f64 {
+        (1.0 - z) / z
+    }
 }
 
 /// Per-period internal rate of return (convention `irr_npf100`; equals `irr_unique` whenever the

@@ -23,7 +23,8 @@ mod npv;
 mod payback;
 mod xnpv;
 
-pub use irr::irr;
+pub use irr::batch::WIDTH as IRR4_WIDTH;
+pub use irr::{irr, irr4};
 pub use mirr::mirr;
 pub use npv::{monthly_rate, npv, relative_npv};
 pub use payback::{

@@ -13,4 +13,4 @@ mod trial;
 
 pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model};
 pub use sampler::Sampler;
-pub use trial::{Scratch, TrialOutcome};
+pub use trial::{Scratch, TrialOutcome, annual_irr};
