@@ -5,6 +5,8 @@
 //! positional and sketches hold integer counts, so the output is bit-identical for any thread
 //! count. Memory is O(trials × scalars + months × sketch size), never O(trials × months).
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::finance;
@@ -329,12 +331,23 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
     let groups = model.groups.len();
     let mapping = SketchMapping::default();
 
-    let sketches = table
+    // One worker per thread, whichever blocks the thread takes: its sketches stay warm in the
+    // thread's cache, and a run allocates (and merges) as many sets of monthly sketches as
+    // there are threads, not one per piece rayon splits the work into. Sketches hold integer
+    // counts, so how the blocks fall to the workers changes nothing in their sum.
+    let workers: Vec<Mutex<Option<Worker>>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(None))
+        .collect();
+    table
         .blocks_mut(BLOCK)
         .into_par_iter()
         .enumerate()
-        .fold(
-            || Worker {
+        .for_each(|(block, mut columns)| {
+            let slot = rayon::current_thread_index().unwrap_or(0) % workers.len();
+            // Only this thread takes this slot: the lock is never contended (nor poisoned:
+            // a panic here ends the run).
+            let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let w = guard.get_or_insert_with(|| Worker {
                 scratch: Scratch::for_trials(model),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
@@ -343,48 +356,44 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 cumulative_net: vec![LogSketch::new(); h],
                 adoption: ShareCounts::new(groups * h),
                 nets: std::array::from_fn(|_| vec![0.0; h]),
-            },
-            |mut w, (block, mut columns)| {
-                let first = spec.first_trial + (block * BLOCK) as u64;
-                let rows = columns.first().map_or(0, |c| c.len());
-                for lane_start in (0..rows).step_by(LANE) {
-                    let n = (rows - lane_start).min(LANE);
-                    drawer.draw_lane(model, first + lane_start as u64, n, &mut w.lanes);
-                    for i in 0..n {
-                        drawer.gather(&w.lanes, i, &mut w.draws);
-                        let outcome = model.evaluate_all_but_irr(&w.draws, &mut w.scratch);
-                        write_trial(
-                            &mut columns,
-                            lane_start + i,
-                            &outcome,
-                            &w.scratch.capability_pv,
-                        );
-                        w.queue_irr(lane_start + i, columns[col::IRR_ANNUAL]);
-                        mapping.keys_into(
-                            &w.scratch.cumulative_net,
-                            &mut w.lane_keys[i * h..(i + 1) * h],
-                        );
-                        let gh = groups * h;
-                        ShareHistogram::bins_into(
-                            &w.scratch.adoption,
-                            &mut w.lane_bins[i * gh..(i + 1) * gh],
-                        );
-                    }
-                    w.flush_lane(n);
+            });
+            let first = spec.first_trial + (block * BLOCK) as u64;
+            let rows = columns.first().map_or(0, |c| c.len());
+            for lane_start in (0..rows).step_by(LANE) {
+                let n = (rows - lane_start).min(LANE);
+                drawer.draw_lane(model, first + lane_start as u64, n, &mut w.lanes);
+                for i in 0..n {
+                    drawer.gather(&w.lanes, i, &mut w.draws);
+                    let outcome = model.evaluate_all_but_irr(&w.draws, &mut w.scratch);
+                    write_trial(
+                        &mut columns,
+                        lane_start + i,
+                        &outcome,
+                        &w.scratch.capability_pv,
+                    );
+                    w.queue_irr(lane_start + i, columns[col::IRR_ANNUAL]);
+                    mapping.keys_into(
+                        &w.scratch.cumulative_net,
+                        &mut w.lane_keys[i * h..(i + 1) * h],
+                    );
+                    let gh = groups * h;
+                    ShareHistogram::bins_into(
+                        &w.scratch.adoption,
+                        &mut w.lane_bins[i * gh..(i + 1) * gh],
+                    );
                 }
-                w.finish_irr(rows, columns[col::IRR_ANNUAL]);
-                progress(rows as u64);
-                w
-            },
-        )
-        .map(|w| w.into_sketches(model))
-        .reduce(
-            || MonthlySketches::new(model),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        );
+                w.flush_lane(n);
+            }
+            w.finish_irr(rows, columns[col::IRR_ANNUAL]);
+            progress(rows as u64);
+        });
+    let mut sketches = MonthlySketches::new(model);
+    for w in workers
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+    {
+        sketches.merge(&w.into_sketches(model));
+    }
     RunOutput {
         spec,
         table,
