@@ -1,7 +1,8 @@
 //! One trial: `Model::evaluate` on one set of draws, for the benchmark scenario (12
 //! direct-value capabilities, 3 logistic waves, 60 months) and for the built-in reference
 //! scenario (every driver). Also the IRR of one trial's cash flows, its most expensive step,
-//! and what a run pays once: compiling the scenario, most of it the PERT inputs' quantile
+//! and of four trials' (one by one, and four at once as the engine does), and what a run pays
+//! once: compiling the scenario, most of it the PERT inputs' quantile
 //! tables.
 //!
 //! `cargo bench --bench trial`. See docs/PERFORMANCE.md.
@@ -28,11 +29,11 @@ fn reference() -> Model {
     Model::compile(&parse_str(BUILT_IN, None).expect("built-in scenario parses"))
 }
 
-/// The draws of trial 0 under seed 42, as the engine makes them.
-fn draws_of_trial_0(model: &Model) -> Vec<f64> {
+/// The draws of trial `t` under seed 42, as the engine makes them.
+fn draws_of_trial(model: &Model, t: u64) -> Vec<f64> {
     let drawer = Drawer::new(model, 42);
     let mut lanes = vec![0.0; drawer.random_inputs() * LANE];
-    drawer.draw_lane(model, 0, 1, &mut lanes);
+    drawer.draw_lane(model, t, 1, &mut lanes);
     let mut draws = drawer.base();
     drawer.gather(&lanes, 0, &mut draws);
     draws
@@ -40,7 +41,7 @@ fn draws_of_trial_0(model: &Model) -> Vec<f64> {
 
 fn one_trial(c: &mut Criterion) {
     for (name, model) in [("bench-peer", bench_peer()), ("reference", reference())] {
-        let draws = draws_of_trial_0(&model);
+        let draws = draws_of_trial(&model, 0);
         // As the engine evaluates a trial (no per-capability or per-cost-line rows)...
         let mut scratch = Scratch::for_trials(&model);
         c.bench_function(&format!("evaluate one trial ({name})"), |b| {
@@ -56,6 +57,20 @@ fn one_trial(c: &mut Criterion) {
         let net = scratch.net.clone();
         c.bench_function(&format!("irr of one trial ({name})"), |b| {
             b.iter(|| valuecase::finance::irr(black_box(&net)))
+        });
+        // Four trials' IRRs, one by one and as the engine computes them (`irr4`).
+        let nets: Vec<Vec<f64>> = (0..4)
+            .map(|t| {
+                model.evaluate(&draws_of_trial(&model, t), &mut scratch);
+                scratch.net.clone()
+            })
+            .collect();
+        let four: [&[f64]; 4] = std::array::from_fn(|j| nets[j].as_slice());
+        c.bench_function(&format!("irr of four trials, one by one ({name})"), |b| {
+            b.iter(|| black_box(four).map(valuecase::finance::irr))
+        });
+        c.bench_function(&format!("irr of four trials, irr4 ({name})"), |b| {
+            b.iter(|| valuecase::finance::irr4(black_box(four)))
         });
     }
 }
