@@ -319,6 +319,7 @@ mod tests {
         flows
     }
 
+    /// Project flows, mostly four of one length as in the engine: every rate to the bit.
     #[test]
     fn four_project_series_give_what_irr_gives_to_the_bit() {
         let mut rnd = crate::test_support::uniforms(0x1234_5678_9ABC_DEF0);
@@ -348,6 +349,7 @@ mod tests {
         assert!(fast > 8000, "only {fast} of 12,000 series have an IRR");
     }
 
+    /// The one-loop sums and verdicts are the one-core pass's, accepted or refused.
     #[test]
     fn the_four_sums_are_the_one_core_sums() {
         let mut rnd = crate::test_support::uniforms(0x0F1E_2D3C_4B5A_6978);
