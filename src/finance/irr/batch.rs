@@ -32,8 +32,9 @@ pub fn irr4(flows: [&[f64]; WIDTH]) -> [Option<f64>; WIDTH] {
     loop {
         let mut waiting = [None; WIDTH];
         for (w, lane) in waiting.iter_mut().zip(&lanes) {
-            if let Lane::Waiting { start, at, .. } = lane {
-                *w = Some((start.x.c, *at));
+            if let Lane::Waiting { start, solver } = lane {
+                // The solver's current z, or the first evaluation's before there is a solver.
+                *w = Some((start.x.c, solver.as_ref().map_or(start.z0, |s| s.z)));
             }
         }
         if waiting.iter().all(Option::is_none) {
@@ -62,14 +63,13 @@ fn same_length(cores: [Option<&[f64]>; WIDTH]) -> Option<[&[f64]; WIDTH]> {
     (b.len() == n && c.len() == n && d.len() == n).then_some([a, b, c, d])
 }
 
-/// One series of [`irr4`]: finished, or waiting for `(f, f', f'')` at `at`.
+/// One series of [`irr4`]: finished, or waiting for `(f, f', f'')` at its solver's `z`.
 enum Lane<'a> {
     Done(Option<f64>),
     Waiting {
         start: CrossingStart<'a>,
         /// `None` until the first evaluation (at `start.z0`) has come back.
         solver: Option<Solver>,
-        at: f64,
     },
 }
 
@@ -89,12 +89,10 @@ impl<'a> Lane<'a> {
             Err(Some(answer)) => *self = Lane::Done(answer),
             Err(None) => *self = Lane::Done(irr_surveyed(core)),
             Ok(start) => {
-                let (at, at_one) = (start.z0, start.x.at_one);
-                let needs_eval = start.needs_eval();
+                let (needs_eval, at_one) = (start.needs_eval(), start.x.at_one);
                 *self = Lane::Waiting {
                     start,
                     solver: None,
-                    at,
                 };
                 if !needs_eval {
                     self.advance(at_one);
@@ -105,7 +103,7 @@ impl<'a> Lane<'a> {
 
     /// Take the evaluation the lane was waiting for: one step of `single_crossing`.
     fn advance(&mut self, e: (f64, f64, f64)) {
-        let Lane::Waiting { start, solver, at } = self else {
+        let Lane::Waiting { start, solver } = self else {
             return;
         };
         let step = match solver {
@@ -118,9 +116,8 @@ impl<'a> Lane<'a> {
             }
             Some(s) => s.step(e),
         };
-        match step {
-            Step::Done(z) => *self = Lane::Done(Some(start.rate(z))),
-            Step::Eval(z) => *at = z,
+        if let Step::Done(z) = step {
+            *self = Lane::Done(Some(start.rate(z)));
         }
     }
 }
