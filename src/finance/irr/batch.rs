@@ -12,7 +12,7 @@
 //! Every series gets exactly the operations `irr` would do on it, in the same order. A series
 //! that leaves the common path is finished by `irr`'s own general code.
 
-use super::{CrossingStart, Solver, Step, Sums, horner_fits, irr_surveyed, recombine, support};
+use super::{CrossingStart, Solver, Step, Sums, horner_fits, irr_surveyed, support};
 
 /// Series at once.
 pub const WIDTH: usize = 4;
@@ -187,7 +187,7 @@ fn eval4_avx(series: [(&[f64], f64); WIDTH]) -> [(f64, f64, f64); WIDTH] {
             _mm256_storeu_pd(chains.1.as_mut_ptr(), d1[j]);
             _mm256_storeu_pd(chains.2.as_mut_ptr(), d2[j]);
         }
-        recombine(series[j].1, chains)
+        super::recombine(series[j].1, chains)
     })
 }
 
