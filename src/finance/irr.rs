@@ -1424,7 +1424,7 @@ impl<'a> CrossingStart<'a> {
     #[inline(always)]
     fn solver(&self, e0: (f64, f64, f64)) -> Solver {
         let (mut lo, mut hi) = (self.x.floor, 1.0);
-        if self.z0 < 1.0 {
+        if self.needs_eval() {
             if e0.0.signum() == self.s_top {
                 hi = self.z0;
             } else {
