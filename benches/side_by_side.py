@@ -87,6 +87,7 @@ def check(ok):
 
 def side_by_side(args, vc):
     peer_runs, vc_runs = [], []
+    started = time.gmtime()
     with tempfile.TemporaryDirectory(prefix="valuecase-side-by-side-") as out_dir:
         for r in range(args.rounds):
             print(f"round {r + 1} of {args.rounds}: peer ...", file=sys.stderr)
@@ -106,7 +107,7 @@ def side_by_side(args, vc):
     peer_mb, vc_mb = max(r["mb"] for r in peer_runs), max(r["mb"] for r in vc_runs)
 
     print(f"## Side by side: {args.trials:,} trials of `bench-peer.toml`, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+          f"started {time.strftime('%Y-%m-%d %H:%M UTC', started)}\n")
     version = subprocess.run([vc, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"Machine: {machine()}. Binary: {version} ({vc}).\n")
     print("| | wall, best (runs) | CPU, best run (user + system) | peak memory |")
