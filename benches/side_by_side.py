@@ -225,8 +225,10 @@ def machine():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--trials", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--trials", type=int, default=1_000_000,
+                        help="trials per run (default 1,000,000)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of each program, alternated (default 3)")
     parser.add_argument("--pause", type=float, default=3.0,
                         help="seconds before each run (default 3)")
     parser.add_argument("--valuecase", default=str(ROOT / "target" / "release" / "valuecase"),
