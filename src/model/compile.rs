@@ -493,6 +493,22 @@ fn correlated_blocks(s: &Scenario, inputs: &[Input]) -> Vec<Block> {
 mod tests {
     use super::*;
 
+    /// The samplers are built in parallel, but input `i` is still the `i`-th registered, with
+    /// its own sampler: the engine keys draws and the model reads them by these indices.
+    #[test]
+    fn inputs_keep_their_registration_order() {
+        let mut reg = Registry { inputs: Vec::new() };
+        let ids: Vec<InputId> = (0..40)
+            .map(|k| reg.add(&Uncertain::fixed(format!("input {k}"), k as f64)))
+            .collect();
+        let inputs = reg.into_inputs();
+        assert_eq!(inputs.len(), 40);
+        for (k, id) in ids.into_iter().enumerate() {
+            assert_eq!(inputs[id].name, format!("input {k}"));
+            assert_eq!(inputs[id].sampler.base_value(), k as f64);
+        }
+    }
+
     /// A risk's occurrence is an input like any other, named by its field path with the
     /// name escaped as the reader escapes it (so its random stream is keyed consistently).
     #[test]
