@@ -249,20 +249,31 @@ struct Worker {
     cumulative_net: Vec<LogSketch>,
     /// Adoption counts, `[group * horizon + month]`, moved into histograms at the end.
     adoption: ShareCounts,
-    /// The net cash flows of up to [`finance::IRR4_WIDTH`] trials whose IRR is still to come
-    /// (rows swapped with the scratch's, not copied).
+    irr: IrrQueue,
+}
+
+/// The net cash flows of up to [`finance::IRR4_WIDTH`] trials whose IRR is still to come
+/// (rows swapped with the scratch's, not copied): IRRs are computed four trials at a time
+/// (see [`finance::irr4`] for why).
+struct IrrQueue {
     nets: [Vec<f64>; finance::IRR4_WIDTH],
 }
 
-impl Worker {
-    /// Keep trial `i`'s net cash flows (in `scratch`) for its IRR; when it completes a group
-    /// of [`finance::IRR4_WIDTH`], compute the group's IRRs into `irr`, the block's IRR
-    /// column (see [`finance::irr4`] for why four at a time).
+impl IrrQueue {
+    fn new(horizon: usize) -> Self {
+        IrrQueue {
+            nets: std::array::from_fn(|_| vec![0.0; horizon]),
+        }
+    }
+
+    /// Keep trial `i`'s net cash flows (`net`, the scratch's row) for its IRR; when it
+    /// completes a group of [`finance::IRR4_WIDTH`], compute the group's IRRs into `irr`, the
+    /// block's IRR column.
     #[inline]
-    fn queue_irr(&mut self, i: usize, irr: &mut [f64]) {
+    fn push(&mut self, i: usize, net: &mut Vec<f64>, irr: &mut [f64]) {
         let k = i % finance::IRR4_WIDTH;
         // The scratch gets the row back to overwrite: a trial writes every month of it.
-        std::mem::swap(&mut self.nets[k], &mut self.scratch.net);
+        std::mem::swap(&mut self.nets[k], net);
         if k + 1 == finance::IRR4_WIDTH {
             let flows: [&[f64]; finance::IRR4_WIDTH] = std::array::from_fn(|j| &*self.nets[j]);
             for (out, r) in irr[i + 1 - finance::IRR4_WIDTH..=i]
@@ -274,15 +285,17 @@ impl Worker {
         }
     }
 
-    /// The IRRs of the last trials queued, `end` being the index after the last, when they
+    /// The IRRs of the last trials pushed, `end` being the index after the last, when they
     /// did not make a whole group.
-    fn finish_irr(&self, end: usize, irr: &mut [f64]) {
+    fn finish(&self, end: usize, irr: &mut [f64]) {
         let rest = end % finance::IRR4_WIDTH;
         for (net, out) in self.nets.iter().zip(&mut irr[end - rest..end]) {
             *out = annual_irr(finance::irr(net));
         }
     }
+}
 
+impl Worker {
     /// Count a lane's `n` trials into the sketches, column by column (see
     /// [`LogSketch::add_key_rows`] and [`ShareCounts::add_rows`]).
     fn flush_lane(&mut self, n: usize) {
@@ -355,7 +368,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 lane_bins: vec![0; groups * h * LANE],
                 cumulative_net: vec![LogSketch::new(); h],
                 adoption: ShareCounts::new(groups * h),
-                nets: std::array::from_fn(|_| vec![0.0; h]),
+                irr: IrrQueue::new(h),
             });
             let first = spec.first_trial + (block * BLOCK) as u64;
             let rows = columns.first().map_or(0, |c| c.len());
@@ -371,7 +384,8 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         &outcome,
                         &w.scratch.capability_pv,
                     );
-                    w.queue_irr(lane_start + i, columns[col::IRR_ANNUAL]);
+                    w.irr
+                        .push(lane_start + i, &mut w.scratch.net, columns[col::IRR_ANNUAL]);
                     mapping.keys_into(
                         &w.scratch.cumulative_net,
                         &mut w.lane_keys[i * h..(i + 1) * h],
@@ -384,7 +398,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 }
                 w.flush_lane(n);
             }
-            w.finish_irr(rows, columns[col::IRR_ANNUAL]);
+            w.irr.finish(rows, columns[col::IRR_ANNUAL]);
             progress(rows as u64);
         });
     let mut sketches = MonthlySketches::new(model);
@@ -423,6 +437,46 @@ pub fn draw_only(model: &Model, spec: RunSpec) -> f64 {
         )
         .map(|(_, acc)| acc)
         .sum()
+}
+
+/// Draw and evaluate `spec`'s trials, IRR included, exactly as [`run`] does (same lanes, same
+/// blocks, same threads), and keep nothing but a checksum (the sum of NPVs and finite IRRs):
+/// no per-trial table, no monthly sketches. Between [`draw_only`] and [`run`], it tells the
+/// model's own work apart from what the engine adds around it.
+pub fn model_only(model: &Model, spec: RunSpec) -> f64 {
+    let drawer = Drawer::new(model, spec.seed);
+    let blocks = (spec.trials as usize).div_ceil(BLOCK);
+    let fresh = || {
+        (
+            vec![0.0; drawer.random_inputs() * LANE],
+            drawer.base(),
+            Scratch::for_trials(model),
+            IrrQueue::new(model.horizon),
+            vec![0.0; BLOCK],
+        )
+    };
+    // One sum per block, added in block order: the same checksum for any thread count.
+    let sums: Vec<f64> = (0..blocks)
+        .into_par_iter()
+        .map_init(fresh, |(lanes, draws, scratch, queue, irr), block| {
+            let first = block * BLOCK;
+            let rows = (spec.trials as usize - first).min(BLOCK);
+            let mut sum = 0.0;
+            for lane_start in (0..rows).step_by(LANE) {
+                let n = (rows - lane_start).min(LANE);
+                let lane_first = spec.first_trial + (first + lane_start) as u64;
+                drawer.draw_lane(model, lane_first, n, lanes);
+                for i in 0..n {
+                    drawer.gather(lanes, i, draws);
+                    sum += model.evaluate_all_but_irr(draws, scratch).npv;
+                    queue.push(lane_start + i, &mut scratch.net, irr);
+                }
+            }
+            queue.finish(rows, irr);
+            sum + irr[..rows].iter().filter(|r| r.is_finite()).sum::<f64>()
+        })
+        .collect();
+    sums.iter().sum()
 }
 
 #[cfg(test)]
@@ -482,5 +536,40 @@ mod tests {
                 scenario.meta.name
             );
         }
+    }
+
+    /// `model_only` evaluates the same trials as `run`, IRRs included: its checksum is the
+    /// sum of the NPV and finite IRR columns of `run`'s table, block by block, to the bit.
+    #[test]
+    fn model_only_evaluates_the_trials_run_does() {
+        let scenario =
+            crate::scenario::parse_str(include_str!("../../scenarios/bench-peer.toml"), None)
+                .expect("scenario parses");
+        let model = Model::compile(&scenario);
+        let spec = RunSpec {
+            seed: 3,
+            first_trial: 40,
+            trials: 2 * BLOCK as u64 + 5,
+        };
+        let (out, checksum) = (run(&model, spec, &|_| {}), model_only(&model, spec));
+        let (npv, irr) = (
+            out.table.column(col::NPV),
+            out.table.column(col::IRR_ANNUAL),
+        );
+        let mut want = 0.0;
+        for b in (0..out.table.rows()).step_by(BLOCK) {
+            let end = (b + BLOCK).min(out.table.rows());
+            let mut sum = 0.0;
+            for v in &npv[b..end] {
+                sum += v;
+            }
+            want += sum + irr[b..end].iter().filter(|r| r.is_finite()).sum::<f64>();
+        }
+        assert_eq!(
+            checksum.to_bits(),
+            want.to_bits(),
+            "{checksum} against {want}"
+        );
+        assert!(irr.iter().filter(|r| r.is_finite()).count() > 1000);
     }
 }
