@@ -1,13 +1,14 @@
 //! Many trials: the whole engine (draw, evaluate, per-trial table, monthly sketches) on
 //! 100,000 trials of the benchmark scenario, against the floor under it — drawing the same
-//! random inputs and nothing else — each on one thread and on all threads.
+//! random inputs and nothing else — and against the model's own work — drawing, evaluating
+//! and IRR of the same trials, keeping nothing — each on one thread and on all threads.
 //!
 //! `cargo bench --bench engine`. See docs/PERFORMANCE.md.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use valuecase::engine::run::draw_only;
+use valuecase::engine::run::{draw_only, model_only};
 use valuecase::engine::{self, RunSpec};
 use valuecase::model::Model;
 use valuecase::scenario::parse_file;
@@ -39,11 +40,17 @@ fn many_trials(c: &mut Criterion) {
     g.bench_function("draw inputs only (floor), 1 thread", |b| {
         b.iter(|| one.install(|| draw_only(&model, spec)))
     });
+    g.bench_function("model only (draw, evaluate, IRR), 1 thread", |b| {
+        b.iter(|| one.install(|| model_only(&model, spec)))
+    });
     g.bench_function("engine, all threads", |b| {
         b.iter(|| engine::run(&model, spec, &|_| {}))
     });
     g.bench_function("draw inputs only (floor), all threads", |b| {
         b.iter(|| draw_only(&model, spec))
+    });
+    g.bench_function("model only (draw, evaluate, IRR), all threads", |b| {
+        b.iter(|| model_only(&model, spec))
     });
     g.finish();
 }
