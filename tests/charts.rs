@@ -133,6 +133,17 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
         "npv-distribution",
         &format!("P(loss) = {}", percent(1.0 - s.prob_npv_positive)),
     );
+    // The loss call-out is drawn over the percentile markers, so that its box hides the dashed
+    // line that runs under it (here P10 falls in the loss region, under the label).
+    let npv = svg("npv-distribution");
+    let last_marker = npv
+        .rfind("stroke=\"#C45A00\"") // the markers' colour, `style::ACCENT`
+        .expect("percentile markers");
+    let call_out = npv.find("P(loss) =").expect("loss call-out");
+    assert!(
+        last_marker < call_out,
+        "the P(loss) label is drawn before a percentile marker, which then crosses it"
+    );
     has(
         "npv-cdf",
         &format!(

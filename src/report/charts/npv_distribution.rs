@@ -79,7 +79,7 @@ where
         }
     }
 
-    // Break-even line and the loss call-out.
+    // The break-even line.
     if lo < 0.0 && hi > 0.0 {
         let zx = plot.px(0.0);
         // From below the row of percentile labels (as their dashed lines), so that no label's
@@ -90,36 +90,6 @@ where
             (zx, plot.bottom),
             style::INK,
             3,
-        )?;
-        let p_loss = 1.0 - s.prob_npv_positive;
-        let text = format!("P(loss) = {}", format::percent(p_loss));
-        // Inside the loss region, clear of the line: a smaller size if that makes it fit
-        // (down to 70%), else full size and centred as near the region as it can be.
-        let room = zx - plot.left - 2 * (style::LABEL_BOX_PAD + 12);
-        let size = match cx.fit(&text, room, style::LABEL, true) {
-            (fitted, size) if fitted == text => size,
-            _ => style::LABEL,
-        };
-        let w = cx.width(&text, size, true);
-        let mid = ((plot.left + zx) / 2).max(plot.left + w / 2 + 12);
-        // Just above the tallest bar under it, below the row of percentile labels.
-        let (l, r) = (mid - w / 2 - 10, mid + w / 2 + 10);
-        let tallest = shares
-            .iter()
-            .zip(h.edges.windows(2))
-            .filter(|(_, e)| plot.px(e[0]) < r && plot.px(e[1]) > l)
-            .map(|(sh, _)| *sh)
-            .fold(0.0, f64::max);
-        let y = (plot.py(tallest) - 20).max(plot.top + 130);
-        style::label_box(
-            cx,
-            root,
-            &text,
-            (mid, y),
-            size,
-            true,
-            style::LOSS_DARK,
-            (HPos::Center, VPos::Bottom),
         )?;
     }
 
@@ -167,6 +137,42 @@ where
             true,
             style::INK,
             (HPos::Center, VPos::Top),
+        )?;
+    }
+
+    // The loss call-out, after the percentile markers: its box lies over any marker line that
+    // runs under it (P10 often falls in the loss region).
+    if lo < 0.0 && hi > 0.0 {
+        let zx = plot.px(0.0);
+        let p_loss = 1.0 - s.prob_npv_positive;
+        let text = format!("P(loss) = {}", format::percent(p_loss));
+        // Inside the loss region, clear of the line: a smaller size if that makes it fit
+        // (down to 70%), else full size and centred as near the region as it can be.
+        let room = zx - plot.left - 2 * (style::LABEL_BOX_PAD + 12);
+        let size = match cx.fit(&text, room, style::LABEL, true) {
+            (fitted, size) if fitted == text => size,
+            _ => style::LABEL,
+        };
+        let w = cx.width(&text, size, true);
+        let mid = ((plot.left + zx) / 2).max(plot.left + w / 2 + 12);
+        // Just above the tallest bar under it, below the row of percentile labels.
+        let (l, r) = (mid - w / 2 - 10, mid + w / 2 + 10);
+        let tallest = shares
+            .iter()
+            .zip(h.edges.windows(2))
+            .filter(|(_, e)| plot.px(e[0]) < r && plot.px(e[1]) > l)
+            .map(|(sh, _)| *sh)
+            .fold(0.0, f64::max);
+        let y = (plot.py(tallest) - 20).max(plot.top + 130);
+        style::label_box(
+            cx,
+            root,
+            &text,
+            (mid, y),
+            size,
+            true,
+            style::LOSS_DARK,
+            (HPos::Center, VPos::Bottom),
         )?;
     }
     Ok(())
