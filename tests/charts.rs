@@ -5,7 +5,6 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use valuecase::report::charts::{self, ChartContext, ChartError};
@@ -80,14 +79,7 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
         scenario: &sc,
         png_font: None,
     };
-    let started = Instant::now();
     let out = charts::write_all(&ctx, out_dir.path()).unwrap();
-    let took = started.elapsed();
-    eprintln!("drew and wrote {} chart files in {took:?}", out.files.len());
-    if !cfg!(debug_assertions) {
-        // Generous for a loaded CI machine; about 0.3 s on two idle cores.
-        assert!(took < Duration::from_secs(2), "drawing took {took:?}");
-    }
 
     check_chart_files(out_dir.path());
     // Only the charts: no temporary files left behind.
