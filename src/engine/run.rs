@@ -314,15 +314,20 @@ impl Worker {
     }
 }
 
-/// Write trial `i` of a block into its columns.
+/// Write trial `i` of a block into its columns, all but the IRR column: the [`IrrQueue`]
+/// fills that, four trials at a time.
 #[inline]
-fn write_trial(columns: &mut [&mut [f64]], i: usize, o: &TrialOutcome, capability_pv: &[f64]) {
+fn write_trial_but_irr(
+    columns: &mut [&mut [f64]],
+    i: usize,
+    o: &TrialOutcome,
+    capability_pv: &[f64],
+) {
     let scalars = [
         (col::NPV, o.npv),
         (col::PV_BENEFITS, o.pv_benefits),
         (col::PV_COSTS, o.pv_costs),
         (col::ROI, o.roi),
-        (col::IRR_ANNUAL, o.irr_annual),
         (col::PAYBACK, o.payback_months),
         (col::DISCOUNTED_PAYBACK, o.discounted_payback_months),
     ];
@@ -378,7 +383,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 for i in 0..n {
                     drawer.gather(&w.lanes, i, &mut w.draws);
                     let outcome = model.evaluate_all_but_irr(&w.draws, &mut w.scratch);
-                    write_trial(
+                    write_trial_but_irr(
                         &mut columns,
                         lane_start + i,
                         &outcome,
@@ -512,7 +517,7 @@ mod tests {
                 drawer.gather(&lanes, 0, &mut draws);
                 let o = model.evaluate(&draws, &mut scratch);
                 let mut want = vec![0.0; out.table.width];
-                write_trial(
+                write_trial_but_irr(
                     &mut want
                         .iter_mut()
                         .map(std::slice::from_mut)
@@ -521,6 +526,7 @@ mod tests {
                     &o,
                     &scratch.capability_pv,
                 );
+                want[col::IRR_ANNUAL] = o.irr_annual;
                 let bits = |r: &[f64]| r.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                 assert_eq!(
                     bits(&out.table.row(i)),
