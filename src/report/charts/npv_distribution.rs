@@ -79,9 +79,11 @@ where
         }
     }
 
+    // Where NPV = 0 falls, when the axis spans it: the break-even line and the loss call-out.
+    let zero_x = (lo < 0.0 && hi > 0.0).then(|| plot.px(0.0));
+
     // The break-even line.
-    if lo < 0.0 && hi > 0.0 {
-        let zx = plot.px(0.0);
+    if let Some(zx) = zero_x {
         // From below the row of percentile labels (as their dashed lines), so that no label's
         // box cuts it.
         style::line(
@@ -142,8 +144,7 @@ where
 
     // The loss call-out, after the percentile markers: its box lies over any marker line that
     // runs under it (P10 often falls in the loss region).
-    if lo < 0.0 && hi > 0.0 {
-        let zx = plot.px(0.0);
+    if let Some(zx) = zero_x {
         let p_loss = 1.0 - s.prob_npv_positive;
         let text = format!("P(loss) = {}", format::percent(p_loss));
         // Inside the loss region, clear of the line: a smaller size if that makes it fit
