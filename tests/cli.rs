@@ -231,6 +231,28 @@ fn human_summary_has_table_and_sentence() {
     assert!(text.contains("median payback"), "{text}");
     assert!(text.contains("NPV") && text.contains("Payback"), "{text}");
     assert!(dir.path().join("results.json").exists());
+    assert!(text.contains(" files to "), "{text}");
+    assert!(text.contains("report.html for the board pack)"), "{text}");
+}
+
+#[test]
+fn a_single_file_written_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .args(["run", "--trials", "500", "--no-charts", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    let json = dir.path().join("results.json");
+    assert!(
+        text.ends_with(&format!("wrote {}\n", json.display())),
+        "{text}"
+    );
+    assert!(!text.contains("1 files"), "{text}");
 }
 
 #[test]

@@ -73,12 +73,14 @@ pub fn publish(
         String::new()
     } else {
         let report = written.iter().find(|f| f.ends_with("report.html"));
+        let wrote = match written.as_slice() {
+            [only] => format!("wrote {}", only.display()),
+            files => format!("wrote {} files to {}", files.len(), dir.display()),
+        };
         format!(
-            "{}\n{}wrote {} files to {}{}\n",
+            "{}\n{}{wrote}{}\n",
             terminal::summary(summary),
             note.map(|n| format!("{n}\n")).unwrap_or_default(),
-            written.len(),
-            dir.display(),
             report
                 .map(|r| format!(" (open {} for the board pack)", r.display()))
                 .unwrap_or_default()

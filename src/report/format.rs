@@ -141,6 +141,16 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// "= 87%", or "> 99%" and "< 1%" at the extremes: the relation and the percentage, for
+/// "P(NPV > 0) = 87%" without printing "= >99%".
+pub fn probability_is(p: f64) -> String {
+    let text = percent(p);
+    match text.strip_prefix(['<', '>']) {
+        Some(rest) => format!("{} {rest}", &text[..1]),
+        None => format!("= {text}"),
+    }
+}
+
 /// A ratio (ROI, IRR) as a percentage with no more precision than it deserves.
 pub fn ratio_percent(r: Option<f64>) -> String {
     match r {
@@ -213,6 +223,10 @@ mod tests {
         assert_eq!(percent(0.873), "87%");
         assert_eq!(percent(0.001), "<1%");
         assert_eq!(percent(0.999), ">99%");
+        assert_eq!(probability_is(0.873), "= 87%");
+        assert_eq!(probability_is(0.999), "> 99%");
+        assert_eq!(probability_is(0.001), "< 1%");
+        assert_eq!(probability_is(1.0), "= 100%");
         assert_eq!(ratio_percent(Some(1.81)), "181%");
         assert_eq!(ratio_percent(Some(0.123)), "12.3%");
         assert_eq!(ratio_percent(None), "n/a");

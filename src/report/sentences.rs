@@ -18,12 +18,20 @@ pub fn findings(s: &Summary) -> Vec<String> {
         money(s.npv.mean, cur),
         money(s.npv.p50, cur)
     ));
-    out.push(format!(
-        "The NPV is positive in {} of simulated outcomes; in the other {} the programme loses \
-         money in present-value terms.",
-        percent(s.prob_npv_positive),
-        percent(1.0 - s.prob_npv_positive)
-    ));
+    out.push(if s.prob_npv_positive >= 1.0 {
+        "The NPV is positive in every simulated outcome.".to_string()
+    } else if s.prob_npv_positive <= 0.0 {
+        "The NPV is positive in none of the simulated outcomes: in every one the programme loses \
+         money in present-value terms."
+            .to_string()
+    } else {
+        format!(
+            "The NPV is positive in {} of simulated outcomes; in the other {} the programme \
+             loses money in present-value terms.",
+            percent(s.prob_npv_positive),
+            percent(1.0 - s.prob_npv_positive)
+        )
+    });
     out.push(format!(
         "In 90% of simulated outcomes the NPV lies between {} (P5) and {} (P95).",
         money(s.npv.p5, cur),
@@ -218,6 +226,25 @@ mod tests {
         assert!(all.contains("Fewer than half of the simulated outcomes pay back"));
         assert!(!all.contains("median ROI"));
         assert!(!all.contains("capabilities that carry"));
+    }
+
+    #[test]
+    fn certain_outcomes_are_said_plainly() {
+        let mut s = fixture::summary();
+        s.prob_npv_positive = 1.0;
+        let all = findings(&s).join("\n");
+        assert!(
+            all.contains("The NPV is positive in every simulated outcome."),
+            "{all}"
+        );
+        assert!(!all.contains("in the other 0%"), "{all}");
+        s.prob_npv_positive = 0.0;
+        let all = findings(&s).join("\n");
+        assert!(
+            all.contains("positive in none of the simulated outcomes"),
+            "{all}"
+        );
+        assert!(!all.contains("in 0% of"), "{all}");
     }
 
     #[test]

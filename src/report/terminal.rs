@@ -6,7 +6,7 @@ use comfy_table::{CellAlignment, Table};
 use crate::export::cashflow_csv::CashflowTable;
 use crate::results::{PartialStats, Stats, Summary};
 
-use super::format::{money, months, percent, ratio_percent, thousands};
+use super::format::{money, months, probability_is, ratio_percent, thousands};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
 pub fn headline(s: &Summary) -> String {
@@ -18,8 +18,8 @@ pub fn headline(s: &Summary) -> String {
         ),
     };
     format!(
-        "P(NPV > 0) = {}; {}; 90% of outcomes between {} and {}",
-        percent(s.prob_npv_positive),
+        "P(NPV > 0) {}; {}; 90% of outcomes between {} and {}",
+        probability_is(s.prob_npv_positive),
         payback,
         money(s.npv.p5, &s.currency),
         money(s.npv.p95, &s.currency)
