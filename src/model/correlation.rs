@@ -12,8 +12,8 @@
 //! A block is a connected group of the correlation graph; its members are ordered by stable
 //! name, so the draws do not depend on the order of the file. A member whose row of L is the
 //! identity (the first member, and any member not correlated with the members before it)
-//! keeps its uniform bit for bit, and inputs outside every block are never touched. Pairs inside a block that the scenario does not list are uncorrelated in
-//! normal space.
+//! keeps its uniform bit for bit, and inputs outside every block are never touched. Pairs
+//! inside a block that the scenario does not list are uncorrelated in normal space.
 //!
 //! The same functions check a scenario's correlations when it is read (`scenario::parse`) and
 //! build the blocks when it is compiled, so what validation accepts the engine can factor.
