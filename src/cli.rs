@@ -57,6 +57,31 @@ pub struct RunArgs {
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// How many threads a command computes on.
+#[derive(Debug, Args)]
+pub struct ThreadsArg {
+    /// Threads to compute on, 1 to 1024 (default: one per CPU, or RAYON_NUM_THREADS). The
+    /// results are the same bits for any number of threads.
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+}
+
+/// Most threads `--threads` accepts: far more than any machine's cores, low enough that a
+/// typo (`--threads 80000`) is caught instead of starting thousands of threads.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads`: a whole number of threads from 1 to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let allowed = format!("give 1 to {MAX_THREADS} threads, e.g. --threads 4");
+    let n = whole_number(s).map_err(|e| format!("{e}: {allowed}"))?;
+    match usize::try_from(n) {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("{s} threads is out of range: {allowed}")),
+    }
 }
 
 /// Most trials a run may ask for.
@@ -139,6 +164,8 @@ pub struct MergeArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub publish: PublishArgs,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 /// What `run` and `merge` print and write besides results.json.

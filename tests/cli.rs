@@ -156,6 +156,19 @@ fn same_seed_same_results_for_any_thread_count() {
     assert_eq!(a, b, "run to run");
     assert_eq!(a, one, "default threads vs RAYON_NUM_THREADS=1");
     assert_eq!(a, three, "default threads vs 3 threads");
+    let flag_one = strip_elapsed(run_json(
+        &["--trials", "5000", "--seed", "11", "--threads", "1"],
+        None,
+    ));
+    let flag_three = strip_elapsed(run_json(
+        &["--trials", "5000", "--seed", "11", "-j", "3"],
+        Some("1"),
+    ));
+    assert_eq!(a, flag_one, "default threads vs --threads 1");
+    assert_eq!(
+        a, flag_three,
+        "default threads vs -j 3 (over RAYON_NUM_THREADS=1)"
+    );
     let other = strip_elapsed(run_json(&["--trials", "5000", "--seed", "12"], None));
     assert_ne!(a["npv"], other["npv"], "a different seed changes the draws");
 }

@@ -201,7 +201,7 @@ fn a_50_mib_file_is_refused_without_reading_it_all() {
 fn bad_flag_values_get_clear_messages() {
     let dir = tempfile::tempdir().unwrap();
     let good = write_good(dir.path());
-    let cases: [(&[&str], &[&str]); 8] = [
+    let cases: [(&[&str], &[&str]); 11] = [
         (
             &["--trials", "0"],
             &["'--trials <TRIALS>'", "at least 1 trial"],
@@ -226,6 +226,16 @@ fn bad_flag_values_get_clear_messages() {
             &["--memory-limit-mib", "1"],
             &["'--memory-limit-mib <MEMORY_LIMIT_MIB>'"],
         ),
+        (
+            &["--threads", "0"],
+            &[
+                "'--threads <N>'",
+                "0 threads is out of range",
+                "give 1 to 1024 threads",
+            ],
+        ),
+        (&["-j", "80000"], &["80000 threads is out of range"]),
+        (&["--threads", "two"], &["`two` is not a whole number"]),
     ];
     for (args, needles) in cases {
         let out = bin()

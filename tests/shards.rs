@@ -58,7 +58,7 @@ fn three_parallel_shards_merge_into_the_single_run() {
                 .arg(scenario())
                 .args(["--trials-range", range, "--seed", "9", "--quiet", "--out"])
                 .arg(&parts)
-                .env("RAYON_NUM_THREADS", threads)
+                .args(["--threads", threads])
                 .stdout(Stdio::null())
                 .spawn()
                 .expect("shard starts")
@@ -75,7 +75,7 @@ fn three_parallel_shards_merge_into_the_single_run() {
         .expect("binary")
         .arg("merge")
         .args(files.iter().rev())
-        .args(["--quiet", "--out"])
+        .args(["--quiet", "--threads", "2", "--out"])
         .arg(&merged)
         .assert()
         .success();

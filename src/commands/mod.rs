@@ -17,10 +17,40 @@ use crate::error::AppError;
 /// Run the chosen command.
 pub fn dispatch(cli: Cli) -> Result<(), AppError> {
     match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(args) => on_threads(args.threads.threads, || run::run(&args)),
         Command::Validate(args) => validate::validate(&args),
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
-        Command::Merge(args) => merge::merge(&args),
+        Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+    }
+}
+
+/// Run `work` on a pool of `threads` threads (`--threads`), or on rayon's default pool (one
+/// thread per CPU, or `RAYON_NUM_THREADS`) when none is asked for. Every parallel step inside,
+/// and every `rayon::current_num_threads()` (the memory estimate's), sees that pool.
+fn on_threads<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> Result<T, AppError> + Send,
+) -> Result<T, AppError> {
+    let Some(n) = threads else {
+        return work();
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| AppError::Internal(format!("cannot start {n} threads: {e}")))?;
+    pool.install(work)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_runs_on_the_threads_asked_for() {
+        let threads = |n| on_threads(n, || Ok(rayon::current_num_threads()));
+        assert_eq!(threads(Some(1)).ok(), Some(1));
+        assert_eq!(threads(Some(3)).ok(), Some(3));
+        assert_eq!(threads(None).ok(), Some(rayon::current_num_threads()));
     }
 }
