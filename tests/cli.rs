@@ -222,18 +222,25 @@ fn npv_from_cashflow_csv_equals_base_case_npv() {
     }
 }
 
-#[test]
-fn human_summary_has_table_and_sentence() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = bin()
-        .args(["run", "--trials", "2000", "--out"])
-        .arg(dir.path())
+/// What `valuecase run ARGS --out OUT` prints on stdout (the run must succeed).
+fn run_printed(args: &[&str], out: &std::path::Path) -> String {
+    let stdout = bin()
+        .arg("run")
+        .args(args)
+        .arg("--out")
+        .arg(out)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let text = String::from_utf8(out).expect("utf-8");
+    String::from_utf8(stdout).expect("utf-8")
+}
+
+#[test]
+fn human_summary_has_table_and_sentence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = run_printed(&["--trials", "2000"], dir.path());
     // Counts written as the report and the charts write them.
     assert!(
         text.contains("\n2,000 trials, seed 42, 60 months at 10.0% a year\n"),
@@ -251,15 +258,7 @@ fn human_summary_has_table_and_sentence() {
 #[test]
 fn a_single_file_written_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = bin()
-        .args(["run", "--trials", "500", "--no-charts", "--out"])
-        .arg(dir.path())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).expect("utf-8");
+    let text = run_printed(&["--trials", "500", "--no-charts"], dir.path());
     let json = dir.path().join("results.json");
     assert!(
         text.ends_with(&format!("wrote {}\n", json.display())),
