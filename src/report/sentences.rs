@@ -230,21 +230,25 @@ mod tests {
 
     #[test]
     fn certain_outcomes_are_said_plainly() {
-        let mut s = fixture::summary();
-        s.prob_npv_positive = 1.0;
-        let all = findings(&s).join("\n");
-        assert!(
-            all.contains("The NPV is positive in every simulated outcome."),
-            "{all}"
-        );
-        assert!(!all.contains("in the other 0%"), "{all}");
-        s.prob_npv_positive = 0.0;
-        let all = findings(&s).join("\n");
-        assert!(
-            all.contains("positive in none of the simulated outcomes"),
-            "{all}"
-        );
-        assert!(!all.contains("in 0% of"), "{all}");
+        // (P(NPV > 0), what is said, what must not be said)
+        let cases = [
+            (
+                1.0,
+                "The NPV is positive in every simulated outcome.",
+                "in the other 0%",
+            ),
+            (
+                0.0,
+                "positive in none of the simulated outcomes",
+                "in 0% of",
+            ),
+        ];
+        for (p, said, not_said) in cases {
+            let mut s = fixture::summary();
+            s.prob_npv_positive = p;
+            let all = findings(&s).join("\n");
+            assert!(all.contains(said) && !all.contains(not_said), "{p}: {all}");
+        }
     }
 
     #[test]
