@@ -11,8 +11,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use valuecase::dist::Sampler;
 use valuecase::engine::run::{Drawer, LANE};
-use valuecase::model::{Model, Sampler, Scratch};
+use valuecase::model::{Model, Scratch};
 use valuecase::scenario::{BUILT_IN, Dist, Scenario, parse_file, parse_str};
 
 fn bench_peer_scenario() -> Scenario {

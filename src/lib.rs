@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;

@@ -208,7 +208,7 @@ impl Drawer {
 
     /// The correlated blocks of a lane: each member's own uniforms, mixed within each trial
     /// by the block's copula, then its sampler, read as a function of the rank (see
-    /// [`Sampler::rank_quantiles_in_place`](crate::model::Sampler::rank_quantiles_in_place)).
+    /// [`Sampler::rank_quantiles_in_place`](crate::dist::Sampler::rank_quantiles_in_place)).
     fn draw_correlated(&self, model: &Model, first: u64, n: usize, lanes: &mut [f64]) {
         let mut j = self.independent;
         for block in &model.correlated {

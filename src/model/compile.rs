@@ -8,8 +8,8 @@ use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
 };
 
-use super::correlation::{self, Block};
-use super::sampler::Sampler;
+use crate::dist::Sampler;
+use crate::dist::copula::{self as correlation, Block};
 
 /// Index of an input in the `draws` slice of a trial.
 pub(crate) type InputId = usize;

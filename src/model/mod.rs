@@ -7,10 +7,7 @@
 
 mod adoption;
 mod compile;
-pub mod correlation;
-mod sampler;
 mod trial;
 
 pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model};
-pub use sampler::Sampler;
 pub use trial::{Scratch, TrialOutcome, annual_irr};

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::Sampler;
+use crate::dist::Sampler;
 use crate::report::charts;
 use crate::report::format::{self, money, months, percent, ratio_percent};
 use crate::report::sentences;

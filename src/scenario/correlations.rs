@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use toml::de::DeValue;
 
-use crate::model::correlation::{self, BlockError, MAX_BLOCK};
+use crate::dist::copula::{self as correlation, BlockError, MAX_BLOCK};
 
 use super::diagnostic::Diagnostic;
 use super::reader::{Bounds, Reader, Table, Value, did_you_mean, fmt_num, kind_name};

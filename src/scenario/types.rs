@@ -48,34 +48,7 @@ impl Uncertain {
     }
 }
 
-/// The distributions a scenario may use; parameters are already validated.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Dist {
-    /// A plain number.
-    Fixed(f64),
-    /// Uniform on `[min, max]`.
-    Uniform { min: f64, max: f64 },
-    /// Triangular with `min <= mode <= max`, `min < max`.
-    Triangular { min: f64, mode: f64, max: f64 },
-    /// PERT (scaled Beta) with `min <= mode <= max`, `min < max`; `shape` is usually 4.
-    Pert {
-        min: f64,
-        mode: f64,
-        max: f64,
-        shape: f64,
-    },
-    /// Normal with `sd > 0`.
-    Normal { mean: f64, sd: f64 },
-    /// Lognormal: `ln X ~ Normal(mu, sigma)`, `sigma > 0` (a 90% interval is converted on read).
-    LogNormal { mu: f64, sigma: f64 },
-    /// Beta on `[0, 1]`, `alpha, beta > 0`.
-    Beta { alpha: f64, beta: f64 },
-    /// Finite set of values; weights are positive and normalised to sum to 1.
-    Discrete { values: Vec<f64>, weights: Vec<f64> },
-    /// 1 with probability `p`, else 0.
-    Bernoulli { p: f64 },
-}
+pub use crate::dist::Dist;
 
 /// A calendar month, for axis labels only (the model counts months from 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
