@@ -11,6 +11,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod finance;
 pub mod model;
 pub mod report;

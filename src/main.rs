@@ -10,8 +10,10 @@ fn main() -> ExitCode {
     match valuecase::commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // Ignore a failing stderr: the exit code still tells.
-            let _ = writeln!(std::io::stderr(), "{e}");
+            if let Some(message) = e.report() {
+                // Ignore a failing stderr: the exit code still tells.
+                let _ = writeln!(std::io::stderr(), "{message}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -10,7 +10,6 @@ use assert_cmd::Command;
 use valuecase::report::charts::{self, ChartContext, ChartError};
 use valuecase::report::format::{money, months, percent};
 use valuecase::results::Summary;
-use valuecase::scenario::{self, Scenario};
 
 /// One run of the reference scenario for all tests: (its output directory, its results).
 fn reference_run() -> &'static (tempfile::TempDir, Summary) {
@@ -27,10 +26,6 @@ fn reference_run() -> &'static (tempfile::TempDir, Summary) {
         let summary = serde_json::from_slice(&json).unwrap();
         (dir, summary)
     })
-}
-
-fn reference_scenario() -> Scenario {
-    scenario::parse_str(scenario::BUILT_IN, None).unwrap()
 }
 
 /// Width and height from a PNG's IHDR chunk, after checking the signature.
@@ -72,11 +67,9 @@ fn check_chart_files(dir: &Path) {
 #[test]
 fn every_chart_is_a_slide_with_the_figures_it_promises() {
     let (run_dir, s) = reference_run();
-    let sc = reference_scenario();
     let out_dir = tempfile::tempdir().unwrap();
     let ctx = ChartContext {
         summary: s,
-        scenario: &sc,
         png_font: None,
     };
     let out = charts::write_all(&ctx, out_dir.path()).unwrap();
@@ -176,12 +169,10 @@ fn scenario_text_is_escaped_in_svg_and_other_scripts_are_reported_for_png() {
     let mut s = s.clone();
     s.capabilities[0].name = "<script>alert(1)</script> 客户洞察".to_string();
     s.scenario.name = "Q&A \"pilot\"".to_string();
-    let sc = reference_scenario();
     let dir = tempfile::tempdir().unwrap();
     let out = charts::write_all(
         &ChartContext {
             summary: &s,
-            scenario: &sc,
             png_font: None,
         },
         dir.path(),
@@ -219,12 +210,10 @@ fn a_user_font_draws_what_dejavu_lacks() {
     let (_, s) = reference_run();
     let mut s = s.clone();
     s.capabilities[0].name = "客户洞察".to_string();
-    let sc = reference_scenario();
     let dir = tempfile::tempdir().unwrap();
     let out = charts::write_all(
         &ChartContext {
             summary: &s,
-            scenario: &sc,
             png_font: Some(&font),
         },
         dir.path(),
@@ -236,12 +225,10 @@ fn a_user_font_draws_what_dejavu_lacks() {
 #[test]
 fn failures_are_errors_and_leave_nothing_behind() {
     let (_, s) = reference_run();
-    let sc = reference_scenario();
     let dir = tempfile::tempdir().unwrap();
     let bad_font = charts::write_all(
         &ChartContext {
             summary: s,
-            scenario: &sc,
             png_font: Some(b"definitely not a font"),
         },
         dir.path(),
@@ -253,7 +240,6 @@ fn failures_are_errors_and_leave_nothing_behind() {
     let err = charts::write_all(
         &ChartContext {
             summary: s,
-            scenario: &sc,
             png_font: None,
         },
         &missing,
@@ -270,12 +256,10 @@ fn empty_results_draw_a_plain_no_data_slide() {
     let mut s = s.clone();
     s.charts = Default::default();
     s.capabilities.clear();
-    let sc = reference_scenario();
     let dir = tempfile::tempdir().unwrap();
     let out = charts::write_all(
         &ChartContext {
             summary: &s,
-            scenario: &sc,
             png_font: None,
         },
         dir.path(),

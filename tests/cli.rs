@@ -276,3 +276,27 @@ fn init_writes_a_valid_starter() {
     // Refuses to overwrite.
     bin().arg("init").arg(&file).assert().code(2);
 }
+
+/// A reader that closes the pipe early (`valuecase cashflow … | head -1`) ends the command
+/// quietly with exit code 0, as `grep` and ripgrep do, instead of an error about stdout.
+#[test]
+fn a_closed_pipe_on_stdout_ends_quietly() {
+    use std::process::{Command as Process, Stdio};
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hightech-1b.toml");
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("valuecase"))
+        .args(["cashflow", "--csv"])
+        .arg(&scenario)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // Close the reading end before the command writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the binary ends");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

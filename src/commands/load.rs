@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::error::AppError;
 use crate::scenario::{self, Scenario};
 
@@ -38,13 +36,6 @@ pub fn slug(name: &str) -> String {
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Load `path`, or the built-in reference scenario when `path` is None.
 pub fn load(path: Option<&Path>) -> Result<Loaded, AppError> {
     match path {
@@ -57,7 +48,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, AppError> {
             Ok(Loaded {
                 scenario,
                 file: Some(p.display().to_string()),
-                sha256: hex_sha256(&bytes),
+                sha256: scenario::fingerprint(&bytes),
                 stem,
             })
         }
@@ -66,7 +57,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, AppError> {
             Ok(Loaded {
                 scenario,
                 file: None,
-                sha256: hex_sha256(scenario::BUILT_IN.as_bytes()),
+                sha256: scenario::fingerprint(scenario::BUILT_IN.as_bytes()),
                 stem: "reference".into(),
             })
         }

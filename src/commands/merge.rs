@@ -16,33 +16,27 @@ use crate::scenario;
 pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let started = Instant::now();
     let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
-    let mut parts = Vec::with_capacity(args.parts.len());
-    for (path, name) in args.parts.iter().zip(&names) {
-        let part =
-            shard::Part::read(path).map_err(|e| AppError::Input(format!("error: {name}: {e}")))?;
-        parts.push(part);
-    }
+    let parts = args
+        .parts
+        .iter()
+        .map(|path| shard::Part::read(path))
+        .collect::<Result<Vec<_>, _>>()?;
     let part_seconds: f64 = parts.iter().map(|p| p.header.elapsed_seconds).sum();
-    let (header, output) = shard::merge(parts, &names)
-        .map_err(|e| AppError::Input(format!("error: cannot merge: {e}")))?;
+    let (header, output) = shard::merge(parts, &names)?;
 
     // Rebuild the model from the scenario text the parts carry (checked against its hash).
     let sc = &header.scenario;
     let file = sc.file.as_ref().map(PathBuf::from);
     let parsed = scenario::parse_str(&sc.text, file.as_deref())?;
     let model = Model::compile(&parsed);
-    if model.horizon != header.horizon_months
-        || engine::run::SCALARS + model.capabilities.len() != header.width
-    {
-        return Err(AppError::Input(
-            "error: cannot merge: the parts' layout does not match their scenario; were they written by another valuecase version?".to_string(),
-        ));
+    if model.horizon != header.horizon_months || engine::table_width(&model) != header.width {
+        return Err(shard::PartError::Merge(shard::MergeProblem::LayoutMismatch).into());
     }
     let meta = &parsed.meta;
     let identity = ScenarioIdentity::new(meta, sc.file.clone(), sc.sha256.clone());
-    let mut summary = engine::summarise(&model, &output, &identity, 0.0);
+    let mut results = engine::run_results(&parsed, &model, &output, &identity, 0.0);
     drop(output);
-    summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
+    results.summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
 
     let out_dir = args.out.clone().unwrap_or_else(|| {
         args.parts[0]
@@ -51,18 +45,17 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
     std::fs::create_dir_all(&out_dir)
-        .map_err(|e| AppError::io("create output directory", &out_dir, &e))?;
+        .map_err(|e| AppError::io("create output directory", &out_dir, e))?;
     let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     super::board_pack::publish(
-        &summary,
-        &parsed,
+        &results,
         &out_dir,
         &args.publish,
         font.as_deref(),
         Some(format!(
             "merged {} parts ({} trials)",
             args.parts.len(),
-            crate::report::format::thousands(summary.trials)
+            crate::report::format::thousands(results.summary.trials)
         )),
     )
 }

@@ -38,7 +38,10 @@ fn on_threads<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()
-        .map_err(|e| AppError::Internal(format!("cannot start {n} threads: {e}")))?;
+        .map_err(|e| AppError::Threads {
+            threads: n,
+            message: e.to_string(),
+        })?;
     pool.install(work)
 }
 

@@ -1,39 +1,23 @@
 //! `valuecase run`: simulate, summarise, write results, print.
 
 use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cli::RunArgs;
 use crate::engine::{self, RunSpec, ScenarioIdentity};
-use crate::error::AppError;
-use crate::export;
+use crate::error::{AppError, print};
+use crate::files::write_atomically;
 use crate::model::Model;
+use crate::scenario;
 
 use super::load;
 
-/// Bytes a run is expected to need: the per-trial table plus two working columns, and each
-/// worker's sketches and scratch.
-pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
-    let width = (engine::run::SCALARS + model.capabilities.len() + 3) as u64;
-    let h = model.horizon as u64;
-    let groups = model.groups.len() as u64;
-    let per_worker = h * 8 * 1024
-        // Adoption histograms, and the 256-bin counters they are counted in while running.
-        + groups * h * (engine::sketch::SHARE_BINS as u64 + 256) * 4
-        + (groups * 2 + model.capabilities.len() as u64 * 2 + model.cost_lines.len() as u64 + 8)
-            * h
-            * 8;
-    let workers = 4 * rayon::current_num_threads() as u64;
-    trials * width * 8 + workers * per_worker + 32 * 1024 * 1024
-}
-
 /// Check the output directory can be written before spending time on a run.
 fn prepare_output_dir(dir: &PathBuf) -> Result<(), AppError> {
-    fs::create_dir_all(dir).map_err(|e| AppError::io("create output directory", dir, &e))?;
+    fs::create_dir_all(dir).map_err(|e| AppError::io("create output directory", dir, e))?;
     let probe = dir.join(format!(".valuecase-probe-{}", std::process::id()));
-    fs::write(&probe, b"").map_err(|e| AppError::io("write into output directory", dir, &e))?;
+    fs::write(&probe, b"").map_err(|e| AppError::io("write into output directory", dir, e))?;
     let _ = fs::remove_file(&probe);
     Ok(())
 }
@@ -49,14 +33,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let seed = args.seed.unwrap_or(meta.seed);
     let model = Model::compile(&loaded.scenario);
 
-    let need = estimated_memory_bytes(&model, trials);
-    let budget = args.memory_limit_mib * 1024 * 1024;
-    if need > budget {
-        return Err(AppError::Input(format!(
-            "error: {trials} trials of this scenario would need about {} MiB, above the memory limit of {} MiB\n  help: run fewer trials (--trials), raise the limit (--memory-limit-mib), or split the run into shards",
-            need / (1024 * 1024),
-            args.memory_limit_mib
-        )));
+    let need = engine::estimated_memory_bytes(&model, trials);
+    if need > args.memory_limit_mib * 1024 * 1024 {
+        return Err(AppError::MemoryLimit {
+            trials,
+            need_mib: need / (1024 * 1024),
+            limit_mib: args.memory_limit_mib,
+        });
     }
 
     let out_dir = args
@@ -81,19 +64,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         return write_part(args, &loaded, &model, output, &out_dir, started);
     }
     let identity = ScenarioIdentity::new(meta, loaded.file.clone(), loaded.sha256.clone());
-    let mut summary = engine::summarise(&model, &output, &identity, 0.0);
+    let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
     drop(output);
-    summary.elapsed_seconds = started.elapsed().as_secs_f64();
+    results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     let t_summary = started.elapsed();
 
-    let published = super::board_pack::publish(
-        &summary,
-        &loaded.scenario,
-        &out_dir,
-        &args.publish,
-        font.as_deref(),
-        None,
-    );
+    let published =
+        super::board_pack::publish(&results, &out_dir, &args.publish, font.as_deref(), None);
     if std::env::var_os("VALUECASE_TIMINGS").is_some() {
         eprintln!(
             "timings: engine {:.3} s, summary {:.3} s, publish {:.3} s",
@@ -166,25 +143,17 @@ fn write_part(
     started: Instant,
 ) -> Result<(), AppError> {
     use engine::shard::{EXTENSION, Part, PartScenario};
-    use sha2::{Digest, Sha256};
 
     let text = match &args.scenario {
         Some(path) => {
-            let bytes = fs::read(path).map_err(|e| AppError::io("read", path, &e))?;
-            String::from_utf8(bytes)
-                .map_err(|_| AppError::Input(format!("error: {} is not UTF-8", path.display())))?
+            let bytes = fs::read(path).map_err(|e| AppError::io("read", path, e))?;
+            String::from_utf8(bytes).map_err(|_| AppError::NotUtf8 { path: path.clone() })?
         }
-        None => crate::scenario::BUILT_IN.to_string(),
+        None => scenario::BUILT_IN.to_string(),
     };
-    let sha256: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = scenario::fingerprint(text.as_bytes());
     if sha256 != loaded.sha256 {
-        return Err(AppError::Input(
-            "error: the scenario file changed while the run was going on; run the part again"
-                .to_string(),
-        ));
+        return Err(AppError::ScenarioChanged);
     }
     let (start, end) = (
         output.spec.first_trial,
@@ -205,8 +174,8 @@ fn write_part(
     let path = out_dir.join(format!("part-{start:09}-{end:09}.{EXTENSION}"));
     let mut bytes = Vec::new();
     part.write_to(&mut bytes)
-        .map_err(|e| AppError::Internal(format!("cannot encode part: {e}")))?;
-    export::write_atomically(&path, &bytes)?;
+        .and_then(|()| write_atomically(&path, &bytes))
+        .map_err(|e| AppError::io("write", &path, e))?;
     let text = if args.publish.json {
         format!(
             "{}\n",
@@ -220,9 +189,5 @@ fn write_part(
             path.display()
         )
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| AppError::Input(format!("error: cannot write to standard output: {e}")))
+    print(&text)
 }

@@ -3,20 +3,15 @@
 use std::io::Write;
 
 use crate::cli::ValidateArgs;
-use crate::error::AppError;
+use crate::error::{AppError, print};
 use crate::scenario;
 
 /// Check each file; print "ok" lines for good ones and all diagnostics for bad ones.
 pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
     let mut failed = 0;
-    let mut stdout = std::io::stdout().lock();
     for path in &args.scenarios {
         match scenario::parse_file(path) {
-            Ok(_) => writeln!(stdout, "ok: {}", path.display())
-                .and_then(|_| stdout.flush())
-                .map_err(|e| {
-                    AppError::Input(format!("error: cannot write to standard output: {e}"))
-                })?,
+            Ok(_) => print(&format!("ok: {}\n", path.display()))?,
             Err(e) => {
                 // A closed or full stderr must not turn a diagnosis into a panic.
                 let _ = writeln!(std::io::stderr(), "{e}");
@@ -25,10 +20,10 @@ pub fn validate(args: &ValidateArgs) -> Result<(), AppError> {
         }
     }
     if failed > 0 {
-        Err(AppError::Input(format!(
-            "{failed} of {} scenario files have errors",
-            args.scenarios.len()
-        )))
+        Err(AppError::Invalid {
+            failed,
+            total: args.scenarios.len(),
+        })
     } else {
         Ok(())
     }

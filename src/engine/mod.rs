@@ -2,7 +2,8 @@
 //!
 //! [`random`] keys every number by (seed, input name, trial); [`run`](mod@run) evaluates trials in
 //! parallel into a per-trial table and monthly sketches; [`summary`] turns that into the
-//! [`crate::results::Summary`] every output reads; [`shard`] stores a range of a run's trials
+//! [`crate::results::Summary`] every output reads, and [`tables`] builds the assumptions and the
+//! base-case cash flow beside it (all three make a [`crate::results::RunResults`]); [`shard`] stores a range of a run's trials
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
 pub mod random;
@@ -11,6 +12,8 @@ pub mod shard;
 pub mod sketch;
 pub mod stats;
 pub mod summary;
+pub mod tables;
 
-pub use run::{RunOutput, RunSpec, run};
+pub use run::{RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
 pub use summary::{ScenarioIdentity, base_case, summarise};
+pub use tables::{assumptions, base_cashflow, run_results};

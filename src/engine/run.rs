@@ -31,6 +31,28 @@ pub mod col {
     pub const DISCOUNTED_PAYBACK: usize = 6;
 }
 
+/// Bytes a run of `trials` trials is expected to need: the per-trial table plus two working
+/// columns, and each worker's sketches and scratch. The app compares it with its memory limit
+/// before starting, so an oversized run fails at once instead of after minutes.
+pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
+    let width = (SCALARS + model.capabilities.len() + 3) as u64;
+    let h = model.horizon as u64;
+    let groups = model.groups.len() as u64;
+    let per_worker = h * 8 * 1024
+        // Adoption histograms, and the 256-bin counters they are counted in while running.
+        + groups * h * (super::sketch::SHARE_BINS as u64 + 256) * 4
+        + (groups * 2 + model.capabilities.len() as u64 * 2 + model.cost_lines.len() as u64 + 8)
+            * h
+            * 8;
+    let workers = 4 * rayon::current_num_threads() as u64;
+    trials * width * 8 + workers * per_worker + 32 * 1024 * 1024
+}
+
+/// Columns of the per-trial table of `model`.
+pub fn table_width(model: &Model) -> usize {
+    SCALARS + model.capabilities.len()
+}
+
 /// Which trials to run, with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunSpec {

@@ -55,6 +55,102 @@ pub struct PartHeader {
     pub sketches: MonthlySketches,
 }
 
+/// Why a part file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PartError {
+    /// One file is not a readable part.
+    #[error("{file}: {problem}")]
+    Unreadable { file: String, problem: PartProblem },
+    /// The parts are readable but do not make up one run.
+    #[error("cannot merge: {0}")]
+    Merge(#[from] MergeProblem),
+}
+
+/// What is wrong inside one part file.
+#[derive(Debug, thiserror::Error)]
+pub enum PartProblem {
+    #[error("cannot open: {0}")]
+    Open(std::io::Error),
+    #[error("not a valuecase part file (too short)")]
+    TooShort,
+    #[error(
+        "a part file of another format version: merge parts with the valuecase that wrote them"
+    )]
+    OtherVersion,
+    #[error("not a valuecase part file (it does not start with VALUECASE-PART)")]
+    NotAPart,
+    #[error("truncated header: {0}")]
+    TruncatedHeader(std::io::Error),
+    #[error("corrupt header length")]
+    HeaderLength,
+    #[error("corrupt header: {0}")]
+    CorruptHeader(serde_json::Error),
+    #[error("corrupt header: empty width or reversed range")]
+    EmptyLayout,
+    #[error("cannot read rows: {0}")]
+    Rows(std::io::Error),
+    #[error(
+        "truncated or padded rows: expected {expected} bytes for trials {start}..{end}, found {found}"
+    )]
+    RowLength {
+        expected: usize,
+        start: u64,
+        end: u64,
+        found: usize,
+    },
+}
+
+/// Why readable parts do not make up one run.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeProblem {
+    #[error("no parts to merge")]
+    NoParts,
+    #[error(
+        "{a} and {b} come from different scenarios (SHA-256 {sha_a}… vs {sha_b}…): merge only parts of one run"
+    )]
+    DifferentScenarios {
+        a: String,
+        b: String,
+        sha_a: String,
+        sha_b: String,
+    },
+    #[error(
+        "{a} has seed {seed_a} but {b} has seed {seed_b}: merge only parts run with the same seed"
+    )]
+    DifferentSeeds {
+        a: String,
+        seed_a: u64,
+        b: String,
+        seed_b: u64,
+    },
+    #[error(
+        "{a} and {b} have different layouts: were they written by different valuecase versions?"
+    )]
+    DifferentLayouts { a: String, b: String },
+    #[error(
+        "the parts start at trial {start} ({first}): a merged run covers trials 0..N, so a part starting at trial 0 is missing"
+    )]
+    MissingStart { start: u64, first: String },
+    #[error("gap: no part covers trials {from}..{to} (between {before} and {after})")]
+    Gap {
+        from: u64,
+        to: u64,
+        before: String,
+        after: String,
+    },
+    #[error("overlap: trials {from}..{to} are in both {a} and {b}")]
+    Overlap {
+        from: u64,
+        to: u64,
+        a: String,
+        b: String,
+    },
+    #[error(
+        "the parts' layout does not match their scenario; were they written by another valuecase version?"
+    )]
+    LayoutMismatch,
+}
+
 /// A part: its header and its rows.
 #[derive(Debug, Clone)]
 pub struct Part {
@@ -104,44 +200,42 @@ impl Part {
     }
 
     /// Read a part, checking its structure (not its content: see [`merge`]).
-    pub fn read_from(r: &mut impl Read) -> Result<Part, String> {
+    pub fn read_from(r: &mut impl Read) -> Result<Part, PartProblem> {
         let mut magic = vec![0u8; MAGIC.len()];
         r.read_exact(&mut magic)
-            .map_err(|_| "not a valuecase part file (too short)".to_string())?;
+            .map_err(|_| PartProblem::TooShort)?;
         if magic != MAGIC {
             return Err(if magic.starts_with(b"VALUECASE-PART") {
-                "a part file of another format version: merge parts with the valuecase that wrote them".to_string()
+                PartProblem::OtherVersion
             } else {
-                "not a valuecase part file (it does not start with VALUECASE-PART)".to_string()
+                PartProblem::NotAPart
             });
         }
         let mut len = [0u8; 8];
         r.read_exact(&mut len)
-            .map_err(|e| format!("truncated header: {e}"))?;
+            .map_err(PartProblem::TruncatedHeader)?;
         let len = u64::from_le_bytes(len);
         if len > 1 << 32 {
-            return Err("corrupt header length".to_string());
+            return Err(PartProblem::HeaderLength);
         }
         let mut header = vec![0u8; len as usize];
         r.read_exact(&mut header)
-            .map_err(|e| format!("truncated header: {e}"))?;
+            .map_err(PartProblem::TruncatedHeader)?;
         let header: PartHeader =
-            serde_json::from_slice(&header).map_err(|e| format!("corrupt header: {e}"))?;
+            serde_json::from_slice(&header).map_err(PartProblem::CorruptHeader)?;
         if header.end < header.start || header.width == 0 {
-            return Err("corrupt header: empty width or reversed range".to_string());
+            return Err(PartProblem::EmptyLayout);
         }
         let values = (header.end - header.start) as usize * header.width;
         let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read rows: {e}"))?;
+        r.read_to_end(&mut bytes).map_err(PartProblem::Rows)?;
         if bytes.len() != values * 8 {
-            return Err(format!(
-                "truncated or padded rows: expected {} bytes for trials {}..{}, found {}",
-                values * 8,
-                header.start,
-                header.end,
-                bytes.len()
-            ));
+            return Err(PartProblem::RowLength {
+                expected: values * 8,
+                start: header.start,
+                end: header.end,
+                found: bytes.len(),
+            });
         }
         let data = bytes
             .chunks_exact(8)
@@ -156,18 +250,22 @@ impl Part {
     }
 
     /// Read a part file.
-    pub fn read(path: &Path) -> Result<Part, String> {
-        let f = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-        Part::read_from(&mut std::io::BufReader::new(f))
+    pub fn read(path: &Path) -> Result<Part, PartError> {
+        let unreadable = |problem| PartError::Unreadable {
+            file: path.display().to_string(),
+            problem,
+        };
+        let f = std::fs::File::open(path).map_err(|e| unreadable(PartProblem::Open(e)))?;
+        Part::read_from(&mut std::io::BufReader::new(f)).map_err(unreadable)
     }
 }
 
 /// The run that parts make up together: one run over trials 0..N when the parts (in any
 /// order) cover 0..N exactly once, with the same scenario, seed and layout. Errors name the
 /// offending parts (by their index in `names`).
-pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutput), String> {
+pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutput), PartError> {
     if parts.is_empty() {
-        return Err("no parts to merge".to_string());
+        return Err(MergeProblem::NoParts.into());
     }
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&i| (parts[i].header.start, parts[i].header.end));
@@ -176,57 +274,58 @@ pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutpu
     for &i in &order[1..] {
         let h = &parts[i].header;
         if h.scenario.sha256 != first.scenario.sha256 {
-            return Err(format!(
-                "{} and {} come from different scenarios (SHA-256 {}… vs {}…): merge only parts of one run",
-                name(order[0]),
-                name(i),
-                &first.scenario.sha256[..12.min(first.scenario.sha256.len())],
-                &h.scenario.sha256[..12.min(h.scenario.sha256.len())]
-            ));
+            let short = |sha: &str| sha.chars().take(12).collect();
+            return Err(MergeProblem::DifferentScenarios {
+                a: name(order[0]).into(),
+                b: name(i).into(),
+                sha_a: short(&first.scenario.sha256),
+                sha_b: short(&h.scenario.sha256),
+            }
+            .into());
         }
         if h.seed != first.seed {
-            return Err(format!(
-                "{} has seed {} but {} has seed {}: merge only parts run with the same seed",
-                name(order[0]),
-                first.seed,
-                name(i),
-                h.seed
-            ));
+            return Err(MergeProblem::DifferentSeeds {
+                a: name(order[0]).into(),
+                seed_a: first.seed,
+                b: name(i).into(),
+                seed_b: h.seed,
+            }
+            .into());
         }
         if h.width != first.width || h.horizon_months != first.horizon_months {
-            return Err(format!(
-                "{} and {} have different layouts: were they written by different valuecase versions?",
-                name(order[0]),
-                name(i)
-            ));
+            return Err(MergeProblem::DifferentLayouts {
+                a: name(order[0]).into(),
+                b: name(i).into(),
+            }
+            .into());
         }
     }
     if first.start != 0 {
-        return Err(format!(
-            "the parts start at trial {} ({}): a merged run covers trials 0..N, so a part starting at trial 0 is missing",
-            first.start,
-            name(order[0])
-        ));
+        return Err(MergeProblem::MissingStart {
+            start: first.start,
+            first: name(order[0]).into(),
+        }
+        .into());
     }
     for w in order.windows(2) {
         let (a, b) = (&parts[w[0]].header, &parts[w[1]].header);
         if b.start > a.end {
-            return Err(format!(
-                "gap: no part covers trials {}..{} (between {} and {})",
-                a.end,
-                b.start,
-                name(w[0]),
-                name(w[1])
-            ));
+            return Err(MergeProblem::Gap {
+                from: a.end,
+                to: b.start,
+                before: name(w[0]).into(),
+                after: name(w[1]).into(),
+            }
+            .into());
         }
         if b.start < a.end {
-            return Err(format!(
-                "overlap: trials {}..{} are in both {} and {}",
-                b.start,
-                a.end.min(b.end),
-                name(w[0]),
-                name(w[1])
-            ));
+            return Err(MergeProblem::Overlap {
+                from: b.start,
+                to: a.end.min(b.end),
+                a: name(w[0]).into(),
+                b: name(w[1]).into(),
+            }
+            .into());
         }
     }
     let header = parts[order[0]].header.clone();

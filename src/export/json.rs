@@ -1,16 +1,18 @@
 //! `results.json`: the summary as the stable JSON contract (see docs/MODEL.md).
 
-use super::Exporter;
-use crate::error::AppError;
-use crate::results::Summary;
+use super::{ExportError, Exporter};
+use crate::results::{RunResults, Summary};
 
 /// The JSON summary.
 pub struct Json;
 
 impl Json {
-    /// The summary as pretty JSON text.
-    pub fn to_string(summary: &Summary) -> Result<String, AppError> {
-        serde_json::to_string_pretty(summary).map_err(|e| AppError::Internal(format!("JSON: {e}")))
+    /// The summary as pretty JSON text (also what `--json` prints).
+    pub fn to_string(summary: &Summary) -> Result<String, ExportError> {
+        serde_json::to_string_pretty(summary).map_err(|e| ExportError::Encode {
+            format: "JSON",
+            message: e.to_string(),
+        })
     }
 }
 
@@ -19,8 +21,8 @@ impl Exporter for Json {
         "results.json"
     }
 
-    fn render(&self, summary: &Summary) -> Result<Vec<u8>, AppError> {
-        let mut text = Json::to_string(summary)?;
+    fn render(&self, results: &RunResults) -> Result<Vec<u8>, ExportError> {
+        let mut text = Json::to_string(&results.summary)?;
         text.push('\n');
         Ok(text.into_bytes())
     }

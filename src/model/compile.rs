@@ -223,17 +223,49 @@ pub struct Model {
     pub correlated: Vec<Block>,
 }
 
-/// The inputs in the order they are registered. Their samplers are built together at the end
-/// ([`Registry::into_inputs`]), on all cores: a PERT input's quantile table takes a fraction of
-/// a millisecond to build, and a scenario has dozens of inputs.
+/// The inputs, registered from [`Scenario::input_entries`] (the one walk over a scenario's
+/// inputs) in its order; the model's fields look their input up by stable name. Samplers are
+/// built together at the end ([`Registry::into_inputs`]), on all cores: a PERT input's quantile
+/// table takes a fraction of a millisecond to build, and a scenario has dozens of inputs.
 struct Registry {
     inputs: Vec<Uncertain>,
+    by_name: HashMap<String, InputId>,
 }
 
 impl Registry {
+    fn new() -> Self {
+        Registry {
+            inputs: Vec::new(),
+            by_name: HashMap::new(),
+        }
+    }
+
+    /// Every input of `s`, in the walk's order.
+    fn of(s: &Scenario) -> Self {
+        let mut reg = Registry::new();
+        for entry in s.input_entries() {
+            reg.push(entry.input.into_owned());
+        }
+        reg
+    }
+
+    fn push(&mut self, u: Uncertain) -> InputId {
+        let id = self.inputs.len();
+        self.by_name.insert(u.name.clone(), id);
+        self.inputs.push(u);
+        id
+    }
+
+    /// The id of `u`, registered by the walk. An input the walk missed would be a bug there;
+    /// it is registered here rather than lost, and the tests catch it.
     fn add(&mut self, u: &Uncertain) -> InputId {
-        self.inputs.push(u.clone());
-        self.inputs.len() - 1
+        match self.by_name.get(&u.name) {
+            Some(&id) => id,
+            None => {
+                debug_assert!(false, "input {} is missing from the walk", u.name);
+                self.push(u.clone())
+            }
+        }
     }
 
     fn add_opt(&mut self, u: Option<&Uncertain>) -> Option<InputId> {
@@ -257,7 +289,7 @@ impl Registry {
 impl Model {
     /// Compile a validated scenario. Cannot fail: the scenario reader has checked everything.
     pub fn compile(s: &Scenario) -> Model {
-        let mut reg = Registry { inputs: Vec::new() };
+        let mut reg = Registry::of(s);
         let b = &s.baseline;
         let baseline = BaselineIds {
             new_business: b.new_business.as_ref().map(|nb| match nb {
@@ -497,15 +529,36 @@ mod tests {
     /// its own sampler: the engine keys draws and the model reads them by these indices.
     #[test]
     fn inputs_keep_their_registration_order() {
-        let mut reg = Registry { inputs: Vec::new() };
+        let mut reg = Registry::new();
         let ids: Vec<InputId> = (0..40)
-            .map(|k| reg.add(&Uncertain::fixed(format!("input {k}"), k as f64)))
+            .map(|k| reg.push(Uncertain::fixed(format!("input {k}"), k as f64)))
             .collect();
         let inputs = reg.into_inputs();
         assert_eq!(inputs.len(), 40);
         for (k, id) in ids.into_iter().enumerate() {
             assert_eq!(inputs[id].name, format!("input {k}"));
             assert_eq!(inputs[id].sampler.base_value(), k as f64);
+        }
+    }
+
+    /// The model draws exactly the inputs the one walk lists, in its order: nothing the
+    /// assumptions table shows is left undrawn, and nothing drawn is missing from it.
+    #[test]
+    fn the_model_registers_exactly_the_walk() {
+        for text in [
+            crate::scenario::BUILT_IN,
+            include_str!("../../scenarios/midmarket-50m.toml"),
+            include_str!("../../scenarios/hightech-change-programme.toml"),
+        ] {
+            let scenario = crate::scenario::parse_str(text, None).expect("scenario parses");
+            let model = Model::compile(&scenario);
+            let walk: Vec<String> = scenario
+                .input_entries()
+                .into_iter()
+                .map(|e| e.input.name.clone())
+                .collect();
+            let drawn: Vec<&str> = model.inputs.iter().map(|i| i.name.as_str()).collect();
+            assert_eq!(drawn, walk);
         }
     }
 

@@ -7,14 +7,12 @@
 
 use std::fmt::Write as _;
 
-use crate::dist::Sampler;
+use crate::dist::Dist;
 use crate::report::charts;
 use crate::report::format::{self, money, months, percent, ratio_percent};
 use crate::report::sentences;
-use crate::results::{PartialStats, Stats, Summary};
-use crate::scenario::{
-    Adoption, CostLine, CostSchedule, Dist, Driver, NewBusiness, Scenario, Uncertain,
-};
+use crate::results::{Assumption, Assumptions, PartialStats, RunResults, Stats, Summary};
+use crate::scenario::{InputSection, Quantity};
 
 /// Escapes text for HTML element content and attribute values (also valid inside SVG).
 pub fn escape(s: &str) -> String {
@@ -34,8 +32,8 @@ pub fn escape(s: &str) -> String {
 
 /// Renders the board pack. `charts_svg` holds `(name, svg text)` as returned by
 /// [`charts::write_all`]; charts are shown in that order.
-pub fn render(summary: &Summary, scenario: &Scenario, charts_svg: &[(String, String)]) -> String {
-    let s = summary;
+pub fn render(results: &RunResults, charts_svg: &[(String, String)]) -> String {
+    let s = &results.summary;
     let mut h = String::with_capacity(512 * 1024);
     let name = escape(&s.scenario.name);
     let _ = write!(
@@ -47,11 +45,11 @@ pub fn render(summary: &Summary, scenario: &Scenario, charts_svg: &[(String, Str
     // 1. The verdict.
     h.push_str("<section class=\"cover\">\n");
     let _ = writeln!(h, "<h1>{name}</h1>");
-    if !scenario.meta.description.trim().is_empty() {
+    if !results.assumptions.description.is_empty() {
         let _ = writeln!(
             h,
             "<p class=\"lede\">{}</p>",
-            escape(scenario.meta.description.trim())
+            escape(&results.assumptions.description)
         );
     }
     let _ = writeln!(
@@ -96,7 +94,7 @@ pub fn render(summary: &Summary, scenario: &Scenario, charts_svg: &[(String, Str
     }
 
     // 4. Assumptions, 5. method and precision.
-    h.push_str(&assumptions(s, scenario));
+    h.push_str(&assumptions(s, &results.assumptions));
     h.push_str(&method(s));
     h.push_str("</body>\n</html>\n");
     h
@@ -295,227 +293,6 @@ fn inline_svg(svg: &str, title: &str) -> String {
     )
 }
 
-/// How an input's numbers read: as money, as a share (shown in percent) or as a number.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Unit {
-    Money(&'static str),
-    Share(&'static str),
-    Number(&'static str),
-}
-
-/// One line of the assumptions table.
-struct Row<'a> {
-    input: &'a Uncertain,
-    unit: Unit,
-    /// Overrides the unit text (for cost lines, whose unit depends on their schedule).
-    unit_text: Option<String>,
-}
-
-/// A heading and its rows.
-type Section<'a> = (String, Vec<Row<'a>>);
-
-fn row(input: &Uncertain, unit: Unit) -> Row<'_> {
-    Row {
-        input,
-        unit,
-        unit_text: None,
-    }
-}
-
-/// Every input of the scenario, grouped as the scenario file is.
-fn walk(sc: &Scenario) -> Vec<Section<'_>> {
-    let mut sections: Vec<Section> = Vec::new();
-    let b = &sc.baseline;
-    let mut base = Vec::new();
-    match &b.new_business {
-        Some(NewBusiness::Revenue(u)) => base.push(row(u, Unit::Money("per year"))),
-        Some(NewBusiness::Funnel(f)) => {
-            base.push(row(&f.leads_per_year, Unit::Number("leads per year")));
-            for st in &f.stage_conversion {
-                base.push(row(st, Unit::Share("of leads converted at this stage")));
-            }
-            base.push(row(&f.win_rate, Unit::Share("of opportunities won")));
-            base.push(row(&f.deal_size, Unit::Money("per deal")));
-        }
-        None => {}
-    }
-    if let Some(u) = &b.installed_base_revenue {
-        base.push(row(u, Unit::Money("per year")));
-    }
-    base.push(row(&b.growth, Unit::Share("growth per year")));
-    base.push(row(&b.gross_margin, Unit::Share("of revenue")));
-    if let Some(u) = &b.churn {
-        base.push(row(u, Unit::Share("of the installed base per year")));
-    }
-    for u in [&b.cost_to_serve, &b.marketing_spend].into_iter().flatten() {
-        base.push(row(u, Unit::Money("per year")));
-    }
-    if let Some(u) = &b.sales_cycle_months {
-        base.push(row(u, Unit::Number("months")));
-    }
-    sections.push(("Baseline business".into(), base));
-
-    sections.push((
-        "Roles".into(),
-        sc.roles
-            .iter()
-            .map(|r| row(&r.hourly_cost, Unit::Money("per hour")))
-            .collect(),
-    ));
-
-    let mut groups = Vec::new();
-    for g in &sc.user_groups {
-        let ceiling = Unit::Share("of seats at full adoption");
-        let midpoint = Unit::Number("months after go-live");
-        match &g.adoption {
-            Adoption::Logistic {
-                ceiling: c,
-                growth,
-                midpoint: m,
-            } => {
-                groups.push(row(c, ceiling));
-                groups.push(row(growth, Unit::Number("per month")));
-                groups.push(row(m, midpoint));
-            }
-            Adoption::Bass { ceiling: c, p, q } => {
-                groups.push(row(c, ceiling));
-                groups.push(row(p, Unit::Number("per month (innovation)")));
-                groups.push(row(q, Unit::Number("per month (imitation)")));
-            }
-            Adoption::Gompertz {
-                ceiling: c,
-                rate,
-                midpoint: m,
-            } => {
-                groups.push(row(c, ceiling));
-                groups.push(row(rate, Unit::Number("per month")));
-                groups.push(row(m, midpoint));
-            }
-            Adoption::Linear {
-                ceiling: c,
-                ramp_months,
-            } => {
-                groups.push(row(c, ceiling));
-                groups.push(row(ramp_months, Unit::Number("months to full adoption")));
-            }
-            Adoption::Table { ceiling: c, .. } => groups.push(row(c, ceiling)),
-        }
-        groups.push(row(&g.data_quality, Unit::Share("of the uplift realised")));
-    }
-    sections.push(("User groups and adoption".into(), groups));
-
-    let mut caps = Vec::new();
-    for c in &sc.capabilities {
-        let unit = match c.driver {
-            Driver::LeadVolume
-            | Driver::Conversion
-            | Driver::WinRate
-            | Driver::DealSize
-            | Driver::CrossSell => Unit::Share("relative uplift at full adoption"),
-            Driver::SalesCycle => Unit::Share("shorter sales cycle at full adoption"),
-            Driver::Retention => Unit::Share("points less churn a year at full adoption"),
-            Driver::CostToServe | Driver::MarketingEfficiency => {
-                Unit::Share("relative reduction at full adoption")
-            }
-            Driver::HoursSaved => Unit::Number("hours per user per week"),
-            Driver::DirectValue => Unit::Money("per year at full adoption"),
-        };
-        caps.push(row(&c.effect, unit));
-        caps.push(row(
-            &c.value_share,
-            Unit::Share("of saved time turned into value"),
-        ));
-    }
-    sections.push(("Capabilities".into(), caps));
-
-    let mut levers = Vec::new();
-    for l in &sc.levers {
-        let e = &l.effects;
-        let effects = [
-            (&e.ceiling, Unit::Share("added to the adoption ceiling")),
-            (&e.speed, Unit::Number("× adoption speed")),
-            (
-                &e.midpoint_shift,
-                Unit::Number("months added to the midpoint"),
-            ),
-            (&e.bass_p, Unit::Number("× Bass innovation p")),
-            (&e.bass_q, Unit::Number("× Bass imitation q")),
-            (&e.data_quality, Unit::Share("added to data quality")),
-        ];
-        for (u, unit) in effects {
-            if let Some(u) = u {
-                levers.push(row(u, unit));
-            }
-        }
-        levers.extend(l.costs.iter().flat_map(|c| cost_rows(c, sc)));
-    }
-    sections.push(("Change levers".into(), levers));
-
-    sections.push((
-        "Costs".into(),
-        sc.costs.iter().flat_map(|c| cost_rows(c, sc)).collect(),
-    ));
-
-    let mut risks = Vec::new();
-    for r in &sc.risks {
-        if let Some(u) = &r.benefit_realised {
-            risks.push(row(u, Unit::Share("of benefits realised if it happens")));
-        }
-        if let Some(u) = &r.cost_multiplier {
-            risks.push(row(u, Unit::Number("× all costs if it happens")));
-        }
-        if let Some(u) = &r.delay_months {
-            risks.push(row(
-                u,
-                Unit::Number("months of go-live delay if it happens"),
-            ));
-        }
-    }
-    sections.push(("Risks".into(), risks));
-    sections
-}
-
-/// The amount (and overrun) of a cost line, with the unit its schedule implies.
-fn cost_rows<'a>(c: &'a CostLine, sc: &Scenario) -> Vec<Row<'a>> {
-    let when = match &c.schedule {
-        CostSchedule::OneOff { month } => format!("once, in month {month}"),
-        CostSchedule::Monthly {
-            from_month,
-            to_month,
-        } => match to_month {
-            Some(to) => format!("per month, months {from_month}–{to}"),
-            None => format!("per month from month {from_month}"),
-        },
-        CostSchedule::PerSeatMonthly { groups, .. } => {
-            format!("per seat per month ({})", group_names(groups, sc))
-        }
-        CostSchedule::PerSeatOneOff { groups } => {
-            format!("per seat, once at go-live ({})", group_names(groups, sc))
-        }
-    };
-    let mut rows = vec![Row {
-        input: &c.amount,
-        unit: Unit::Money(""),
-        unit_text: Some(format!(
-            "{} {when}; {}",
-            sc.meta.currency,
-            c.category.label()
-        )),
-    }];
-    if let Some(o) = &c.overrun {
-        rows.push(row(o, Unit::Share("overrun")));
-    }
-    rows
-}
-
-fn group_names(ids: &[usize], sc: &Scenario) -> String {
-    let names: Vec<&str> = ids
-        .iter()
-        .filter_map(|i| sc.user_groups.get(*i).map(|g| g.name.as_str()))
-        .collect();
-    sentences::join_and(&names)
-}
-
 /// A number as written in a scenario: up to six significant figures, thousands separators.
 fn num(v: f64) -> String {
     sig(v, 6)
@@ -555,35 +332,36 @@ fn sig(v: f64, digits: i32) -> String {
 }
 
 /// A value in the input's unit; `digits` significant figures.
-fn value_sig(v: f64, unit: Unit, cur: &str, digits: i32) -> String {
+fn value_sig(v: f64, unit: Quantity, cur: &str, digits: i32) -> String {
     if !v.is_finite() {
         return sig(v, digits);
     }
     match unit {
-        Unit::Money(_) => {
+        Quantity::Money => {
             let sym = format::currency_symbol(cur);
             let sign = if v < 0.0 { "-" } else { "" };
             format!("{sign}{sym}{}", sig(v.abs(), digits))
         }
-        Unit::Share(_) => format!("{}%", sig(v * 100.0, digits)),
-        Unit::Number(_) => sig(v, digits),
+        Quantity::Share => format!("{}%", sig(v * 100.0, digits)),
+        Quantity::Number => sig(v, digits),
     }
 }
 
 /// A value as written in the scenario.
-fn value(v: f64, unit: Unit, cur: &str) -> String {
+fn value(v: f64, unit: Quantity, cur: &str) -> String {
     value_sig(v, unit, cur, 6)
 }
 
 /// A computed value (a percentile, a median): three significant figures.
-fn approx(v: f64, unit: Unit, cur: &str) -> String {
+fn approx(v: f64, unit: Quantity, cur: &str) -> String {
     value_sig(v, unit, cur, 3)
 }
 
 /// The distribution in words, its parameters in the input's unit.
-fn describe(u: &Uncertain, unit: Unit, cur: &str) -> String {
+fn describe(a: &Assumption, cur: &str) -> String {
+    let unit = a.quantity;
     let v = |x: f64| value(x, unit, cur);
-    let mut d = match &u.dist {
+    let mut d = match &a.distribution {
         Dist::Fixed(x) => format!("Fixed at {}", v(*x)),
         Dist::Uniform { min, max } => format!("Uniform from {} to {}", v(*min), v(*max)),
         Dist::Triangular { min, mode, max } => format!(
@@ -628,7 +406,7 @@ fn describe(u: &Uncertain, unit: Unit, cur: &str) -> String {
         }
         Dist::Bernoulli { p } => format!("Happens (1) with probability {}", num(*p)),
     };
-    if let Some((lo, hi)) = u.truncate {
+    if let Some((lo, hi)) = a.truncate {
         let _ = write!(d, "; truncated to [{}, {}]", v(lo), v(hi));
     }
     d
@@ -636,7 +414,7 @@ fn describe(u: &Uncertain, unit: Unit, cur: &str) -> String {
 
 /// The assumptions table: every input the scenario sets, with its distribution, base value,
 /// 90% range and unit. Defaults the scenario does not write are counted, not listed.
-fn assumptions(s: &Summary, sc: &Scenario) -> String {
+fn assumptions(s: &Summary, a: &Assumptions) -> String {
     let cur = s.currency.as_str();
     let mut t = String::from(
         "<section class=\"assumptions\">\n<h2>Assumptions</h2>\n<p>Every input the scenario \
@@ -647,60 +425,64 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
          <th>Input</th><th>Distribution</th><th class=\"num\">Base value</th>\
          <th class=\"num\">90% range (P5–P95)</th><th>Unit</th></tr></thead>\n<tbody>\n",
     );
-    let mut defaults = 0;
-    for (title, rows) in walk(sc) {
-        let (shown, hidden): (Vec<Row>, Vec<Row>) = rows
-            .into_iter()
-            .partition(|r| !r.input.is_fixed() || r.input.location.is_some());
-        defaults += hidden.len();
-        if shown.is_empty() {
+    let (inputs, events): (Vec<&Assumption>, Vec<&Assumption>) = a
+        .inputs
+        .iter()
+        .partition(|r| r.section != InputSection::RiskEvents);
+    let defaults = inputs.iter().filter(|r| r.is_fixed() && !r.written).count();
+    let mut section = None;
+    for r in inputs {
+        if r.is_fixed() && !r.written {
             continue;
         }
+        if section != Some(r.section) {
+            section = Some(r.section);
+            let _ = writeln!(
+                t,
+                "<tr class=\"group\"><td colspan=\"5\">{}</td></tr>",
+                escape(r.section.title())
+            );
+        }
+        let range = if r.is_fixed() {
+            "—".to_string()
+        } else {
+            format!(
+                "{} to {}",
+                approx(r.p5, r.quantity, cur),
+                approx(r.p95, r.quantity, cur)
+            )
+        };
+        // The mode of a three-point input is a number the scenario wrote; a median is
+        // computed, and shown no more exactly than it is known.
+        let base = match r.distribution {
+            Dist::Fixed(_) | Dist::Triangular { .. } | Dist::Pert { .. } => {
+                value(r.base_value, r.quantity, cur)
+            }
+            _ => approx(r.base_value, r.quantity, cur),
+        };
+        let _ = writeln!(
+            t,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td>{}</td></tr>",
+            breakable(&r.name),
+            escape(&describe(r, cur)),
+            escape(&base),
+            escape(&range),
+            escape(&r.unit)
+        );
+    }
+    if !events.is_empty() {
         let _ = writeln!(
             t,
             "<tr class=\"group\"><td colspan=\"5\">{}</td></tr>",
-            escape(&title)
+            escape(InputSection::RiskEvents.title())
         );
-        for r in shown {
-            let sampler = Sampler::new(&r.input.dist, r.input.truncate);
-            let range = if r.input.is_fixed() {
-                "—".to_string()
-            } else {
-                format!(
-                    "{} to {}",
-                    approx(sampler.quantile(0.05), r.unit, cur),
-                    approx(sampler.quantile(0.95), r.unit, cur)
-                )
+        for r in events {
+            let p = match r.distribution {
+                Dist::Bernoulli { p } => p,
+                _ => r.base_value,
             };
-            // The mode of a three-point input is a number the scenario wrote; a median is
-            // computed, and shown no more exactly than it is known.
-            let base = match r.input.dist {
-                Dist::Fixed(_) | Dist::Triangular { .. } | Dist::Pert { .. } => {
-                    value(sampler.base_value(), r.unit, cur)
-                }
-                _ => approx(sampler.base_value(), r.unit, cur),
-            };
-            let unit = r.unit_text.clone().unwrap_or_else(|| match r.unit {
-                Unit::Money(per) => format!("{cur} {per}").trim_end().to_string(),
-                Unit::Share(what) => what.to_string(),
-                Unit::Number(what) => what.to_string(),
-            });
-            let _ = writeln!(
-                t,
-                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td>{}</td></tr>",
-                breakable(&r.input.name),
-                escape(&describe(r.input, r.unit, cur)),
-                escape(&base),
-                escape(&range),
-                escape(&unit)
-            );
-        }
-    }
-    if !sc.risks.is_empty() {
-        t.push_str("<tr class=\"group\"><td colspan=\"5\">Risk events</td></tr>\n");
-        for r in &sc.risks {
-            let happens = if r.probability > 0.5 {
+            let happens = if p > 0.5 {
                 "happens"
             } else {
                 "does not happen"
@@ -709,9 +491,10 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
                 t,
                 "<tr><td><code>{}</code></td><td>Happens in a trial with probability {}</td>\
                  <td class=\"num\">{happens}</td><td class=\"num\">—</td>\
-                 <td>event (1 if it happens, else 0)</td></tr>",
-                breakable(&r.occurrence_name()),
-                escape(&percent(r.probability))
+                 <td>{}</td></tr>",
+                breakable(&r.name),
+                escape(&percent(p)),
+                escape(&r.unit)
             );
         }
     }
@@ -724,14 +507,14 @@ fn assumptions(s: &Summary, sc: &Scenario) -> String {
              not listed.</p>"
         );
     }
-    t.push_str(&correlations(sc));
+    t.push_str(&correlations(a));
     t.push_str("</section>\n");
     t
 }
 
 /// The correlated inputs, when the scenario has any: one row per pair.
-fn correlations(sc: &Scenario) -> String {
-    if sc.correlations.is_empty() {
+fn correlations(a: &Assumptions) -> String {
+    if a.correlations.is_empty() {
         return String::new();
     }
     let mut t = String::from(
@@ -741,7 +524,7 @@ fn correlations(sc: &Scenario) -> String {
          <table class=\"correlations\">\n<thead><tr><th>Input</th><th>Input</th>\
          <th class=\"num\">Rank correlation</th></tr></thead>\n<tbody>\n",
     );
-    for c in &sc.correlations {
+    for c in &a.correlations {
         let _ = writeln!(
             t,
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td></tr>",
@@ -848,8 +631,8 @@ fn method(s: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::charts::fixture;
     use crate::scenario::Correlation;
+    use crate::test_support::fixture;
 
     fn hostile() -> String {
         "<script>alert(1)</script>\"'&".to_string()
@@ -886,7 +669,7 @@ mod tests {
             "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\"><text>x</text></svg>"
                 .to_string(),
         )];
-        let html = render(&s, &sc, &svg);
+        let html = render(&fixture::results_of(s, &sc), &svg);
         assert!(!html.contains("<script"), "unescaped script tag");
         assert!(!html.contains("alert(1)</"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
@@ -909,9 +692,7 @@ mod tests {
 
     #[test]
     fn assumptions_list_every_written_input() {
-        let s = fixture::summary();
-        let sc = fixture::scenario();
-        let html = render(&s, &sc, &[]);
+        let html = render(&fixture::results(), &[]);
         for name in [
             "baseline.funnel.win_rate",
             "capabilities.&quot;Lead scoring&quot;.effect",
@@ -935,7 +716,7 @@ mod tests {
     fn correlations_are_listed_only_when_there_are_some() {
         let s = fixture::summary();
         let mut sc = fixture::scenario();
-        assert!(!render(&s, &sc, &[]).contains("Correlated inputs"));
+        assert!(!render(&fixture::results_of(s.clone(), &sc), &[]).contains("Correlated inputs"));
         sc.correlations.push(Correlation {
             inputs: [
                 "user_groups.\"Sales\".adoption.ceiling".into(),
@@ -944,7 +725,7 @@ mod tests {
             rank: -0.45,
             location: None,
         });
-        let html = render(&s, &sc, &[]);
+        let html = render(&fixture::results_of(s, &sc), &[]);
         assert!(html.contains("<h3>Correlated inputs</h3>"));
         assert!(html.contains(&breakable_escaped(
             "<td><code>user_groups.&quot;Sales&quot;.adoption.ceiling</code></td>"
@@ -972,15 +753,15 @@ mod tests {
         assert_eq!(sig(0.023487, 3), "0.0235");
         assert_eq!(sig(1.0359, 3), "1.04");
         assert_eq!(sig(99.96, 3), "100");
-        assert_eq!(approx(0.09056, Unit::Share(""), "USD"), "9.06%");
-        assert_eq!(approx(-1234.0, Unit::Money(""), "EUR"), "-€1,230");
+        assert_eq!(approx(0.09056, Quantity::Share, "USD"), "9.06%");
+        assert_eq!(approx(-1234.0, Quantity::Money, "EUR"), "-€1,230");
         assert_eq!(num(f64::INFINITY), "∞");
     }
 
     #[test]
     fn has_headline_method_and_precision() {
         let s = fixture::summary();
-        let html = render(&s, &fixture::scenario(), &[]);
+        let html = render(&fixture::results_of(s, &fixture::scenario()), &[]);
         assert!(html.contains("Expected NPV") && html.contains("$31.4M"));
         assert!(html.contains("Chance NPV &gt; 0"));
         assert!(html.contains("(1 + r)^(1/12) − 1 = 0.7974%"));

@@ -198,7 +198,7 @@ pub fn share_at_least(percentiles: &[f64], x: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::charts::fixture;
+    use crate::test_support::fixture;
 
     #[test]
     fn reads_like_a_sponsor_speaking() {

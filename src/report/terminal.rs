@@ -3,8 +3,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
-use crate::export::cashflow_csv::CashflowTable;
-use crate::results::{PartialStats, Stats, Summary};
+use crate::results::{CashflowTable, PartialStats, Stats, Summary};
 
 use super::format::{money, months, probability_is, ratio_percent, thousands};
 

@@ -6,6 +6,12 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+pub mod assumptions;
+pub mod cashflow;
+
+pub use assumptions::{Assumption, Assumptions, CorrelationPair};
+pub use cashflow::CashflowTable;
+
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
 /// `docs/MODEL.md`) and the optional identity fields. Paths are dotted with list indices
@@ -258,6 +264,17 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+}
+
+/// Everything the outputs of a run read: the summary (`results.json`) and the tables built
+/// beside it. Reports and exports take this and nothing from the model or engine, so what
+/// they show is what the run computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResults {
+    pub summary: Summary,
+    pub assumptions: Assumptions,
+    /// The base case month by month.
+    pub base_cashflow: CashflowTable,
 }
 
 #[cfg(test)]

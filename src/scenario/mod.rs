@@ -5,14 +5,26 @@
 
 mod correlations;
 mod diagnostic;
+mod inputs;
 mod parse;
 mod reader;
 mod types;
 
 pub use diagnostic::{Diagnostic, ScenarioError};
+pub use inputs::{InputEntry, InputSection, Quantity};
 pub use parse::{parse_file, parse_str};
 pub(crate) use reader::quoted;
 pub use types::*;
+
+/// The scenario's fingerprint: the SHA-256 of its bytes, in hex. Results, part files and
+/// exports record it, and merge checks a part's scenario text against it.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// The reference scenario run when `valuecase run` is given no file.
 pub const BUILT_IN: &str = include_str!("../../scenarios/hightech-1b.toml");

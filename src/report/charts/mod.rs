@@ -17,9 +17,6 @@ mod npv_distribution;
 mod payback_probability;
 mod style;
 
-#[cfg(test)]
-pub(crate) mod fixture;
-
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,18 +25,14 @@ use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
 use rayon::prelude::*;
 
+use crate::files::write_atomically;
 use crate::results::Summary;
-use crate::scenario::Scenario;
 use style::{Cx, DrawResult};
 
 /// What the charts are drawn from.
 #[derive(Debug, Clone, Copy)]
 pub struct ChartContext<'a> {
     pub summary: &'a Summary,
-    /// The scenario behind `summary`. The charts draw from `summary` alone today (it carries
-    /// every name and label they need); kept so chart kinds that need scenario detail can be
-    /// added without changing callers.
-    pub scenario: &'a Scenario,
     /// A TrueType/OpenType font for PNG text in scripts the embedded DejaVu Sans lacks
     /// (Chinese, Japanese, Korean names). SVG text is drawn by the viewer and needs no font.
     pub png_font: Option<&'a [u8]>,
@@ -182,10 +175,13 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
     let written = rendered
         .par_iter()
         .map(|(kind, (png, svg, _))| {
-            let png_path = dir.join(format!("{}.png", kind.name()));
-            write_atomic(&png_path, |tmp| std::fs::write(tmp, png))?;
-            let svg_path = dir.join(format!("{}.svg", kind.name()));
-            write_atomic(&svg_path, |tmp| std::fs::write(tmp, svg.as_bytes()))?;
+            let write = |path: PathBuf, bytes: &[u8]| {
+                write_atomically(&path, bytes)
+                    .map(|()| path.clone())
+                    .map_err(|source| ChartError::Io { path, source })
+            };
+            let png_path = write(dir.join(format!("{}.png", kind.name())), png)?;
+            let svg_path = write(dir.join(format!("{}.svg", kind.name())), svg.as_bytes())?;
             Ok([png_path, svg_path])
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
@@ -264,36 +260,6 @@ fn encode_png(pixels: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     Ok(png)
 }
 
-/// Writes `path` by letting `write` fill a temporary file in the same directory, then
-/// renaming it over `path`: readers see the old file or the complete new one, never a part.
-fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> Result<(), ChartError> {
-    let io = |source| ChartError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("chart");
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
-    // The image encoder picks the format from the extension, so keep it last.
-    let tmp = dir.join(format!(".{name}.{}.tmp.{ext}", std::process::id()));
-    let result = write(&tmp).and_then(|()| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&tmp)
-            .and_then(|f| f.sync_all())
-    });
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(io(e))
-        }
-    }
-}
-
 fn missing_glyph_warning(missing: &BTreeSet<char>, user_font: bool) -> String {
     let shown: String = missing.iter().take(24).collect();
     let more = if missing.len() > 24 {
@@ -317,23 +283,6 @@ fn missing_glyph_warning(missing: &BTreeSet<char>, user_font: bool) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn atomic_write_leaves_nothing_on_failure() {
-        let dir = std::env::temp_dir().join(format!("vc-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let target = dir.join("x.svg");
-        let err = write_atomic(&target, |tmp| {
-            std::fs::write(tmp, b"half")?;
-            Err(std::io::Error::other("boom"))
-        });
-        assert!(err.is_err());
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
-        write_atomic(&target, |tmp| std::fs::write(tmp, b"<svg/>")).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"<svg/>");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
     /// Draws the fixture's charts; set VALUECASE_CHART_DIR to keep them for looking at.
     #[test]
     fn draws_every_chart_of_the_fixture() {
@@ -343,7 +292,10 @@ mod tests {
                 serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap(),
                 crate::scenario::parse_str(crate::scenario::BUILT_IN, None).unwrap(),
             ),
-            None => (fixture::summary(), fixture::scenario()),
+            None => (
+                crate::test_support::fixture::summary(),
+                crate::test_support::fixture::scenario(),
+            ),
         };
         let dir = match std::env::var_os("VALUECASE_CHART_DIR") {
             Some(d) => PathBuf::from(d),
@@ -354,7 +306,6 @@ mod tests {
         let font = std::env::var_os("VALUECASE_PNG_FONT").map(|p| std::fs::read(p).unwrap());
         let ctx = ChartContext {
             summary: &summary,
-            scenario: &scenario,
             png_font: font.as_deref(),
         };
         let t = std::time::Instant::now();
@@ -364,7 +315,8 @@ mod tests {
         assert_eq!(out.files.len(), 14);
         assert_eq!(out.svg.len(), 7);
         // The fixture has Chinese names: DejaVu lacks them, so the PNGs warn.
-        let html = crate::report::html::render(&summary, &scenario, &out.svg);
+        let results = crate::test_support::fixture::results_of(summary, &scenario);
+        let html = crate::report::html::render(&results, &out.svg);
         std::fs::write(dir.join("report.html"), html).unwrap();
         if std::env::var_os("VALUECASE_RESULTS").is_none() && font.is_none() {
             assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);

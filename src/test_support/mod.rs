@@ -1,4 +1,7 @@
-//! Helpers shared by the unit tests.
+//! Helpers shared by the unit tests: deterministic numbers and a run's results to draw and
+//! render. Test support may use every layer; the layer rules apply to the library's code.
+
+pub(crate) mod fixture;
 
 /// A deterministic xorshift64 stream (Marsaglia, 2003): reproducible test data, the same on
 /// every machine, without a random-number dependency. `seed` must not be 0.

@@ -604,3 +604,24 @@ pub(crate) fn scenario() -> Scenario {
         correlations: Vec::new(),
     }
 }
+
+/// The outputs' view of a run with this `summary` of `scenario`: the tables are built the
+/// way the engine builds them. Tests may give `scenario` correlations the reader would refuse
+/// (hostile names); the model is compiled without them, the assumptions list them all.
+pub(crate) fn results_of(summary: Summary, scenario: &Scenario) -> RunResults {
+    let uncorrelated = Scenario {
+        correlations: Vec::new(),
+        ..scenario.clone()
+    };
+    let model = crate::model::Model::compile(&uncorrelated);
+    RunResults {
+        summary,
+        assumptions: crate::engine::assumptions(scenario, &model),
+        base_cashflow: crate::engine::base_cashflow(&model),
+    }
+}
+
+/// [`summary`] with the tables of [`scenario`].
+pub(crate) fn results() -> RunResults {
+    results_of(summary(), &scenario())
+}
