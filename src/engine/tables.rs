@@ -1,5 +1,5 @@
 //! The tables built beside a run's summary for reports and exports (see
-//! [`RunResults`](crate::results::RunResults)): the assumptions and the base case month by month.
+//! [`crate::results::RunResults`]): the assumptions and the base case month by month.
 //! They are built here, from the model, so that nothing above the engine needs the model.
 
 use crate::model::{Model, Scratch};
