@@ -12,6 +12,8 @@ use crate::report::charts::{self, ChartContext};
 use crate::report::{html, terminal};
 use crate::results::RunResults;
 
+use super::output_set::OutputSet;
+
 /// Read a user font for PNG charts (names in scripts DejaVu lacks, e.g. Chinese).
 pub fn read_png_font(path: Option<&Path>) -> Result<Option<Vec<u8>>, AppError> {
     path.map(|p| std::fs::read(p).map_err(|e| AppError::io("read font file", p, e)))
@@ -38,24 +40,34 @@ fn write_charts_and_report(
     Ok((files, out.warnings))
 }
 
-/// Write `results.json` into `dir` (and the board pack unless `--no-charts`), then print the
-/// summary (with `note` after it) or the JSON. `png_font` was read by [`read_png_font`]
-/// before the run, so a wrong path fails before any work is done.
+/// Write `results.json` (and the board pack unless `--no-charts`) into the output set and
+/// commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
+/// by [`read_png_font`] before the run, so a wrong path fails before any work is done.
 pub fn publish(
     results: &RunResults,
-    dir: &Path,
+    out: OutputSet,
     args: &PublishArgs,
     png_font: Option<&[u8]>,
     note: Option<String>,
 ) -> Result<(), AppError> {
     let summary = &results.summary;
-    let mut written = vec![export::write(&Json, results, dir)?];
-    if !args.no_charts {
-        let (files, warnings) = write_charts_and_report(results, dir, png_font)?;
-        for w in warnings {
-            eprintln!("warning: {w}");
+    let staging = out.staging();
+    let staged = (|| {
+        let mut staged = vec![export::write(&Json, results, staging)?];
+        let mut warnings = Vec::new();
+        if !args.no_charts {
+            let (files, lacking) = write_charts_and_report(results, staging, png_font)?;
+            warnings = lacking;
+            staged.extend(files);
         }
-        written.extend(files);
+        Ok((staged, warnings))
+    })();
+    let (staged, warnings) = staged.map_err(|e| out.as_user_sees_it(e))?;
+    let dir = out.target().to_path_buf();
+    let chart_names: Vec<&str> = charts::names().collect();
+    let written = out.commit(&staged, &chart_names)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
     }
     let text = if args.json {
         let mut t = Json::to_string(summary)?;

@@ -12,9 +12,13 @@ use crate::error::AppError;
 use crate::model::Model;
 use crate::scenario;
 
+use super::output_set::OutputSet;
+
 /// Merge part files.
 pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let started = Instant::now();
+    // Read the PNG font first, so a wrong path fails before any work is done.
+    let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
     let parts = args
         .parts
@@ -44,12 +48,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| AppError::io("create output directory", &out_dir, e))?;
-    let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
+    let out = OutputSet::new(&out_dir)?;
     super::board_pack::publish(
         &results,
-        &out_dir,
+        out,
         &args.publish,
         font.as_deref(),
         Some(format!(

@@ -6,6 +6,7 @@ mod cashflow;
 mod init;
 mod load;
 mod merge;
+mod output_set;
 mod run;
 mod validate;
 

@@ -12,15 +12,7 @@ use crate::model::Model;
 use crate::scenario;
 
 use super::load;
-
-/// Check the output directory can be written before spending time on a run.
-fn prepare_output_dir(dir: &PathBuf) -> Result<(), AppError> {
-    fs::create_dir_all(dir).map_err(|e| AppError::io("create output directory", dir, e))?;
-    let probe = dir.join(format!(".valuecase-probe-{}", std::process::id()));
-    fs::write(&probe, b"").map_err(|e| AppError::io("write into output directory", dir, e))?;
-    let _ = fs::remove_file(&probe);
-    Ok(())
-}
+use super::output_set::OutputSet;
 
 /// Run a scenario.
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
@@ -46,31 +38,37 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&loaded.stem));
-    prepare_output_dir(&out_dir)?;
-
     // Read the PNG font before the run, so a wrong path fails fast and writes nothing.
     let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
-    let started = Instant::now();
     let spec = RunSpec {
         seed,
         first_trial,
         trials,
     };
     let progress = Progress::new(trials, !args.publish.json && !args.publish.quiet);
-    let output = engine::run(&model, spec, &|n| progress.inc(n));
-    progress.finish();
-    let t_engine = started.elapsed();
+    let simulate = || {
+        let output = engine::run(&model, spec, &|n| progress.inc(n));
+        progress.finish();
+        output
+    };
+    let started = Instant::now();
     if args.trials_range.is_some() {
-        return write_part(args, &loaded, &model, output, &out_dir, started);
+        // A part goes straight into the output folder, which the other shards share.
+        fs::create_dir_all(&out_dir)
+            .map_err(|e| AppError::io("create output directory", &out_dir, e))?;
+        return write_part(args, &loaded, &model, simulate(), &out_dir, started);
     }
+    // Results go through a staging folder, committed only when every file is complete.
+    let out = OutputSet::new(&out_dir)?;
+    let output = simulate();
+    let t_engine = started.elapsed();
     let identity = ScenarioIdentity::new(meta, loaded.file.clone(), loaded.sha256.clone());
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
     drop(output);
     results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     let t_summary = started.elapsed();
 
-    let published =
-        super::board_pack::publish(&results, &out_dir, &args.publish, font.as_deref(), None);
+    let published = super::board_pack::publish(&results, out, &args.publish, font.as_deref(), None);
     if std::env::var_os("VALUECASE_TIMINGS").is_some() {
         eprintln!(
             "timings: engine {:.3} s, summary {:.3} s, publish {:.3} s",
