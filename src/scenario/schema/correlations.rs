@@ -13,9 +13,9 @@ use toml::de::DeValue;
 
 use crate::model::correlation::{self, BlockError, MAX_BLOCK};
 
-use super::diagnostic::Diagnostic;
-use super::reader::{Bounds, Reader, Table, Value, did_you_mean, fmt_num, kind_name};
-use super::types::{Correlation, Dist, Location, Scenario, Uncertain};
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::read::{Bounds, Reader, Table, Value, did_you_mean, fmt_num, kind_name};
+use crate::scenario::types::{Correlation, Dist, Location, Scenario, Uncertain};
 
 const INPUTS_ALLOWED: &str = "inputs = ['first input', 'second input']: the stable names of two \
      different uncertain inputs, in single quotes (docs/SCENARIO.md, section 11)";
@@ -57,7 +57,7 @@ struct Inputs<'s> {
 }
 
 /// Read every `[[correlations]]` entry of `root`, checked against the inputs of `scenario`.
-pub(super) fn parse_correlations(
+pub(in crate::scenario) fn parse_correlations(
     root: &mut Table<'_>,
     r: &Reader<'_>,
     scenario: &Scenario,
