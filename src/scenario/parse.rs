@@ -36,7 +36,13 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     }
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
-        Err(e) => return Err(ScenarioError::single(file, syntax_error(text, &e))),
+        Err(e) => {
+            return Err(ScenarioError::in_text(
+                file,
+                vec![syntax_error(text, &e)],
+                text,
+            ));
+        }
     };
     if doc.get_ref().is_empty() {
         return Err(ScenarioError::single(
@@ -59,11 +65,11 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     }
     diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     diagnostics.dedup();
-    Err(ScenarioError { file, diagnostics })
+    Err(ScenarioError::in_text(file, diagnostics, text))
 }
 
-/// A TOML syntax error, with its position, the offending text when it is short (the key of a
-/// `duplicate key`), and the source line with a caret.
+/// A TOML syntax error, with its position and the offending text when it is short (the key of
+/// a `duplicate key`); the rendering shows its line.
 fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let reader = Reader::new(text);
     let mut message = format!("invalid TOML: {}", e.message().trim());
@@ -78,19 +84,9 @@ fn syntax_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     if !snippet.is_empty() && snippet.chars().count() <= 60 && !snippet.contains('\n') {
         message.push_str(&format!(" (at `{snippet}`)"));
     }
-    let line = text
-        .lines()
-        .nth(location.line.saturating_sub(1) as usize)
-        .unwrap_or("")
-        .trim_end_matches('\r');
-    let mut d = Diagnostic::new("", message)
+    Diagnostic::new("", message)
         .at(Some(location))
-        .allowed("valid TOML; see docs/SCENARIO.md, section 1, for the few rules a scenario uses");
-    // Very long lines (a minified file) are not worth echoing.
-    if line.chars().count() <= 200 {
-        d = d.with_source_line(line);
-    }
-    d
+        .allowed("valid TOML; see docs/SCENARIO.md, section 1, for the few rules a scenario uses")
 }
 
 /// Read and parse a scenario file; also returns the file's bytes (for a checksum).

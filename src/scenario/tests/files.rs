@@ -10,11 +10,24 @@ fn error_display_has_file_line_column() {
     )
     .unwrap_err();
     let shown = e.to_string();
+    let expected = r#"error: user_groups."Sales".seat: unknown field `seat` in `user_groups."Sales"`
+  --> case.toml:18:1
+   |
+18 | seat = 10
+   | ^^^^
+   |
+   = allowed: name, seats, go_live_month, role, data_quality, adoption
+   = help: did you mean `seats`?"#;
+    assert!(shown.ends_with(expected), "{shown}");
+    // The missing `seats` comes first (line order), at the group's header, separated by a
+    // blank line.
     assert!(
-        shown.contains(r#"error: case.toml:18:1: user_groups."Sales".seat: unknown field `seat`"#),
+        shown.starts_with(
+            "error: user_groups.\"Sales\".seats: missing required field `seats`\n  --> case.toml:16:1\n   |\n16 | [[user_groups]]\n   | ^^^^^^^^^^^^^^^\n"
+        ),
         "{shown}"
     );
-    assert!(shown.contains("help: did you mean `seats`?"), "{shown}");
+    assert!(shown.contains("seats)\n\nerror: "), "{shown}");
 }
 
 #[test]

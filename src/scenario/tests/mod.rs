@@ -11,7 +11,7 @@ mod shipped;
 use std::fs::{self, File};
 use std::path::Path;
 
-use super::diagnostic::{Diagnostic, ScenarioError};
+use super::diagnostic::Diagnostic;
 use super::parse::{MAX_FILE_BYTES, parse_file, parse_str};
 use super::types::*;
 

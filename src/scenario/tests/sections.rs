@@ -378,16 +378,14 @@ fn syntax_errors_and_empty_text() {
     let d = errors("# only a comment\n\n   # and another\n");
     assert_eq!(d.len(), 1);
     assert!(d[0].message.contains("only comments"), "{d:?}");
-    // A duplicate key names the key and shows the line with a caret.
-    let d = errors("[scenario]\nname = \"x\"\nname = \"y\"\n");
-    assert!(d[0].message.contains("(at `name`)"), "{d:?}");
-    assert_eq!(d[0].source_line.as_deref(), Some("name = \"y\""));
-    let shown = ScenarioError {
-        file: None,
-        diagnostics: d,
-    }
-    .to_string();
-    assert!(shown.contains("\n  3 | name = \"y\"\n    | ^"), "{shown}");
+    // A duplicate key names the key and shows the line with the key underlined.
+    let e = parse_str("[scenario]\nname = \"x\"\nname = \"y\"\n", None).unwrap_err();
+    assert!(e.diagnostics[0].message.contains("(at `name`)"), "{e:?}");
+    let shown = e.to_string();
+    assert!(
+        shown.contains(" --> <built-in scenario>:3:1\n  |\n3 | name = \"y\"\n  | ^^^^"),
+        "{shown}"
+    );
     // A byte-order mark is ignored.
     ok(&format!("\u{feff}{MIN}"));
 }
