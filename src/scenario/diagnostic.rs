@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+use super::read::escape_invisible;
 use super::types::Location;
 
 /// One problem in a scenario file.
@@ -123,7 +124,7 @@ impl fmt::Display for ScenarioError {
         let file = self
             .file
             .as_ref()
-            .map(|p| p.display().to_string())
+            .map(|p| escape_invisible(&p.display().to_string()).into_owned())
             .unwrap_or_else(|| "<built-in scenario>".to_string());
         let lines = self.text.as_deref().map(Lines::new);
         let renderer = Renderer::plain();
@@ -140,10 +141,11 @@ impl fmt::Display for ScenarioError {
 /// One diagnostic as an annotate-snippets group: title, where (with the source line when the
 /// text is at hand), then `allowed` and `help`.
 fn group<'a>(d: &'a Diagnostic, file: &'a str, lines: Option<&Lines<'a>>) -> Group<'a> {
+    // Whatever a message quotes from the file, an invisible character is shown as `\u{..}`.
     let title = if d.field.is_empty() {
-        d.message.clone()
+        escape_invisible(&d.message).into_owned()
     } else {
-        format!("{}: {}", d.field, d.message)
+        escape_invisible(&format!("{}: {}", d.field, d.message)).into_owned()
     };
     let mut group = Group::with_title(Level::ERROR.primary_title(title));
     group = match (
@@ -164,9 +166,14 @@ fn group<'a>(d: &'a Diagnostic, file: &'a str, lines: Option<&Lines<'a>>) -> Gro
         (None, _) => group.element(Origin::path(file)),
     };
     if let Some(allowed) = &d.allowed {
-        group = group.element(Level::NOTE.with_name("allowed").message(allowed.as_str()));
+        group = group.element(
+            Level::NOTE
+                .with_name("allowed")
+                .message(escape_invisible(allowed)),
+        );
     }
     if let Some(s) = &d.suggestion {
+        let s = escape_invisible(s);
         group = group.element(Level::HELP.message(format!("did you mean `{s}`?")));
     }
     group

@@ -41,7 +41,10 @@ use super::types::Location;
 pub(crate) use bounds::Bounds;
 pub(crate) use table::Table;
 pub(crate) use value::{Value, kind_name};
-pub(crate) use words::{did_you_mean, fmt_num, join_words, quoted};
+pub(crate) use words::{
+    describe_char, did_you_mean, escape_invisible, fmt_num, is_invisible, join_words, quoted,
+    quoted_pair,
+};
 
 /// The source text plus the diagnostics collected while walking it.
 pub(crate) struct Reader<'s> {

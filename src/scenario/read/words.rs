@@ -1,6 +1,17 @@
 //! How names, numbers and lists are written in messages, and the "did you mean" search.
+//!
+//! A message never carries a character that is invisible or acts on the terminal (control,
+//! bidirectional and zero-width characters): those are written `\u{1b}`, so a name can neither
+//! clear the screen, reverse the text after it, forge a line nor hide a difference.
 
-/// A name as it appears in a field path: `"Lead scoring"`, quotes and backslashes escaped.
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A name as it appears in a field path: `"Lead scoring"`, quotes and backslashes escaped, and
+/// invisible characters written `\u{200b}` (names with them are refused, so the stable names
+/// of valid scenarios never contain an escape).
 pub(crate) fn quoted(name: &str) -> String {
     let mut s = String::with_capacity(name.len() + 2);
     s.push('"');
@@ -8,11 +19,117 @@ pub(crate) fn quoted(name: &str) -> String {
         match c {
             '"' => s.push_str("\\\""),
             '\\' => s.push_str("\\\\"),
+            c if is_invisible(c) => push_escaped(&mut s, c),
             c => s.push(c),
         }
     }
     s.push('"');
     s
+}
+
+/// A name quoted with every character outside printable ASCII written `\u{e9}`: two names
+/// that look the same on screen (composed and decomposed accents) are told apart this way.
+pub(crate) fn quoted_ascii(name: &str) -> String {
+    let mut s = String::with_capacity(name.len() + 2);
+    for c in quoted(name).chars() {
+        if c.is_ascii() {
+            s.push(c);
+        } else {
+            push_escaped(&mut s, c);
+        }
+    }
+    s
+}
+
+/// Two different names as a message shows them side by side: quoted, and spelled out in
+/// `\u{..}` escapes when they would otherwise look the same.
+pub(crate) fn quoted_pair(a: &str, b: &str) -> (String, String) {
+    let (qa, qb) = (quoted(a), quoted(b));
+    if qa.nfc().eq(qb.nfc()) {
+        (quoted_ascii(a), quoted_ascii(b))
+    } else {
+        (qa, qb)
+    }
+}
+
+/// A character that shows nothing (or acts on the terminal) where text is displayed: control
+/// characters (C0, DEL, C1), bidirectional marks, embeddings, overrides and isolates,
+/// zero-width and other invisible format characters, and the line and paragraph separators.
+/// Variation selectors are not here: emoji need them.
+pub(crate) fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
+}
+
+/// `s` with every invisible character written `\u{..}` (borrowed when there is none).
+pub(crate) fn escape_invisible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_invisible) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_invisible(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `\u{1b}`, with the character's name where it has a well-known one: `\u{1b} (escape)`.
+pub(crate) fn describe_char(c: char) -> String {
+    let mut s = String::new();
+    push_escaped(&mut s, c);
+    let name = match c {
+        '\0' => "null",
+        '\u{7}' => "bell",
+        '\u{8}' => "backspace",
+        '\t' => "tab",
+        '\n' => "line feed: a new line",
+        '\r' => "carriage return",
+        '\u{1b}' => "escape: starts terminal control sequences",
+        '\u{7f}' => "delete",
+        '\u{ad}' => "soft hyphen",
+        '\u{200b}' => "zero width space",
+        '\u{200c}' => "zero width non-joiner",
+        '\u{200d}' => "zero width joiner",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            "a bidirectional control: it reorders the text displayed after it"
+        }
+        '\u{2060}' => "word joiner",
+        '\u{feff}' => "zero width no-break space",
+        c if c.is_control() => "a control character",
+        _ => "an invisible character",
+    };
+    let _ = write!(s, " ({name})");
+    s
+}
+
+fn push_escaped(s: &mut String, c: char) {
+    let _ = write!(s, "\\u{{{:x}}}", u32::from(c));
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

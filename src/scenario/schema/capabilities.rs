@@ -2,6 +2,7 @@
 //! and who uses it (docs/SCENARIO.md, section 7). Each driver needs some baseline fields; a
 //! missing one is reported at the driver.
 
+use super::names::refuse_invisible;
 use super::{Ctx, Names, item_name, keyword, req};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::read::{Bounds, Table, join_words, quoted};
@@ -33,9 +34,15 @@ pub(in crate::scenario) fn parse_capabilities(
             let field = t.field_path("name");
             names.add(r, &field, n, loc, i);
         }
-        let group = match t.optional_string("group") {
-            Ok(Some(g)) if !g.trim().is_empty() => g.to_string(),
-            _ => "Other".to_string(),
+        let group = match t.take("group") {
+            Some(v) => match v.string() {
+                Some(g) if !g.trim().is_empty() => {
+                    refuse_invisible(&v, v.path(), g, "capability group");
+                    g.to_string()
+                }
+                _ => "Other".to_string(),
+            },
+            None => "Other".to_string(),
         };
         let used_by = ctx.group_list(&mut t, "used_by", &all);
         let options: Vec<(&'static str, Driver)> =

@@ -47,6 +47,7 @@ pub(in crate::scenario) fn parse_meta(root: &mut Table<'_>) -> (Meta, Option<u32
                     .allowed("a non-empty name"),
             );
         }
+        super::names::refuse_invisible(&v, v.path(), name, "scenario");
         meta.name = name.to_string();
     }
     if let Ok(Some(d)) = t.optional_string("description") {

@@ -47,6 +47,9 @@ fn item_name<'r>(t: &mut Table<'r>, section: &str, what: &str) -> Option<(&'r st
         return None;
     }
     t.set_path(format!("{section}.{}", quoted(name)));
+    // Refused, but still the item's name: references to it resolve, and no error follows
+    // from this one.
+    names::refuse_invisible(&v, &t.field_path("name"), name, what);
     Some((name, v.location()))
 }
 

@@ -4,6 +4,7 @@
 
 mod correlations;
 mod files;
+mod names;
 mod robustness;
 mod sections;
 mod shipped;
