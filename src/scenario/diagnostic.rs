@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::read::escape_invisible;
+use super::read::{escape_invisible, shortened, with_commas};
 use super::types::Location;
 
 /// One problem in a scenario file.
@@ -83,6 +83,8 @@ pub struct ScenarioError {
     /// The scenario text the locations point into, so the message can show their lines
     /// (`None` when the file could not be read as text).
     pub(super) text: Option<Arc<str>>,
+    /// Problems found beyond `diagnostics`, only counted (a file with thousands of mistakes).
+    pub(super) omitted: usize,
 }
 
 impl ScenarioError {
@@ -92,6 +94,7 @@ impl ScenarioError {
             file,
             diagnostics: vec![diagnostic],
             text: None,
+            omitted: 0,
         }
     }
 
@@ -101,7 +104,19 @@ impl ScenarioError {
             file,
             diagnostics,
             text: Some(Arc::from(text)),
+            omitted: 0,
         }
+    }
+
+    /// The same error, with `omitted` more problems found but not kept.
+    pub(super) fn with_omitted(mut self, omitted: usize) -> Self {
+        self.omitted = omitted;
+        self
+    }
+
+    /// How many problems were found: the diagnostics and those only counted.
+    pub fn count(&self) -> usize {
+        self.diagnostics.len() + self.omitted
     }
 }
 
@@ -128,24 +143,37 @@ impl fmt::Display for ScenarioError {
             .unwrap_or_else(|| "<built-in scenario>".to_string());
         let lines = self.text.as_deref().map(Lines::new);
         let renderer = Renderer::plain();
-        for (i, d) in self.diagnostics.iter().enumerate() {
+        for (i, d) in self.diagnostics.iter().take(SHOWN).enumerate() {
             if i > 0 {
                 f.write_str("\n\n")?;
             }
             f.write_str(&renderer.render(&[group(d, &file, lines.as_ref())]))?;
         }
-        Ok(())
+        match self.count().saturating_sub(SHOWN) {
+            0 => Ok(()),
+            1 => f.write_str("\n\n… and 1 more error"),
+            n => write!(f, "\n\n… and {} more errors", with_commas(n as u64)),
+        }
     }
 }
+
+/// Problems shown, at most: past the first screens, more of them help nobody, and the count
+/// of the rest says how far there is to go.
+const SHOWN: usize = 50;
+
+/// Characters of a message's title, `allowed` or `help` shown, at most (a name or key can be
+/// as long as the file).
+const LONGEST_TEXT: usize = 1_000;
 
 /// One diagnostic as an annotate-snippets group: title, where (with the source line when the
 /// text is at hand), then `allowed` and `help`.
 fn group<'a>(d: &'a Diagnostic, file: &'a str, lines: Option<&Lines<'a>>) -> Group<'a> {
     // Whatever a message quotes from the file, an invisible character is shown as `\u{..}`.
+    let visible = |s: &str| shortened(&escape_invisible(s), LONGEST_TEXT).into_owned();
     let title = if d.field.is_empty() {
-        escape_invisible(&d.message).into_owned()
+        visible(&d.message)
     } else {
-        escape_invisible(&format!("{}: {}", d.field, d.message)).into_owned()
+        visible(&format!("{}: {}", d.field, d.message))
     };
     let mut group = Group::with_title(Level::ERROR.primary_title(title));
     group = match (
@@ -173,7 +201,7 @@ fn group<'a>(d: &'a Diagnostic, file: &'a str, lines: Option<&Lines<'a>>) -> Gro
         );
     }
     if let Some(s) = &d.suggestion {
-        let s = escape_invisible(s);
+        let s = visible(s);
         group = group.element(Level::HELP.message(format!("did you mean `{s}`?")));
     }
     group

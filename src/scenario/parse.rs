@@ -59,13 +59,13 @@ pub fn parse_str(text: &str, file: Option<&Path>) -> Result<Scenario, ScenarioEr
     }
     let reader = Reader::new(text);
     let scenario = build(&reader, &doc);
-    let mut diagnostics = reader.into_diagnostics();
+    let (mut diagnostics, omitted) = reader.into_diagnostics();
     if diagnostics.is_empty() {
         return Ok(scenario);
     }
     diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     diagnostics.dedup();
-    Err(ScenarioError::in_text(file, diagnostics, text))
+    Err(ScenarioError::in_text(file, diagnostics, text).with_omitted(omitted))
 }
 
 /// A TOML syntax error, with its position and the offending text when it is short (the key of

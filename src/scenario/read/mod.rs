@@ -29,7 +29,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use toml::Spanned;
@@ -41,16 +41,29 @@ use super::types::Location;
 pub(crate) use bounds::Bounds;
 pub(crate) use table::Table;
 pub(crate) use value::{Value, kind_name};
+use words::SUGGESTION_BUDGET;
+#[cfg(test)]
+pub(crate) use words::did_you_mean;
 pub(crate) use words::{
-    describe_char, did_you_mean, escape_invisible, fmt_num, is_invisible, join_words, quoted,
-    quoted_pair,
+    MAX_SUGGESTED_WORD, describe_char, escape_invisible, first_few, fmt_num, is_invisible,
+    join_words, quoted, quoted_pair, shortened, with_commas,
 };
+
+/// Problems kept in full, at most: a hostile file with millions of mistakes is reported by
+/// its first ones (far more than are shown) and the number of the rest.
+const MAX_KEPT: usize = 10_000;
 
 /// The source text plus the diagnostics collected while walking it.
 pub(crate) struct Reader<'s> {
     text: &'s str,
     line_starts: Vec<usize>,
     diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Problems found beyond the first [`MAX_KEPT`], counted only.
+    omitted: Cell<usize>,
+    /// The fields with a problem, for `has_problem_at` in constant time.
+    fields_with_problems: RefCell<HashSet<String>>,
+    /// What is left of the work the file's "did you mean" searches may take.
+    suggestion_budget: Cell<u64>,
 }
 
 impl<'s> Reader<'s> {
@@ -66,6 +79,9 @@ impl<'s> Reader<'s> {
             text,
             line_starts,
             diagnostics: RefCell::new(Vec::new()),
+            omitted: Cell::new(0),
+            fields_with_problems: RefCell::new(HashSet::new()),
+            suggestion_budget: Cell::new(SUGGESTION_BUDGET),
         }
     }
 
@@ -76,22 +92,44 @@ impl<'s> Reader<'s> {
 
     /// Record a problem.
     pub(crate) fn report(&self, diagnostic: Diagnostic) {
-        self.diagnostics.borrow_mut().push(diagnostic);
+        let mut fields = self.fields_with_problems.borrow_mut();
+        if !fields.contains(&diagnostic.field) {
+            fields.insert(diagnostic.field.clone());
+        }
+        let mut kept = self.diagnostics.borrow_mut();
+        if kept.len() < MAX_KEPT {
+            kept.push(diagnostic);
+        } else {
+            self.omitted.set(self.omitted.get() + 1);
+        }
     }
 
     /// How many problems were found so far.
     pub(crate) fn count(&self) -> usize {
-        self.diagnostics.borrow().len()
+        self.diagnostics.borrow().len() + self.omitted.get()
     }
 
     /// True when a problem with the field `field` was already reported.
     pub(crate) fn has_problem_at(&self, field: &str) -> bool {
-        self.diagnostics.borrow().iter().any(|d| d.field == field)
+        self.fields_with_problems.borrow().contains(field)
     }
 
-    /// The problems found so far, in the order found.
-    pub(crate) fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diagnostics.into_inner()
+    /// The candidate `word` was probably meant to be, from the file's shared budget of
+    /// suggestion work (see [`words::suggest`]): a hostile file cannot make the searches slow.
+    pub(crate) fn did_you_mean<'c>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<String> {
+        let mut budget = self.suggestion_budget.get();
+        let found = words::suggest(word, candidates, &mut budget);
+        self.suggestion_budget.set(budget);
+        found
+    }
+
+    /// The problems found, in the order found, and how many more were only counted.
+    pub(crate) fn into_diagnostics(self) -> (Vec<Diagnostic>, usize) {
+        (self.diagnostics.into_inner(), self.omitted.get())
     }
 
     /// The document's top level, whose keys are sections.

@@ -8,7 +8,6 @@ use toml::de::{DeTable, DeValue};
 use super::Reader;
 use super::bounds::Bounds;
 use super::value::{Value, kind_name};
-use super::words::did_you_mean;
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::types::{Location, Uncertain};
 
@@ -42,6 +41,15 @@ impl<'r> Table<'r> {
     /// Where the table starts (its `[header]` or `{`), `None` for the document itself.
     pub(crate) fn location(&self) -> Option<Location> {
         self.location
+    }
+
+    /// The candidate `word` was probably meant to be (see [`Reader::did_you_mean`]).
+    pub(crate) fn did_you_mean<'c>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<String> {
+        self.reader.did_you_mean(word, candidates)
     }
 
     /// Path of a field of this table.
@@ -373,7 +381,7 @@ impl<'r> Table<'r> {
             if !self.known.is_empty() {
                 d = d.allowed(self.known.join(", "));
             }
-            if let Some(s) = did_you_mean(key, self.known.iter().copied()) {
+            if let Some(s) = self.reader.did_you_mean(key, self.known.iter().copied()) {
                 d = d.suggest(s);
             }
             self.reader.report(d);

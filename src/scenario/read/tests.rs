@@ -16,7 +16,7 @@ fn with_value<T>(text: &str, f: impl FnOnce(&mut Table<'_>) -> T) -> (T, Vec<Dia
         root.finish();
         out
     };
-    (out, reader.into_diagnostics())
+    (out, reader.into_diagnostics().0)
 }
 
 fn unc(text: &str, bounds: Bounds) -> (Option<Uncertain>, Vec<Diagnostic>) {
@@ -382,4 +382,53 @@ fn suggestions() {
         Some("Account executive".into())
     );
     assert_eq!(did_you_mean("p", ["q", "ceiling"]), None);
+}
+
+#[test]
+fn suggestions_are_bounded_in_work() {
+    use super::words::{SUGGESTION_BUDGET, suggest};
+    // A 100,000-character word gets no suggestion, and no work is done for it.
+    let long = "x".repeat(100_000);
+    let longer = format!("{long}y");
+    let mut budget = SUGGESTION_BUDGET;
+    assert_eq!(suggest(&longer, [long.as_str()], &mut budget), None);
+    assert_eq!(budget, SUGGESTION_BUDGET);
+    // A candidate far longer than the word costs only the counting of a few characters.
+    let mut budget = SUGGESTION_BUDGET;
+    assert_eq!(
+        suggest("seat", [long.as_str(), "seats"], &mut budget).as_deref(),
+        Some("seats")
+    );
+    assert!(
+        SUGGESTION_BUDGET - budget < 100,
+        "{}",
+        SUGGESTION_BUDGET - budget
+    );
+    // The length window never skips what either measure finds close (here Jaro-Winkler, at
+    // exactly half the length).
+    assert_eq!(
+        did_you_mean("horizon", ["horizon_months"]).as_deref(),
+        Some("horizon_months")
+    );
+    assert_eq!(
+        did_you_mean("ceil", ["ceiling"]).as_deref(),
+        Some("ceiling")
+    );
+    assert_eq!(did_you_mean("grwth", ["growth"]).as_deref(), Some("growth"));
+    // A spent budget stops the search; the reader shares one budget among all its searches.
+    let mut budget = 5;
+    assert_eq!(suggest("seat", ["seats"], &mut budget), None);
+    assert_eq!(budget, 0);
+    let reader = Reader::new("");
+    let names: Vec<String> = (0..20_000).map(|i| format!("name {i:05}")).collect();
+    let mut found = 0;
+    for _ in 0..1_000 {
+        if reader
+            .did_you_mean("name 1234", names.iter().map(String::as_str))
+            .is_some()
+        {
+            found += 1;
+        }
+    }
+    assert!(found > 0 && found < 1_000, "{found}");
 }

@@ -7,7 +7,7 @@ use toml::de::DeValue;
 use super::bounds::Bounds;
 use super::dist::{DIST_KEYS, describe_dist, parse_dist};
 use super::value::{Value, kind_name, number_of};
-use super::words::{did_you_mean, fmt_num, join_words};
+use super::words::{fmt_num, join_words};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::types::{Dist, Uncertain};
 
@@ -366,7 +366,7 @@ impl Value<'_> {
                 let misspelt = t
                     .table
                     .iter()
-                    .any(|(k, _)| did_you_mean(k.get_ref(), DIST_KEYS).is_some());
+                    .any(|(k, _)| self.reader.did_you_mean(k.get_ref(), DIST_KEYS).is_some());
                 if !misspelt {
                     self.report(
                         self.diag("no distribution given in this table")

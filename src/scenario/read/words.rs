@@ -132,11 +132,36 @@ fn push_escaped(s: &mut String, c: char) {
     let _ = write!(s, "\\u{{{:x}}}", u32::from(c));
 }
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// Longest word a suggestion is looked for, in characters: no name may be longer.
+pub(crate) const MAX_SUGGESTED_WORD: usize = 200;
+
+/// Work a whole scenario's suggestions may take, in character pairs compared: enough for
+/// thousands of typos among thousands of names, and a bound on a hostile file's (a few tenths
+/// of a second).
+pub(crate) const SUGGESTION_BUDGET: u64 = 50_000_000;
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo (one search
+/// with a budget of its own; a scenario's reader shares one budget among all its searches).
+#[cfg(test)]
 pub(crate) fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<String> {
+    suggest(word, candidates, &mut SUGGESTION_BUDGET.clone())
+}
+
+/// [`did_you_mean`], spending at most `budget` units of work (taken from it). The search is
+/// bounded three ways: words longer than [`MAX_SUGGESTED_WORD`] get no suggestion; a
+/// candidate whose length differs too much to be close by either measure is skipped after
+/// counting; and the search stops, keeping the best so far, when the budget runs out.
+pub(crate) fn suggest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    budget: &mut u64,
+) -> Option<String> {
+    if *budget == 0 || word.chars().nth(MAX_SUGGESTED_WORD).is_some() {
+        return None;
+    }
     let w = word.to_lowercase();
     let len = w.chars().count();
     let max_distance = match len {
@@ -146,8 +171,28 @@ pub(crate) fn did_you_mean<'c>(
     };
     let mut best: Option<(f64, usize, &str)> = None;
     for c in candidates {
+        // Counting a candidate costs its length (at most a little past the longest that
+        // can be close); comparing costs the product of the lengths, twice.
+        let counted = c.chars().take(2 * len + max_distance + 1).count();
+        let spend = |budget: &mut u64, cost: usize| -> bool {
+            let cost = u64::try_from(cost).unwrap_or(u64::MAX);
+            *budget = budget.saturating_sub(cost);
+            *budget > 0
+        };
+        if !spend(budget, counted + 1) {
+            break;
+        }
         if c == word {
             continue;
+        }
+        // Levenshtein within `max_distance` needs lengths that close; Jaro-Winkler >= 0.9
+        // needs the shorter at least half the longer.
+        let longer = counted.max(len);
+        if counted.abs_diff(len) > max_distance.max(longer / 2) {
+            continue;
+        }
+        if !spend(budget, 2 * len * counted + counted) {
+            break;
         }
         let cl = c.to_lowercase();
         if cl == w {
@@ -168,6 +213,50 @@ pub(crate) fn did_you_mean<'c>(
         }
     }
     best.map(|(_, _, c)| c.to_string())
+}
+
+/// At most `shown` items joined with ", ", then how many more there are.
+pub(crate) fn first_few(
+    items: impl IntoIterator<Item = String>,
+    total: usize,
+    shown: usize,
+) -> String {
+    let listed: Vec<String> = items.into_iter().take(shown).collect();
+    let more = total.saturating_sub(listed.len());
+    let mut text = listed.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {} more", with_commas(more as u64)));
+    }
+    text
+}
+
+/// `49,950`.
+pub(crate) fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` cut to `max` characters, saying how many were left out: a message quoting a
+/// 100,000-character name stays readable.
+pub(crate) fn shortened(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((cut, _)) => {
+            let rest = s[cut..].chars().count();
+            Cow::Owned(format!(
+                "{}… ({} more characters)",
+                &s[..cut],
+                with_commas(rest as u64)
+            ))
+        }
+    }
 }
 
 /// `a, b and c`.

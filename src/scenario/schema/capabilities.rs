@@ -2,7 +2,7 @@
 //! and who uses it (docs/SCENARIO.md, section 7). Each driver needs some baseline fields; a
 //! missing one is reported at the driver.
 
-use super::names::refuse_invisible;
+use super::names::{refuse_invisible, within_length};
 use super::{Ctx, Names, item_name, keyword, req};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::read::{Bounds, Table, join_words, quoted};
@@ -37,7 +37,9 @@ pub(in crate::scenario) fn parse_capabilities(
         let group = match t.take("group") {
             Some(v) => match v.string() {
                 Some(g) if !g.trim().is_empty() => {
-                    refuse_invisible(&v, v.path(), g, "capability group");
+                    if within_length(&v, v.path(), g, "capability group") {
+                        refuse_invisible(&v, v.path(), g, "capability group");
+                    }
                     g.to_string()
                 }
                 _ => "Other".to_string(),

@@ -14,7 +14,7 @@ use toml::de::DeValue;
 use crate::model::correlation::{self, BlockError, MAX_BLOCK};
 
 use crate::scenario::diagnostic::Diagnostic;
-use crate::scenario::read::{Bounds, Reader, Table, Value, did_you_mean, fmt_num, kind_name};
+use crate::scenario::read::{Bounds, Reader, Table, Value, fmt_num, kind_name};
 use crate::scenario::types::{Correlation, Dist, Location, Scenario, Uncertain};
 
 const INPUTS_ALLOWED: &str = "inputs = ['first input', 'second input']: the stable names of two \
@@ -250,7 +250,7 @@ fn resolve<'s>(
             let mut d = item
                 .diag(format!("there is no uncertain input named `{name}`"))
                 .allowed(naming_rules(&inputs.uncertain));
-            if let Some(s) = suggestion(name, &inputs.uncertain) {
+            if let Some(s) = suggestion(r, name, &inputs.uncertain) {
                 d = d.suggest(s);
             }
             item.report(d);
@@ -285,7 +285,7 @@ fn naming_rules(uncertain: &[&str]) -> String {
 
 /// The uncertain input probably meant: the same name but for quotes, spaces and case, else the
 /// closest spelling.
-fn suggestion(name: &str, uncertain: &[&str]) -> Option<String> {
+fn suggestion(r: &Reader<'_>, name: &str, uncertain: &[&str]) -> Option<String> {
     let loose = |s: &str| -> String {
         s.chars()
             .filter(|c| !matches!(c, '"' | '\'' | '`' | ' ' | '\\'))
@@ -297,7 +297,7 @@ fn suggestion(name: &str, uncertain: &[&str]) -> Option<String> {
     if let [one] = same.as_slice() {
         return Some((**one).to_string());
     }
-    did_you_mean(name, uncertain.iter().copied())
+    r.did_you_mean(name, uncertain.iter().copied())
 }
 
 /// The rank of an entry, in [-1, 1].

@@ -47,7 +47,9 @@ pub(in crate::scenario) fn parse_meta(root: &mut Table<'_>) -> (Meta, Option<u32
                     .allowed("a non-empty name"),
             );
         }
-        super::names::refuse_invisible(&v, v.path(), name, "scenario");
+        if super::names::within_length(&v, v.path(), name, "scenario") {
+            super::names::refuse_invisible(&v, v.path(), name, "scenario");
+        }
         meta.name = name.to_string();
     }
     if let Ok(Some(d)) = t.optional_string("description") {

@@ -32,7 +32,7 @@ pub(super) use user_groups::parse_user_groups;
 /// Most seats (or headcount) a group or role may have.
 const MAX_SEATS: f64 = 10_000_000.0;
 
-use super::read::{Bounds, Reader, Table, did_you_mean, quoted};
+use super::read::{Bounds, Reader, Table, quoted};
 use super::types::{Location, Uncertain};
 
 /// Read an item's required `name` and rename the item's path to `section."name"`.
@@ -44,6 +44,10 @@ fn item_name<'r>(t: &mut Table<'r>, section: &str, what: &str) -> Option<(&'r st
             v.diag("the name is empty")
                 .allowed(format!("a unique name for the {what}")),
         );
+        return None;
+    }
+    // A name too long to be a label is no name: the item keeps its place as its path.
+    if !names::within_length(&v, &t.field_path("name"), name, what) {
         return None;
     }
     t.set_path(format!("{section}.{}", quoted(name)));
@@ -177,7 +181,7 @@ fn keyword<T: Copy>(
     let mut d = v
         .diag(format!("unknown {key} {}", quoted(s)))
         .allowed(allowed);
-    if let Some(sug) = did_you_mean(s, names.iter().copied()) {
+    if let Some(sug) = t.did_you_mean(s, names.iter().copied()) {
         d = d.suggest(sug);
     }
     v.report(d);

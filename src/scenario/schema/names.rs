@@ -13,13 +13,24 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::read::{
-    Reader, Value, describe_char, did_you_mean, is_invisible, join_words, quoted, quoted_pair,
+    MAX_SUGGESTED_WORD, Reader, Value, describe_char, first_few, is_invisible, join_words, quoted,
+    quoted_pair, shortened, with_commas,
 };
 use crate::scenario::types::Location;
+
+/// Longest name accepted, in characters: a name is a label in charts and tables.
+pub(super) const MAX_NAME_CHARS: usize = 200;
+
+const _: () = assert!(MAX_NAME_CHARS <= MAX_SUGGESTED_WORD);
+
+/// Names listed in an "unknown name" message, at most.
+const LISTED: usize = 10;
 
 /// The names of one kind of item, in file order.
 pub(super) struct Names {
     what: &'static str,
+    /// How many items have a name (an item whose name is invalid has none).
+    named: usize,
     /// The names as written (an item's index is its position).
     pub(super) list: Vec<String>,
     /// Name as written → item index.
@@ -32,6 +43,7 @@ impl Names {
     pub(super) fn new(what: &'static str) -> Self {
         Names {
             what,
+            named: 0,
             list: Vec::new(),
             exact: HashMap::new(),
             keys: HashMap::new(),
@@ -85,6 +97,9 @@ impl Names {
         if self.list.len() <= index {
             self.list.resize(index + 1, String::new());
         }
+        if self.list[index].is_empty() {
+            self.named += 1;
+        }
         self.list[index] = name.to_string();
     }
 
@@ -112,30 +127,57 @@ impl Names {
                     differences(name, defined)
                 )
             }
-            None => format!("there is no {} named {}", self.what, quoted(name)),
+            None => format!(
+                "there is no {} named {}",
+                self.what,
+                shortened(&quoted(name), MAX_NAME_CHARS)
+            ),
         };
         let mut d = Diagnostic::new(field, message).at(Some(loc));
-        let defined: Vec<&str> = self
-            .list
-            .iter()
-            .map(String::as_str)
-            .filter(|n| !n.is_empty())
-            .collect();
-        if defined.is_empty() {
+        let defined = || {
+            self.list
+                .iter()
+                .map(String::as_str)
+                .filter(|n| !n.is_empty())
+        };
+        if self.named == 0 {
             d = d.allowed(format!("no {} is defined in this scenario", self.what));
         } else {
-            let names: Vec<String> = defined.iter().map(|n| quoted(n)).collect();
-            d = d.allowed(format!("one of: {}", names.join(", ")));
+            let names = first_few(defined().map(quoted), self.named, LISTED);
+            d = d.allowed(format!("one of: {names}"));
         }
         let suggestion = alike
             .map(str::to_string)
-            .or_else(|| did_you_mean(name, defined.iter().copied()));
+            .or_else(|| r.did_you_mean(name, defined()));
         if let Some(s) = suggestion {
             d = d.suggest(s);
         }
         r.report(d);
         None
     }
+}
+
+/// Refuse a name longer than [`MAX_NAME_CHARS`]; true when it is short enough.
+pub(super) fn within_length(v: &Value<'_>, field: &str, name: &str, what: &str) -> bool {
+    if name.chars().nth(MAX_NAME_CHARS).is_none() {
+        return true;
+    }
+    let length = name.chars().count();
+    v.report(
+        Diagnostic::new(
+            field,
+            format!(
+                "the {what} name {}…\" is {} characters long; names are limited to {MAX_NAME_CHARS}",
+                quoted(name).chars().take(40).collect::<String>(),
+                with_commas(length as u64),
+            ),
+        )
+        .at(Some(v.location()))
+        .allowed(format!(
+            "a name of at most {MAX_NAME_CHARS} characters, to label charts and tables (docs/SCENARIO.md, section 1)"
+        )),
+    );
+    false
 }
 
 /// Refuse a name with invisible characters (control, bidirectional, zero-width), naming the

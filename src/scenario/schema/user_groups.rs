@@ -1,7 +1,7 @@
 //! `[[user_groups]]` and their `[user_groups.adoption]` curves: who goes live when, and how
 //! fast they take the system up (docs/SCENARIO.md, section 6).
 
-use super::{Ctx, MAX_SEATS, did_you_mean, item_name, quoted, req};
+use super::{Ctx, MAX_SEATS, item_name, quoted, req};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::read::{Bounds, Table, join_words};
 use crate::scenario::types::{Adoption, Uncertain, UserGroup};
@@ -125,7 +125,7 @@ fn parse_adoption(t: &mut Table<'_>) -> Adoption {
                     let mut d = v
                         .diag(format!("unknown adoption curve {}", quoted(s)))
                         .allowed(format!("one of: {}", names.join(", ")));
-                    if let Some(sug) = did_you_mean(s, names.iter().copied()) {
+                    if let Some(sug) = t.did_you_mean(s, names.iter().copied()) {
                         d = d.suggest(sug);
                     }
                     v.report(d);

@@ -4,6 +4,7 @@
 
 mod correlations;
 mod files;
+mod limits;
 mod names;
 mod robustness;
 mod sections;
