@@ -95,6 +95,26 @@ fn correlation_names_must_be_uncertain_inputs() {
         "0.5",
     )));
     assert_eq!(d[0].suggestion.as_deref(), Some(AMOUNT));
+    // Case, an invisible character or a decomposed accent: the name meant is suggested too.
+    for written in [
+        "COSTS.\"Integration\".amount",
+        "costs.\"Inte\u{200b}gration\".amount",
+    ] {
+        let d = errors(&with_correlations(&format!(
+            "\n[[correlations]]\ninputs = [\"{}\", '{OVERRUN}']\nrank = 0.5\n",
+            written.replace('"', "\\\"").replace("\u{200b}", "\\u200b")
+        )));
+        assert_eq!(d[0].suggestion.as_deref(), Some(AMOUNT), "{written}: {d:#?}");
+    }
+    // The cost named "Café" (composed), referred to with a decomposed accent.
+    let text = with_correlations("").replace("\"Integration\"", "\"Caf\u{e9}\"")
+        + "\n[[correlations]]\ninputs = [\"costs.\\\"Cafe\\u0301\\\".amount\", 'costs.\"Caf\u{e9}\".overrun']\nrank = 0.5\n";
+    let d = errors(&text);
+    assert_eq!(
+        d[0].suggestion.as_deref(),
+        Some("costs.\"Caf\u{e9}\".amount"),
+        "{d:#?}"
+    );
     // An input with its own error is not reported again by the correlation.
     let d = errors(&with_correlations(&pair(AMOUNT, OVERRUN, "0.5")).replace(
         "overrun = { pert = [0, 0.1, 0.3] }",
