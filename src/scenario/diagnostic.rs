@@ -16,13 +16,15 @@
 //! The rendering is annotate-snippets' (the crate rustc and cargo use), plain text: `Display`
 //! goes to the terminal, to logs and to tests alike.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::read::{escape_invisible, shortened, with_commas};
+use super::read::{escape_invisible, is_invisible, shortened, with_commas};
 use super::types::Location;
 
 /// One problem in a scenario file.
@@ -227,7 +229,7 @@ impl<'t> Lines<'t> {
 
     /// The line `at` points into (without its line ending) and the byte range in it to
     /// underline, or `None` when the location is not in the text.
-    fn get(&self, at: Location) -> Option<(&'t str, std::ops::Range<usize>)> {
+    fn get(&self, at: Location) -> Option<(Cow<'t, str>, Range<usize>)> {
         let index = (at.line as usize).checked_sub(1)?;
         let start = *self.starts.get(index)?;
         let end = self.starts.get(index + 1).map_or(self.text.len(), |&e| e);
@@ -238,8 +240,33 @@ impl<'t> Lines<'t> {
             None if line.chars().count() == column => line.len(),
             None => return None,
         };
-        Some((line, from..from + token_len(&line[from..])))
+        Some(visible_line(line, from..from + token_len(&line[from..])))
     }
+}
+
+/// The line as it can be shown, and the span in it: annotate-snippets draws C0 controls as
+/// control pictures (`␛`) and tabs as spaces; every other invisible character (C1 controls,
+/// zero-width and bidirectional characters, line separators) becomes `�`, one character for
+/// one, so the columns stay those of the file.
+fn visible_line(line: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
+    let replaced = |c: char| is_invisible(c) && !(c < ' ' || c == '\u{7f}');
+    if !line.chars().any(replaced) {
+        return (Cow::Borrowed(line), span);
+    }
+    let mut shown = String::with_capacity(line.len());
+    let (mut from, mut to) = (None, None);
+    for (byte, c) in line.char_indices() {
+        if byte == span.start {
+            from = Some(shown.len());
+        }
+        if byte == span.end {
+            to = Some(shown.len());
+        }
+        shown.push(if replaced(c) { '\u{fffd}' } else { c });
+    }
+    let from = from.unwrap_or(shown.len());
+    let to = to.unwrap_or(shown.len()).max(from);
+    (Cow::Owned(shown), from..to)
 }
 
 /// Length in bytes of the TOML token that starts `rest`: the underline under a location. A
@@ -363,6 +390,20 @@ mod tests {
         ];
         let lines: Vec<&str> = shown.lines().filter(|l| l.trim() != "|").collect();
         assert_eq!(lines, expected, "{shown}");
+        // A line with invisible characters is shown with none, its columns unchanged.
+        let text = "x = 1\nname = \"a\u{9b}b\u{200b}c\u{202e}d\u{1b}e\u{200d}\" # \u{2028}\n";
+        let e = ScenarioError::in_text(
+            None,
+            vec![Diagnostic::new("name", "bad").at(Some(Location { line: 2, column: 8 }))],
+            text,
+        );
+        let shown = e.to_string();
+        assert!(
+            !shown.chars().any(|c| c != '\n' && is_invisible(c)),
+            "{shown:?}"
+        );
+        assert!(shown.contains(":2:8\n"), "{shown}");
+        assert!(shown.contains("2 | name = \"a\u{fffd}b\u{fffd}c\u{fffd}d␛e\u{fffd}\" # \u{fffd}\n  |        ^^^^^^^^^^^^"), "{shown}");
         // Without a file: the built-in scenario; without text: the location alone.
         let e = ScenarioError::single(None, Diagnostic::new("", "the scenario is empty"));
         assert_eq!(

@@ -33,6 +33,7 @@ mod tests;
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use parse::{parse_file, parse_str};
 pub(crate) use read::quoted;
+pub use read::{escape_invisible, is_invisible};
 pub use types::*;
 
 /// The reference scenario run when `valuecase run` is given no file.

@@ -45,9 +45,10 @@ use words::SUGGESTION_BUDGET;
 #[cfg(test)]
 pub(crate) use words::did_you_mean;
 pub(crate) use words::{
-    MAX_SUGGESTED_WORD, describe_char, escape_invisible, first_few, fmt_num, is_invisible,
-    join_words, quoted, quoted_pair, shortened, with_commas,
+    MAX_SUGGESTED_WORD, describe_char, first_few, fmt_num, join_words, quoted, quoted_pair,
+    shortened, with_commas,
 };
+pub use words::{escape_invisible, is_invisible};
 
 /// Problems kept in full, at most: a hostile file with millions of mistakes is reported by
 /// its first ones (far more than are shown) and the number of the rest.

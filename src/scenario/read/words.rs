@@ -56,7 +56,11 @@ pub(crate) fn quoted_pair(a: &str, b: &str) -> (String, String) {
 /// characters (C0, DEL, C1), bidirectional marks, embeddings, overrides and isolates,
 /// zero-width and other invisible format characters, and the line and paragraph separators.
 /// Variation selectors are not here: emoji need them.
-pub(crate) fn is_invisible(c: char) -> bool {
+///
+/// The one definition for every layer that shows user text: the reader refuses names with
+/// such characters, and text from elsewhere (keys, references, file paths) is escaped with
+/// [`escape_invisible`] before it reaches a terminal.
+pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -79,8 +83,9 @@ pub(crate) fn is_invisible(c: char) -> bool {
         )
 }
 
-/// `s` with every invisible character written `\u{..}` (borrowed when there is none).
-pub(crate) fn escape_invisible(s: &str) -> Cow<'_, str> {
+/// `s` with every invisible character written `\u{..}` (borrowed when there is none), so it
+/// can neither act on a terminal (ESC sequences, a forged line) nor hide a difference.
+pub fn escape_invisible(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_invisible) {
         return Cow::Borrowed(s);
     }

@@ -104,7 +104,11 @@ fn correlation_names_must_be_uncertain_inputs() {
             "\n[[correlations]]\ninputs = [\"{}\", '{OVERRUN}']\nrank = 0.5\n",
             written.replace('"', "\\\"").replace("\u{200b}", "\\u200b")
         )));
-        assert_eq!(d[0].suggestion.as_deref(), Some(AMOUNT), "{written}: {d:#?}");
+        assert_eq!(
+            d[0].suggestion.as_deref(),
+            Some(AMOUNT),
+            "{written}: {d:#?}"
+        );
     }
     // The cost named "Café" (composed), referred to with a decomposed accent.
     let text = with_correlations("").replace("\"Integration\"", "\"Caf\u{e9}\"")
