@@ -75,7 +75,8 @@ impl Diagnostic {
 
 /// Every problem found in one scenario source, reported together.
 ///
-/// `Display` renders all of them, each with its source line; nothing needs to be prefixed.
+/// `Display` renders the first 50, each with its source line, then the number of the rest;
+/// nothing needs to be prefixed.
 #[derive(Clone, PartialEq, thiserror::Error)]
 pub struct ScenarioError {
     /// The file, or `None` for the built-in scenario or text given in memory.
@@ -132,6 +133,7 @@ impl fmt::Debug for ScenarioError {
                 "text",
                 &self.text.as_ref().map(|t| format!("{} bytes", t.len())),
             )
+            .field("omitted", &self.omitted)
             .finish()
     }
 }
@@ -196,11 +198,7 @@ fn group<'a>(d: &'a Diagnostic, file: &'a str, lines: Option<&Lines<'a>>) -> Gro
         (None, _) => group.element(Origin::path(file)),
     };
     if let Some(allowed) = &d.allowed {
-        group = group.element(
-            Level::NOTE
-                .with_name("allowed")
-                .message(escape_invisible(allowed)),
-        );
+        group = group.element(Level::NOTE.with_name("allowed").message(visible(allowed)));
     }
     if let Some(s) = &d.suggestion {
         let s = visible(s);

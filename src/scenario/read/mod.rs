@@ -11,8 +11,9 @@
 //! - a getter that finds a problem records it and returns `None` (or a placeholder), so the
 //!   caller carries on and later problems are reported too;
 //! - every key asked for (present or not) is "known": the list of known keys is what
-//!   `finish` offers as the allowed keys.
-
+//!   `finish` offers as the allowed keys;
+//! - no file can make the walk slow or its report huge: the "did you mean" searches of one
+//!   file share a budget of work, and past 10,000 problems only their number is kept.
 //!
 //! The rooms: [`value`] (one value: text, numbers, lists), [`table`] (a table's fields, the
 //! unknown ones reported by `finish`), [`uncertain`] (a number or a distribution, checked over
