@@ -1,15 +1,27 @@
 //! The catalogue of bad scenario files in `tests/bad_inputs/`: each `NAME.toml` must be
 //! refused by `valuecase validate` and `valuecase run` with exit code 2 (never a panic, never
-//! exit 1), and stderr must contain every line of `NAME.expected`.
+//! exit 1), and stderr must contain every line of `NAME.expected`, in that order.
 //!
-//! `NAME.expected` holds one required substring per line (blank lines are ignored). The lines
-//! are whole lines of the expected message: `error: NAME.toml:LINE:COLUMN: FIELD: message`, then
-//! its `allowed:` and `help: did you mean` lines. The binary runs inside `tests/bad_inputs/`
-//! with the bare file name, so the paths in the messages are just `NAME.toml`.
+//! `NAME.expected` holds one required substring per line (blank lines are ignored), each found
+//! in a line of stderr after the line that held the previous one. A diagnostic is rendered as
+//! rustc renders one, and its expected lines are the ones that carry meaning:
+//!
+//! ```text
+//! error: FIELD: message
+//! --> NAME.toml:LINE:COLUMN
+//! = allowed: what would be accepted
+//! = help: did you mean `name`?
+//! ```
+//!
+//! (in stderr, `-->` and `=` are indented to the width of the line number, and the source line
+//! with the offending token underlined sits between them; syntax errors list those two lines
+//! too). The binary runs inside `tests/bad_inputs/` with the bare file name, so the paths in the
+//! messages are just `NAME.toml`; every `error:` must name it on its `-->` line.
 //!
 //! To add a case: write `NAME.toml` with a header comment saying what is wrong, run
 //! `cargo run -q -- validate NAME.toml` inside `tests/bad_inputs/`, check that the message is
-//! one a finance user can act on, and copy the lines that matter into `NAME.expected`.
+//! one a finance user can act on, and copy the lines that matter into `NAME.expected` (without
+//! the indentation).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -52,15 +64,27 @@ fn problems(name: &str, command: &str, out: &Output, expected: &[String]) -> Vec
     if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
         bad.push("it panicked".into());
     }
-    for line in expected {
-        if !stderr.contains(line.as_str()) {
-            bad.push(format!("missing: {line}"));
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut next = 0;
+    for want in expected {
+        match lines[next..].iter().position(|l| l.contains(want.as_str())) {
+            Some(i) => next += i + 1,
+            None if stderr.contains(want.as_str()) => bad.push(format!(
+                "out of order (found before the line above it): {want}"
+            )),
+            None => bad.push(format!("missing: {want}")),
         }
     }
-    // Every reported problem names the file.
-    let file = format!("error: {name}.toml");
-    for line in stderr.lines().filter(|l| l.starts_with("error: ")) {
-        if !line.starts_with(&file) {
+    // Every reported problem names the file on its `-->` line, before the next problem.
+    let file = format!("--> {name}.toml");
+    for (i, line) in lines.iter().enumerate() {
+        if !line.starts_with("error: ") {
+            continue;
+        }
+        let block = lines[i + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("error: "));
+        if !block.clone().any(|l| l.trim_start().starts_with(&file)) {
             bad.push(format!("an error that does not name the file: {line}"));
         }
     }

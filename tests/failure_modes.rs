@@ -132,7 +132,8 @@ fn a_missing_file() {
         assert_refused(
             &out,
             &[
-                "error: no-such-case.toml: file not found",
+                "error: file not found",
+                "--> no-such-case.toml",
                 "valuecase init FILE",
             ],
         );
@@ -425,7 +426,10 @@ fn a_scenario_error_leaves_the_previous_results_untouched() {
         .unwrap();
     assert_refused(
         &out,
-        &["bad.toml:13:9: user_groups.\"Sales\".seats: -40 is out of range"],
+        &[
+            "error: user_groups.\"Sales\".seats: -40 is out of range",
+            "bad.toml:13:9",
+        ],
     );
     assert_eq!(
         fs::read_to_string(out_dir.join("results.json")).unwrap(),

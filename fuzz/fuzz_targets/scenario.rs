@@ -3,7 +3,9 @@
 //!
 //! Properties checked (a failure aborts, and libFuzzer saves the input):
 //! - nothing panics, whatever the bytes;
-//! - a rejected scenario has at least one diagnostic and its message formats;
+//! - a rejected scenario has at least one diagnostic and its message formats: every problem
+//!   with its `-->` line, at most 50 problems, and not one invisible character (control,
+//!   bidirectional, zero-width) on any line, whatever the input holds;
 //! - an accepted scenario compiles and runs, every per-trial NPV / PV / capability value is
 //!   finite, ROI / IRR / payback are finite or "undefined" (NaN inside the engine, null in JSON)
 //!   and never infinite;
@@ -57,6 +59,20 @@ fuzz_target!(|data: &[u8]| {
             assert!(!e.diagnostics.is_empty(), "an error without diagnostics");
             let shown = e.to_string();
             assert!(shown.starts_with("error: "), "{shown}");
+            let errors = shown.lines().filter(|l| l.starts_with("error: ")).count();
+            let wheres = shown
+                .lines()
+                .filter(|l| l.trim_start().starts_with("--> "))
+                .count();
+            assert!(errors <= 50, "{errors} problems printed");
+            assert_eq!(errors, wheres, "a problem without its --> line:\n{shown}");
+            assert_eq!(errors, e.count().min(50), "{shown}");
+            for line in shown.lines() {
+                assert!(
+                    !line.chars().any(scenario::is_invisible),
+                    "an invisible character reaches the terminal: {line:?}"
+                );
+            }
             return;
         }
     };

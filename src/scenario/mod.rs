@@ -2,18 +2,40 @@
 //!
 //! Every later stage trusts what comes out of here; every user-facing mistake in a scenario
 //! file is caught here and reported with its file, line, column and field.
+//!
+//! The rooms, by name:
+//! - `parse`: the entry points, [`parse_str`] and [`parse_file`], and the order in which the
+//!   sections are read;
+//! - `schema/`: one file per TOML section (`meta` is `[scenario]`, then `baseline`, `roles`,
+//!   `user_groups`, `capabilities`, `levers`, `costs`, `risks`, `correlations`), each reading
+//!   top-down as that section's fields with their bounds and defaults: what `[[capabilities]]`
+//!   accepts is in `schema/capabilities.rs`;
+//! - `read/`: the schema-free machinery the sections are written with: spanned values and
+//!   tables, numbers, distributions, allowed ranges, locations and how names appear in messages;
+//! - `diagnostic`: the errors, and how they are shown;
+//! - `types`: the validated scenario itself, plain data.
+//!
+//! The reader is written by hand rather than derived with serde: a derived deserialiser stops at
+//! the first error and knows neither the field's meaning nor the names defined elsewhere in the
+//! file, while this one reports every problem at once, each at its exact line and column, with
+//! what is allowed and the name probably meant. The catalogue of bad inputs (`tests/bad_inputs/`)
+//! holds it to that.
 
-mod correlations;
 mod diagnostic;
 mod inputs;
 mod parse;
-mod reader;
+mod read;
+mod schema;
 mod types;
+
+#[cfg(test)]
+mod tests;
 
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use inputs::{InputEntry, InputSection, Quantity};
 pub use parse::{parse_file, parse_str};
-pub(crate) use reader::quoted;
+pub(crate) use read::quoted;
+pub use read::{escape_invisible, is_invisible};
 pub use types::*;
 
 /// The scenario's fingerprint: the SHA-256 of its bytes, in hex. Results, part files and

@@ -1,6 +1,6 @@
 //! The validated scenario: plain data, every cross-reference resolved to an index.
 //!
-//! Nothing here can be invalid: the reader (`parse.rs`) refuses any file that would produce a
+//! Nothing here can be invalid: the reader (`parse`, `schema/`, `read/`) refuses any file that would produce a
 //! value the model could not use, so later stages never re-check user input.
 
 use serde::Serialize;

@@ -10,12 +10,13 @@
 use std::collections::{HashMap, HashSet};
 
 use toml::de::DeValue;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::dist::copula::{self as correlation, BlockError, MAX_BLOCK};
 
-use super::diagnostic::Diagnostic;
-use super::reader::{Bounds, Reader, Table, Value, did_you_mean, fmt_num, kind_name};
-use super::types::{Correlation, Dist, Location, Scenario, Uncertain};
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::read::{Bounds, Reader, Table, Value, fmt_num, is_invisible, kind_name};
+use crate::scenario::types::{Correlation, Dist, Location, Scenario, Uncertain};
 
 const INPUTS_ALLOWED: &str = "inputs = ['first input', 'second input']: the stable names of two \
      different uncertain inputs, in single quotes (docs/SCENARIO.md, section 11)";
@@ -54,10 +55,12 @@ struct Inputs<'s> {
     by_name: HashMap<&'s str, &'s Uncertain>,
     /// Names of the inputs that have a distribution, in file order.
     uncertain: Vec<&'s str>,
+    /// The uncertain inputs by [`loose`] name (`None` where two share one).
+    by_loose_name: HashMap<String, Option<&'s str>>,
 }
 
 /// Read every `[[correlations]]` entry of `root`, checked against the inputs of `scenario`.
-pub(super) fn parse_correlations(
+pub(in crate::scenario) fn parse_correlations(
     root: &mut Table<'_>,
     r: &Reader<'_>,
     scenario: &Scenario,
@@ -86,13 +89,22 @@ pub(super) fn parse_correlations(
     for u in &all {
         by_name.entry(u.name.as_str()).or_insert(u);
     }
+    let uncertain: Vec<&str> = all
+        .iter()
+        .filter(|u| !u.is_fixed())
+        .map(|u| u.name.as_str())
+        .collect();
+    let mut by_loose_name: HashMap<String, Option<&str>> = HashMap::new();
+    for &name in &uncertain {
+        by_loose_name
+            .entry(loose(name))
+            .and_modify(|one| *one = None)
+            .or_insert(Some(name));
+    }
     let inputs = Inputs {
         by_name,
-        uncertain: all
-            .iter()
-            .filter(|u| !u.is_fixed())
-            .map(|u| u.name.as_str())
-            .collect(),
+        uncertain,
+        by_loose_name,
     };
 
     let mut entries: Vec<Entry> = Vec::new();
@@ -250,7 +262,7 @@ fn resolve<'s>(
             let mut d = item
                 .diag(format!("there is no uncertain input named `{name}`"))
                 .allowed(naming_rules(&inputs.uncertain));
-            if let Some(s) = suggestion(name, &inputs.uncertain) {
+            if let Some(s) = suggestion(r, name, inputs) {
                 d = d.suggest(s);
             }
             item.report(d);
@@ -283,21 +295,24 @@ fn naming_rules(uncertain: &[&str]) -> String {
     )
 }
 
-/// The uncertain input probably meant: the same name but for quotes, spaces and case, else the
-/// closest spelling.
-fn suggestion(name: &str, uncertain: &[&str]) -> Option<String> {
-    let loose = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !matches!(c, '"' | '\'' | '`' | ' ' | '\\'))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let wanted = loose(name);
-    let same: Vec<&&str> = uncertain.iter().filter(|u| loose(u) == wanted).collect();
-    if let [one] = same.as_slice() {
-        return Some((**one).to_string());
+/// The uncertain input probably meant: the same name but for quotes, spaces, case, invisible
+/// characters and Unicode form, else the closest spelling.
+fn suggestion(r: &Reader<'_>, name: &str, inputs: &Inputs<'_>) -> Option<String> {
+    if let Some(Some(one)) = inputs.by_loose_name.get(&loose(name)) {
+        return Some((*one).to_string());
     }
-    did_you_mean(name, uncertain.iter().copied())
+    r.did_you_mean(name, inputs.uncertain.iter().copied())
+}
+
+/// A stable name without quotes, spaces, backslashes and invisible characters, in NFC and
+/// lower case: what a reference is compared by when it is not found as written.
+fn loose(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|&c| !matches!(c, '"' | '\'' | '`' | ' ' | '\\') && !is_invisible(c))
+        .nfc()
+        .collect();
+    kept.to_lowercase()
 }
 
 /// The rank of an entry, in [-1, 1].

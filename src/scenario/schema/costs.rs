@@ -1,0 +1,121 @@
+//! `[[costs]]` (and `[[levers.costs]]`, read the same way): when each cost falls due, how much,
+//! and how much it may overrun (docs/SCENARIO.md, section 9).
+
+use super::{Ctx, Names, item_name, keyword, opt, req};
+use crate::scenario::read::{Bounds, Table, join_words};
+use crate::scenario::types::{CostCategory, CostLine, CostSchedule};
+
+/// Every top-level `[[costs]]` entry; per-seat costs apply to every group unless they name some.
+pub(in crate::scenario) fn parse_costs(root: &mut Table<'_>, ctx: &Ctx<'_>) -> Vec<CostLine> {
+    let mut names = Names::new("cost");
+    let all = ctx.all_groups();
+    root.tables("costs")
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut t)| {
+            let line = parse_cost(&mut t, "costs", None, &all, ctx, &mut names, i);
+            t.finish();
+            line
+        })
+        .collect()
+}
+
+/// Every schedule's fields: a field of another cost kind is refused by name.
+const SCHEDULE_FIELDS: [&str; 4] = ["month", "from_month", "to_month", "groups"];
+
+/// One cost line (`[[costs]]` or `[[levers.costs]]`).
+pub(super) fn parse_cost(
+    t: &mut Table<'_>,
+    section: &str,
+    default_category: Option<CostCategory>,
+    default_groups: &[usize],
+    ctx: &Ctx<'_>,
+    names: &mut Names,
+    index: usize,
+) -> CostLine {
+    let name = item_name(t, section, "cost");
+    if let Some((n, loc)) = name {
+        let field = t.field_path("name");
+        names.add(ctx.r, &field, n, loc, index);
+    }
+    let categories: Vec<(&'static str, CostCategory)> =
+        CostCategory::ALL.iter().map(|c| (c.key(), *c)).collect();
+    let category =
+        keyword(t, "category", &categories, default_category).unwrap_or(CostCategory::Other);
+    let kinds: [(&'static str, usize); 4] = [
+        ("one_off", 0),
+        ("monthly", 1),
+        ("per_seat_monthly", 2),
+        ("per_seat_one_off", 3),
+    ];
+    let kind = keyword(t, "kind", &kinds, None);
+    let fields: &[&str] = match kind {
+        Some(0) => &["month"],
+        Some(1) => &["from_month", "to_month"],
+        Some(2) => &["groups", "to_month"],
+        Some(3) => &["groups"],
+        _ => &[],
+    };
+    if let Some(k) = kind {
+        let kind_name = kinds[k].0;
+        for key in SCHEDULE_FIELDS {
+            if !fields.contains(&key) {
+                t.reject_with(
+                    key,
+                    |f| {
+                        format!(
+                            "`{f}` is not used by a {kind_name} cost; {kind_name} takes {}",
+                            join_words(fields)
+                        )
+                    },
+                    Some(format!("for a {kind_name} cost: {}", join_words(fields))),
+                );
+            }
+        }
+    } else {
+        for key in SCHEDULE_FIELDS {
+            t.skip(key);
+        }
+    }
+    let to_month = |t: &mut Table<'_>, from: u32| -> Option<u32> {
+        let text = format!("a whole month number >= {from} (inclusive; clipped to the horizon)");
+        match t.optional_integer("to_month", i64::from(from), 100_000, Some(&text)) {
+            Ok(Some(m)) => u32::try_from(m).ok(),
+            _ => None,
+        }
+    };
+    let schedule = match kind {
+        Some(1) => {
+            let from_month = ctx.month(t, "from_month", 0);
+            let to_month = to_month(t, from_month);
+            CostSchedule::Monthly {
+                from_month,
+                to_month,
+            }
+        }
+        Some(2) => {
+            let groups = ctx.group_list(t, "groups", default_groups);
+            let to_month = to_month(t, 0);
+            CostSchedule::PerSeatMonthly { groups, to_month }
+        }
+        Some(3) => CostSchedule::PerSeatOneOff {
+            groups: ctx.group_list(t, "groups", default_groups),
+        },
+        _ => CostSchedule::OneOff {
+            month: ctx.month(t, "month", 0),
+        },
+    };
+    let amount = req(t, "amount", &Bounds::money_nonneg());
+    let overrun = opt(
+        t,
+        "overrun",
+        &Bounds::closed(-0.5, 5.0).with_note("relative: 0.10 = 10% over budget"),
+    );
+    CostLine {
+        name: name.map(|(n, _)| n.to_string()).unwrap_or_default(),
+        category,
+        schedule,
+        amount,
+        overrun,
+    }
+}
