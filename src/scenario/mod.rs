@@ -12,6 +12,8 @@
 //!   accepts is in `schema/capabilities.rs`;
 //! - `read/`: the schema-free machinery the sections are written with: spanned values and
 //!   tables, numbers, distributions, allowed ranges, locations and how names appear in messages;
+//! - `inputs`: the one walk over every numeric input, with its section and unit, that the
+//!   model registers its draws from and the assumptions table lists;
 //! - `diagnostic`: the errors, and how they are shown;
 //! - `types`: the validated scenario itself, plain data.
 //!
