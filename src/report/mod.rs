@@ -4,5 +4,6 @@
 pub mod charts;
 pub mod format;
 pub mod html;
+mod plot;
 pub mod sentences;
 pub mod terminal;

@@ -2,17 +2,15 @@
 //! Benefits only arrive through people using the system, so this is where the value case
 //! meets the change programme.
 
-use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts};
 
 /// Line colours for groups, with dash lengths so they stay apart in greyscale.
 const LINES: [(RGBColor, Option<f64>); 6] = [
-    (style::NAVY, None),
+    (plot::NAVY, None),
     (RGBColor(0xd9, 0x73, 0x0d), Some(26.0)),
     (RGBColor(0x2a, 0x8c, 0x82), Some(8.0)),
     (RGBColor(0x6a, 0x3d, 0x9a), Some(56.0)),
@@ -70,23 +68,20 @@ pub(crate) fn title(cx: &Cx) -> String {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let groups = &s.charts.adoption;
-    style::header(
+    plot::header(
         cx,
         root,
         &title(cx),
         "Share of each user group's seats actively using the system: line = median, band = P10 \
          to P90 of the simulated outcomes.",
     )?;
-    style::footer(cx, root, None)?;
+    plot::footer(cx, root, None)?;
     let n = groups.iter().map(|g| g.p50.len()).max().unwrap_or(0);
     if n < 2 {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
     // Direct labels, "Name 78%" on one line; when a name is too long for that, the name on
     // one line and the share under it. All share one size: the largest at which every name
@@ -103,7 +98,7 @@ where
         .collect();
     let two_lines = one_line
         .iter()
-        .any(|t| cx.width(t, style::LABEL, true) > MAX_W);
+        .any(|t| cx.width(t, plot::LABEL, true) > MAX_W);
     let names: Vec<&str> = if two_lines {
         groups.iter().map(|g| g.name.as_str()).collect()
     } else {
@@ -111,8 +106,8 @@ where
     };
     let size = names
         .iter()
-        .map(|t| cx.fit(t, MAX_W, style::LABEL, true).1)
-        .fold(style::LABEL, f64::min);
+        .map(|t| cx.fit(t, MAX_W, plot::LABEL, true).1)
+        .fold(plot::LABEL, f64::min);
     let labels: Vec<String> = names
         .iter()
         .map(|t| cx.fit(t, MAX_W, size, true).0)
@@ -128,7 +123,7 @@ where
         "Months after the start",
     );
     let y = Axis::percent(1.0, 0.2, "Share of the group's seats using the system");
-    let plot = style::frame(
+    let plot = plot::frame(
         cx,
         root,
         &x,
@@ -160,13 +155,13 @@ where
     for (i, g) in groups.iter().enumerate() {
         let (color, dash) = line_style(i);
         let pts = path(&g.p50);
-        style::polyline(root, &pts, color, 6, dash)?;
+        plot::polyline(root, &pts, color, 6, dash)?;
         ends.push(pts.last().map(|p| p.1).unwrap_or(plot.bottom));
     }
     // Direct labels at the line ends, pushed apart so they never overlap.
     let line_h = (size * 1.25) as i32;
     let block = if two_lines { 2 * line_h } else { line_h };
-    let at = style::spread(
+    let at = plot::spread(
         &ends,
         block + 6,
         plot.top + block / 2,
@@ -174,7 +169,7 @@ where
     );
     for (i, (y_end, y_label)) in ends.iter().zip(&at).enumerate() {
         let (color, _) = line_style(i);
-        style::line(
+        plot::line(
             root,
             (plot.right, *y_end),
             (plot.right + 20, *y_label),

@@ -2,14 +2,12 @@
 //! capability group above the line, costs by category below, and the net — so the board can
 //! check the simulation against the spreadsheet it already knows.
 
-use plotters::coord::Shift;
 use plotters::element::Circle;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, ShapeStyle};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts, Key};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts, Key};
 
 /// The finding: from which year the base case earns more than it costs.
 pub(crate) fn title(cx: &Cx) -> String {
@@ -33,10 +31,7 @@ pub(crate) fn title(cx: &Cx) -> String {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let years = &s.charts.annual;
     let start = s
@@ -44,16 +39,16 @@ where
         .as_deref()
         .and_then(|m| format::calendar_month(m, 0))
         .map(|m| format!("Year 1 starts {m}"));
-    style::header(
+    plot::header(
         cx,
         root,
         &title(cx),
         "Base case (most likely inputs), not discounted: benefits above zero, costs below, net \
          as the line.",
     )?;
-    style::footer(cx, root, start.as_deref())?;
+    plot::footer(cx, root, start.as_deref())?;
     if years.is_empty() {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
 
     let groups = &s.charts.benefit_groups;
@@ -61,24 +56,24 @@ where
     let mut items: Vec<(String, Key)> = groups
         .iter()
         .enumerate()
-        .map(|(i, g)| (g.clone(), Key::Fill(style::category(i))))
+        .map(|(i, g)| (g.clone(), Key::Fill(plot::category(i))))
         .collect();
     items.extend(
         cats.iter()
             .enumerate()
-            .map(|(i, c)| (c.clone(), Key::Fill(style::cost_category(i)))),
+            .map(|(i, c)| (c.clone(), Key::Fill(plot::cost_category(i)))),
     );
-    items.push(("Net".to_string(), Key::Line(style::INK, 4, false)));
-    let legend_top_guess = style::H - 100;
-    let (_, legend_bottom) = style::legend_layout(
+    items.push(("Net".to_string(), Key::Line(plot::INK, 4, false)));
+    let legend_top_guess = plot::H - 100;
+    let (_, legend_bottom) = plot::legend_layout(
         cx,
         &items,
-        (style::MARGIN, legend_top_guess),
-        style::W - style::MARGIN,
+        (plot::MARGIN, legend_top_guess),
+        plot::W - plot::MARGIN,
     );
     let legend_h = legend_bottom - legend_top_guess;
     // Under the plot: year labels, then the net of each year as a row of figures.
-    let plot_bottom = style::H - 96 - legend_h - 120;
+    let plot_bottom = plot::H - 96 - legend_h - 120;
 
     let hi = years
         .iter()
@@ -103,7 +98,7 @@ where
         title: String::new(),
     };
     let y = Axis::money(lo, hi, cx.currency(), 8, "Base-case cash flow per year");
-    let plot = style::frame(
+    let plot = plot::frame(
         cx,
         root,
         &x,
@@ -119,7 +114,7 @@ where
     let mut net_pts = Vec::with_capacity(n);
     for (i, yr) in years.iter().enumerate() {
         let cxp = plot.px(i as f64 + 0.5);
-        let stack = |values: &[f64], sign: f64, swatch: fn(usize) -> style::Swatch| {
+        let stack = |values: &[f64], sign: f64, swatch: fn(usize) -> plot::Swatch| {
             let mut base = 0.0;
             let mut rects = Vec::new();
             for (k, v) in values.iter().enumerate() {
@@ -136,52 +131,52 @@ where
             }
             rects
         };
-        let mut rects = stack(&yr.benefits_by_group, 1.0, style::category);
-        rects.extend(stack(&yr.costs_by_category, -1.0, style::cost_category));
+        let mut rects = stack(&yr.benefits_by_group, 1.0, plot::category);
+        rects.extend(stack(&yr.costs_by_category, -1.0, plot::cost_category));
         for (a, b, sw) in rects {
-            style::fill_rect(root, a, b, sw)?;
+            plot::fill_rect(root, a, b, sw)?;
             // A white seam at each segment's outer edge keeps stacked segments apart in
             // greyscale.
-            style::line(root, (a.0, b.1), (b.0, b.1), style::WHITE, 2)?;
+            plot::line(root, (a.0, b.1), (b.0, b.1), plot::WHITE, 2)?;
         }
         net_pts.push(plot.at(i as f64 + 0.5, yr.net));
     }
     let zero = plot.py(0.0);
-    style::line(root, (plot.left, zero), (plot.right, zero), style::INK, 3)?;
-    style::polyline(root, &net_pts, style::INK, 4, None)?;
+    plot::line(root, (plot.left, zero), (plot.right, zero), plot::INK, 3)?;
+    plot::polyline(root, &net_pts, plot::INK, 4, None)?;
     for pt in &net_pts {
-        root.draw(&Circle::new(*pt, 11, style::WHITE.filled()))?;
+        root.draw(&Circle::new(*pt, 11, plot::WHITE.filled()))?;
         root.draw(&Circle::new(
             *pt,
             11,
-            ShapeStyle::from(style::INK).stroke_width(4),
+            ShapeStyle::from(plot::INK).stroke_width(4),
         ))?;
     }
     // The net figures as a row under the year labels, where they cannot cover the bars.
     let widest = years
         .iter()
-        .map(|y| cx.width(&format!("Net {}", cx.money(y.net)), style::LABEL, true))
+        .map(|y| cx.width(&format!("Net {}", cx.money(y.net)), plot::LABEL, true))
         .max()
         .unwrap_or(0);
     let net_size = if (widest as f64) < slot * every as f64 * 0.9 {
-        style::LABEL
+        plot::LABEL
     } else {
-        style::LABEL * 0.75
+        plot::LABEL * 0.75
     };
     cx.text(
         root,
         "Net",
-        (style::MARGIN, plot.bottom + 64),
+        (plot::MARGIN, plot.bottom + 64),
         net_size,
         true,
-        style::INK,
+        plot::INK,
         (HPos::Left, VPos::Top),
     )?;
     for (i, yr) in years.iter().enumerate().filter(|(i, _)| i % every == 0) {
         let color = if yr.net < 0.0 {
-            style::LOSS_DARK
+            plot::LOSS_DARK
         } else {
-            style::INK
+            plot::INK
         };
         cx.text(
             root,
@@ -193,12 +188,12 @@ where
             (HPos::Center, VPos::Top),
         )?;
     }
-    style::legend(
+    plot::legend(
         cx,
         root,
         &items,
-        (style::MARGIN, plot.bottom + 124),
-        style::W - style::MARGIN,
+        (plot::MARGIN, plot.bottom + 124),
+        plot::W - plot::MARGIN,
     )?;
     Ok(())
 }

@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts, Key};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts, Key};
 use crate::report::sentences::{ranked, top_share};
 
 /// The finding: how concentrated the value is.
@@ -31,22 +29,19 @@ pub(crate) fn title(cx: &Cx) -> String {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
-    style::header(
+    plot::header(
         cx,
         root,
         &title(cx),
         "Present value of benefits by capability: bar and figure = median, line = P10 to P90. \
          Costs are programme-wide, not split by capability.",
     )?;
-    style::footer(cx, root, None)?;
+    plot::footer(cx, root, None)?;
     let caps = ranked(&s.capabilities);
     if caps.is_empty() {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
 
     // Groups in the order the annual chart uses, so a group keeps its colour across charts.
@@ -56,17 +51,17 @@ where
             groups.push(&c.group);
         }
     }
-    let swatch: BTreeMap<&str, style::Swatch> = groups
+    let swatch: BTreeMap<&str, plot::Swatch> = groups
         .iter()
         .enumerate()
-        .map(|(i, g)| (*g, style::category(i)))
+        .map(|(i, g)| (*g, plot::category(i)))
         .collect();
 
     let n = caps.len() as i32;
-    let plot_h = style::PLOT_BOTTOM - style::PLOT_TOP;
+    let plot_h = plot::PLOT_BOTTOM - plot::PLOT_TOP;
     let row = plot_h / n;
-    let name_size = style::LABEL.min(row as f64 * 0.62).max(18.0);
-    let max_name = style::W * 2 / 5;
+    let name_size = plot::LABEL.min(row as f64 * 0.62).max(18.0);
+    let max_name = plot::W * 2 / 5;
     let names: Vec<(String, f64)> = caps
         .iter()
         .map(|c| cx.fit(&c.name, max_name, name_size, false))
@@ -103,7 +98,7 @@ where
         .map(|c| cx.width(&cx.money(c.npv_contribution.p50), name_size, true))
         .max()
         .unwrap_or(0);
-    let plot = style::frame(
+    let plot = plot::frame(
         cx,
         root,
         &x,
@@ -111,7 +106,7 @@ where
         FrameOpts {
             vgrid: true,
             right_pad: value_w + 30,
-            min_left: style::MARGIN + name_w + 20,
+            min_left: plot::MARGIN + name_w + 20,
             ..FrameOpts::default()
         },
     )?;
@@ -123,16 +118,16 @@ where
         let sw = swatch
             .get(c.group.as_str())
             .copied()
-            .unwrap_or(style::category(0));
+            .unwrap_or(plot::category(0));
         let (x0, x1) = (plot.px(0.0), plot.px(st.p50));
-        style::fill_rect(root, (x0, mid - bar_h / 2), (x1, mid + bar_h / 2), sw)?;
+        plot::fill_rect(root, (x0, mid - bar_h / 2), (x1, mid + bar_h / 2), sw)?;
         let (w0, w1) = (plot.px(st.p10), plot.px(st.p90));
         // A white halo keeps the whisker visible over dark bars.
-        for (color, width) in [(style::WHITE, 7), (style::INK, 3)] {
-            style::line(root, (w0, mid), (w1, mid), color, width)?;
+        for (color, width) in [(plot::WHITE, 7), (plot::INK, 3)] {
+            plot::line(root, (w0, mid), (w1, mid), color, width)?;
             for wx in [w0, w1] {
                 let cap = bar_h / 3;
-                style::line(root, (wx, mid - cap), (wx, mid + cap), color, width)?;
+                plot::line(root, (wx, mid - cap), (wx, mid + cap), color, width)?;
             }
         }
         let (name, size) = &names[i];
@@ -142,7 +137,7 @@ where
             (plot.left - 16, mid),
             *size,
             false,
-            style::INK,
+            plot::INK,
             (HPos::Right, VPos::Center),
         )?;
         // The median, past the end of the whisker (or of the bar, if that reaches further).
@@ -153,15 +148,15 @@ where
             (end + 14, mid),
             name_size,
             true,
-            style::INK,
+            plot::INK,
             (HPos::Left, VPos::Center),
         )?;
     }
-    style::line(
+    plot::line(
         root,
         (plot.px(0.0), plot.top),
         (plot.px(0.0), plot.bottom),
-        style::AXIS_LINE,
+        plot::AXIS_LINE,
         2,
     )?;
 
@@ -173,12 +168,12 @@ where
         .collect();
     let legend_w = items
         .iter()
-        .map(|(t, _)| 52 + cx.width(t, style::LABEL, false))
+        .map(|(t, _)| 52 + cx.width(t, plot::LABEL, false))
         .max()
         .unwrap_or(0);
-    let legend_h = style::LEGEND_ROW * items.len() as i32;
+    let legend_h = plot::LEGEND_ROW * items.len() as i32;
     // One entry per row: `max_x` at the left edge forces a wrap after every entry.
     let left = plot.right - legend_w;
-    style::legend(cx, root, &items, (left, plot.bottom - legend_h - 12), left)?;
+    plot::legend(cx, root, &items, (left, plot.bottom - legend_h - 12), left)?;
     Ok(())
 }

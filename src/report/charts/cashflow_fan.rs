@@ -1,14 +1,12 @@
 //! Cumulative net cash flow month by month as a fan: how deep the investment goes, when the
 //! programme is back above water, and how wide the uncertainty around that is.
 
-use plotters::coord::Shift;
 use plotters::element::Circle;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts, Key, Swatch};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts, Key, Swatch};
 
 /// The finding: the median payback, with its calendar month when the scenario has one.
 pub(crate) fn title(cx: &Cx) -> String {
@@ -37,24 +35,21 @@ pub(crate) fn by_calendar(cx: &Cx, m: f64) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let q = &s.charts.cumulative_net;
-    style::header(
+    plot::header(
         cx,
         root,
         &title(cx),
         "Cumulative net cash flow (benefits minus costs, not discounted) month by month across \
          the simulated outcomes.",
     )?;
-    style::footer(cx, root, None)?;
+    plot::footer(cx, root, None)?;
     let n = q.p50.len();
     let series = [&q.p10, &q.p25, &q.p50, &q.p75, &q.p90];
     if n < 2 || series.iter().any(|v| v.len() != n) {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
     let base = &s.charts.base_case_cumulative_net;
     let base = (base.len() == n).then_some(base);
@@ -69,7 +64,7 @@ where
         "Months after the start",
     );
     let y = Axis::money(lo, hi, cx.currency(), 8, "Cumulative net cash flow");
-    let plot = style::frame(cx, root, &x, &y, FrameOpts::default())?;
+    let plot = plot::frame(cx, root, &x, &y, FrameOpts::default())?;
 
     let band = |lower: &[f64], upper: &[f64]| -> Vec<(i32, i32)> {
         let up = upper.iter().enumerate().map(|(m, v)| plot.at(m as f64, *v));
@@ -80,17 +75,17 @@ where
             .map(|(m, v)| plot.at(m as f64, *v));
         up.chain(down).collect()
     };
-    style::polygon(root, band(&q.p10, &q.p90), style::PALE)?;
-    style::polygon(root, band(&q.p25, &q.p75), style::SKY)?;
+    plot::polygon(root, band(&q.p10, &q.p90), plot::PALE)?;
+    plot::polygon(root, band(&q.p25, &q.p75), plot::SKY)?;
     let zero = plot.py(0.0);
-    style::line(root, (plot.left, zero), (plot.right, zero), style::INK, 3)?;
+    plot::line(root, (plot.left, zero), (plot.right, zero), plot::INK, 3)?;
     cx.text(
         root,
         "Break-even",
         (plot.right - 8, zero + 10),
-        style::LABEL,
+        plot::LABEL,
         false,
-        style::INK,
+        plot::INK,
         (HPos::Right, VPos::Top),
     )?;
     let path = |v: &[f64]| -> Vec<(i32, i32)> {
@@ -100,37 +95,37 @@ where
             .collect()
     };
     if let Some(b) = base {
-        style::polyline(root, &path(b), style::INK, 3, Some(14.0))?;
+        plot::polyline(root, &path(b), plot::INK, 3, Some(14.0))?;
     }
-    style::polyline(root, &path(&q.p50), style::NAVY, 6, None)?;
+    plot::polyline(root, &path(&q.p50), plot::NAVY, 6, None)?;
 
     if let Some(m) = s.payback_months.stats.p50 {
         let (px, py) = plot.at(m, 0.0);
-        style::dashed(root, (px, py), (px, plot.bottom), style::ACCENT, 4, 14.0)?;
-        root.draw(&Circle::new((px, py), 13, style::ACCENT.filled()))?;
-        root.draw(&Circle::new((px, py), 6, style::WHITE.filled()))?;
+        plot::dashed(root, (px, py), (px, plot.bottom), plot::ACCENT, 4, 14.0)?;
+        root.draw(&Circle::new((px, py), 13, plot::ACCENT.filled()))?;
+        root.draw(&Circle::new((px, py), 6, plot::WHITE.filled()))?;
         let text = format!(
             "Median payback: {}{}",
             format::months(Some(m)),
             by_calendar(cx, m)
         );
         // Above the break-even line, left of the marker, where the fan is still below zero.
-        style::callout(cx, root, &plot, &text, (px, py), style::ACCENT)?;
+        plot::callout(cx, root, &plot, &text, (px, py), plot::ACCENT)?;
     }
 
     let mut items = vec![
-        ("Median".to_string(), Key::Line(style::NAVY, 6, false)),
+        ("Median".to_string(), Key::Line(plot::NAVY, 6, false)),
         (
             "Middle 50% of outcomes (P25–P75)".to_string(),
             Key::Fill(Swatch {
-                fill: style::SKY,
+                fill: plot::SKY,
                 hatch: None,
             }),
         ),
         (
             "Middle 80% (P10–P90)".to_string(),
             Key::Fill(Swatch {
-                fill: style::PALE,
+                fill: plot::PALE,
                 hatch: None,
             }),
         ),
@@ -138,11 +133,11 @@ where
     if base.is_some() {
         items.push((
             "Base case (most likely inputs)".to_string(),
-            Key::Line(style::INK, 3, true),
+            Key::Line(plot::INK, 3, true),
         ));
     }
     // The upper left is empty: cash is still going out there.
-    style::legend(
+    plot::legend(
         cx,
         root,
         &items,

@@ -11,23 +11,20 @@ mod adoption;
 mod annual_cash_flow;
 mod capability_value;
 mod cashflow_fan;
-mod fonts;
 mod npv_cdf;
 mod npv_distribution;
 mod payback_probability;
-mod style;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
-use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use rayon::prelude::*;
 
 use crate::files::write_atomically;
+use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, fonts};
 use crate::results::Summary;
-use style::{Cx, DrawResult};
 
 /// What the charts are drawn from.
 #[derive(Debug, Clone, Copy)]
@@ -105,10 +102,7 @@ impl Kind {
         }
     }
 
-    fn draw<DB: DrawingBackend>(self, cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw(self, cx: &Cx, root: &Area) -> DrawResult {
         match self {
             Kind::NpvDistribution => npv_distribution::draw(cx, root),
             Kind::NpvCdf => npv_cdf::draw(cx, root),
@@ -218,14 +212,14 @@ fn render(
         chart: kind.name(),
         message: e.to_string(),
     };
-    let (w, h) = (style::W as u32, style::H as u32);
+    let (w, h) = (plot::W as u32, plot::H as u32);
     let cx = Cx::new(ctx.summary, true, fallback);
     let png = PIXELS.with_borrow_mut(|pixels| {
         // Zeroed again: nothing of the last chart can show through.
         pixels.clear();
         pixels.resize((w * h * 3) as usize, 0);
         {
-            let root = BitMapBackend::with_buffer(pixels, (w, h)).into_drawing_area();
+            let root = Canvas::Png(BitMapBackend::with_buffer(pixels, (w, h))).into_drawing_area();
             kind.draw(&cx, &root).map_err(fail)?;
             root.present().map_err(|e| fail(Box::new(e)))?;
         }
@@ -234,7 +228,7 @@ fn render(
     let mut svg = String::new();
     {
         let vcx = Cx::new(ctx.summary, false, None);
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        let root = Canvas::Svg(SVGBackend::with_string(&mut svg, (w, h))).into_drawing_area();
         kind.draw(&vcx, &root).map_err(fail)?;
         root.present().map_err(|e| fail(Box::new(e)))?;
     }
@@ -248,7 +242,7 @@ fn encode_png(pixels: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     // through plotters' encoder (1.8 MB against 1.7 MB for the seven charts), in about half
     // the time.
     let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, style::W as u32, style::H as u32);
+    let mut encoder = png::Encoder::new(&mut png, plot::W as u32, plot::H as u32);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);

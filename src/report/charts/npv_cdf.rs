@@ -1,14 +1,12 @@
 //! The S-curve: the chance that the NPV comes in at or below any value. It answers "how
 //! likely are we to lose money?" and "what NPV can we count on nine times in ten?" directly.
 
-use plotters::coord::Shift;
 use plotters::element::Circle;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts};
 
 /// The finding: the outer deciles, in words.
 pub(crate) fn title(cx: &Cx) -> String {
@@ -20,22 +18,19 @@ pub(crate) fn title(cx: &Cx) -> String {
     )
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let q = &s.charts.npv_percentiles;
-    style::header(
+    plot::header(
         cx,
         root,
         &title(cx),
         "Cumulative probability: the share of simulated outcomes with an NPV at or below each \
          value.",
     )?;
-    style::footer(cx, root, None)?;
+    plot::footer(cx, root, None)?;
     if q.len() < 3 || q.iter().any(|v| !v.is_finite()) {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
     // The 1st to 99th percentile fill the axis; the extreme tails run to its edges.
     let (lo, hi) = (q[1], q[q.len() - 2]);
@@ -48,7 +43,7 @@ where
         "Net present value (NPV)",
     );
     let y = Axis::percent(1.0, 0.1, "Share of outcomes with NPV at or below the value");
-    let plot = style::frame(
+    let plot = plot::frame(
         cx,
         root,
         &x,
@@ -69,10 +64,10 @@ where
     if x.lo < 0.0 && x.hi > 0.0 {
         let p = 1.0 - s.prob_npv_positive;
         let (zx, zy) = plot.at(0.0, p);
-        style::dashed(root, (zx, plot.bottom), (zx, zy), style::LOSS_DARK, 4, 14.0)?;
-        style::dashed(root, (plot.left, zy), (zx, zy), style::LOSS_DARK, 4, 14.0)?;
-        style::polyline(root, &pts, style::NAVY, 6, None)?;
-        root.draw(&Circle::new((zx, zy), 12, style::LOSS_DARK.filled()))?;
+        plot::dashed(root, (zx, plot.bottom), (zx, zy), plot::LOSS_DARK, 4, 14.0)?;
+        plot::dashed(root, (plot.left, zy), (zx, zy), plot::LOSS_DARK, 4, 14.0)?;
+        plot::polyline(root, &pts, plot::NAVY, 6, None)?;
+        root.draw(&Circle::new((zx, zy), 12, plot::LOSS_DARK.filled()))?;
         let text = format!(
             "{} chance of an NPV at or below {}",
             format::percent(p),
@@ -81,34 +76,34 @@ where
         // The upper left of an S-curve is always empty: put the call-out there, with a
         // leader to the point.
         let (tx, ty) = (plot.left + 24, plot.top + 24);
-        let w = cx.width(&text, style::LABEL, true);
+        let w = cx.width(&text, plot::LABEL, true);
         let anchor = ((tx + w / 2).min(zx.max(tx + 40)), ty + 52);
-        style::line(root, anchor, (zx, zy - 14), style::LOSS_DARK, 2)?;
-        style::label_box(
+        plot::line(root, anchor, (zx, zy - 14), plot::LOSS_DARK, 2)?;
+        plot::label_box(
             cx,
             root,
             &text,
             (tx, ty),
-            style::LABEL,
+            plot::LABEL,
             true,
-            style::LOSS_DARK,
+            plot::LOSS_DARK,
             (HPos::Left, VPos::Top),
         )?;
     } else {
-        style::polyline(root, &pts, style::NAVY, 6, None)?;
+        plot::polyline(root, &pts, plot::NAVY, 6, None)?;
         let text = if x.lo >= 0.0 {
             "The NPV is positive in every simulated outcome"
         } else {
             "The NPV is negative in every simulated outcome"
         };
-        style::label_box(
+        plot::label_box(
             cx,
             root,
             text,
             (plot.left + 24, plot.top + 24),
-            style::LABEL,
+            plot::LABEL,
             true,
-            style::LOSS_DARK,
+            plot::LOSS_DARK,
             (HPos::Left, VPos::Top),
         )?;
     }
@@ -120,19 +115,19 @@ where
         ("P90", 0.9, s.npv.p90),
     ] {
         let (px, py) = plot.at(v, p);
-        root.draw(&Circle::new((px, py), 10, style::NAVY.filled()))?;
-        root.draw(&Circle::new((px, py), 5, style::WHITE.filled()))?;
+        root.draw(&Circle::new((px, py), 10, plot::NAVY.filled()))?;
+        root.draw(&Circle::new((px, py), 5, plot::WHITE.filled()))?;
         // Below and to the right of a rising curve is empty space.
         let text = format!("{label} {}", cx.money(v));
-        let w = cx.width(&text, style::LABEL, false);
-        style::label_box(
+        let w = cx.width(&text, plot::LABEL, false);
+        plot::label_box(
             cx,
             root,
             &text,
             ((px + 22).min(plot.right - w - 8), py + 18),
-            style::LABEL,
+            plot::LABEL,
             false,
-            style::INK,
+            plot::INK,
             (HPos::Left, VPos::Top),
         )?;
     }

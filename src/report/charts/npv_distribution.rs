@@ -1,12 +1,10 @@
 //! How likely each NPV is: the histogram of simulated NPVs, the loss region marked, and the
 //! P10/P50/P90 a board asks for ("what is the bad case, the middle, the good case?").
 
-use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts, Swatch};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts, Swatch};
 
 /// The finding: how often the NPV is positive, and the middle outcome.
 pub(crate) fn title(cx: &Cx) -> String {
@@ -18,10 +16,7 @@ pub(crate) fn title(cx: &Cx) -> String {
     )
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let h = &s.charts.npv_histogram;
     let total: u64 = h.counts.iter().sum();
@@ -34,18 +29,18 @@ where
         cx.money(s.npv.mean),
         bin.map(|b| cx.money(b)).unwrap_or_default(),
     );
-    style::header(cx, root, &title(cx), &subtitle)?;
+    plot::header(cx, root, &title(cx), &subtitle)?;
     let note = h
         .tails_clipped
         .then_some("Outer bars include the outcomes beyond them");
-    style::footer(cx, root, note)?;
+    plot::footer(cx, root, note)?;
     if total == 0 || h.edges.len() != h.counts.len() + 1 {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
 
     let shares: Vec<f64> = h.counts.iter().map(|&c| c as f64 / total as f64).collect();
     let top = shares.iter().cloned().fold(0.0, f64::max);
-    let step = style::nice_step(top * 1.3, 5);
+    let step = plot::nice_step(top * 1.3, 5);
     let y = Axis::percent(
         (top * 1.3 / step).ceil() * step,
         step,
@@ -53,17 +48,17 @@ where
     );
     let (lo, hi) = (h.edges[0], h.edges[h.edges.len() - 1]);
     let x = Axis::money(lo, hi, cx.currency(), 10, "Net present value (NPV)");
-    let plot = style::frame(cx, root, &x, &y, FrameOpts::default())?;
+    let plot = plot::frame(cx, root, &x, &y, FrameOpts::default())?;
     // The top of the P10/P50/P90 labels.
     let percentile_row = plot.top + 20;
 
     let gain = Swatch {
-        fill: style::NAVY,
+        fill: plot::NAVY,
         hatch: None,
     };
     let loss = Swatch {
-        fill: style::LOSS,
-        hatch: Some(style::WHITE),
+        fill: plot::LOSS,
+        hatch: Some(plot::WHITE),
     };
     for (i, share) in shares.iter().enumerate() {
         let (a, b) = (h.edges[i], h.edges[i + 1]);
@@ -74,7 +69,7 @@ where
                 let (x0, x1) = (plot.px(from), plot.px(to));
                 let x0 = if from == a { x0 + 1 } else { x0 };
                 let x1 = if to == b { x1 - 1 } else { x1 };
-                style::fill_rect(root, (x0, top_px), (x1, plot.bottom), sw)?;
+                plot::fill_rect(root, (x0, top_px), (x1, plot.bottom), sw)?;
             }
         }
     }
@@ -86,11 +81,11 @@ where
     if let Some(zx) = zero_x {
         // From below the row of percentile labels (as their dashed lines), so that no label's
         // box cuts it.
-        style::line(
+        plot::line(
             root,
             (zx, percentile_row + 52),
             (zx, plot.bottom),
-            style::INK,
+            plot::INK,
             3,
         )?;
     }
@@ -103,11 +98,11 @@ where
         .collect();
     let widest = labels
         .iter()
-        .map(|l| cx.width(l, style::LABEL, true))
+        .map(|l| cx.width(l, plot::LABEL, true))
         .max()
         .unwrap_or(0);
     let want: Vec<i32> = marks.iter().map(|(_, v)| plot.px(*v)).collect();
-    let at = style::spread(
+    let at = plot::spread(
         &want,
         widest + 24,
         plot.left + widest / 2,
@@ -115,29 +110,29 @@ where
     );
     let label_y = percentile_row;
     for ((px, label_x), label) in want.iter().zip(&at).zip(&labels) {
-        style::dashed(
+        plot::dashed(
             root,
             (*px, label_y + 52),
             (*px, plot.bottom),
-            style::ACCENT,
+            plot::ACCENT,
             4,
             16.0,
         )?;
-        style::line(
+        plot::line(
             root,
             (*label_x, label_y + 44),
             (*px, label_y + 56),
-            style::ACCENT,
+            plot::ACCENT,
             2,
         )?;
-        style::label_box(
+        plot::label_box(
             cx,
             root,
             label,
             (*label_x, label_y),
-            style::LABEL,
+            plot::LABEL,
             true,
-            style::INK,
+            plot::INK,
             (HPos::Center, VPos::Top),
         )?;
     }
@@ -149,10 +144,10 @@ where
         let text = format!("P(loss) = {}", format::percent(p_loss));
         // Inside the loss region, clear of the line: a smaller size if that makes it fit
         // (down to 70%), else full size and centred as near the region as it can be.
-        let room = zx - plot.left - 2 * (style::LABEL_BOX_PAD + 12);
-        let size = match cx.fit(&text, room, style::LABEL, true) {
+        let room = zx - plot.left - 2 * (plot::LABEL_BOX_PAD + 12);
+        let size = match cx.fit(&text, room, plot::LABEL, true) {
             (fitted, size) if fitted == text => size,
-            _ => style::LABEL,
+            _ => plot::LABEL,
         };
         let w = cx.width(&text, size, true);
         let mid = ((plot.left + zx) / 2).max(plot.left + w / 2 + 12);
@@ -165,14 +160,14 @@ where
             .map(|(sh, _)| *sh)
             .fold(0.0, f64::max);
         let y = (plot.py(tallest) - 20).max(plot.top + 130);
-        style::label_box(
+        plot::label_box(
             cx,
             root,
             &text,
             (mid, y),
             size,
             true,
-            style::LOSS_DARK,
+            plot::LOSS_DARK,
             (HPos::Center, VPos::Bottom),
         )?;
     }

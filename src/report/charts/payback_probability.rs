@@ -1,14 +1,12 @@
 //! The chance of having paid back by each month: the answer to "how sure are we to be back
 //! in the black within two years?", with the share that never pays back made visible.
 
-use plotters::coord::Shift;
 use plotters::element::Circle;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts};
 use crate::report::format;
+use crate::report::plot::{self, Area, Axis, Cx, DrawResult, FrameOpts};
 
 /// The months a board asks about, those within the horizon.
 fn marker_months(horizon: u32) -> Vec<u32> {
@@ -40,10 +38,7 @@ pub(crate) fn title(cx: &Cx) -> String {
     }
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+pub(crate) fn draw(cx: &Cx, root: &Area) -> DrawResult {
     let s = cx.summary;
     let curve = &s.charts.payback_probability;
     let never = s.payback_months.never_fraction;
@@ -53,10 +48,10 @@ where
         format::percent(never),
         s.horizon_months
     );
-    style::header(cx, root, &title(cx), &subtitle)?;
-    style::footer(cx, root, None)?;
+    plot::header(cx, root, &title(cx), &subtitle)?;
+    plot::footer(cx, root, None)?;
     if curve.len() < 2 {
-        return style::no_data(cx, root);
+        return plot::no_data(cx, root);
     }
     let x = Axis::months(
         (curve.len() - 1) as u32,
@@ -64,7 +59,7 @@ where
         "Months after the start (month 0)",
     );
     let y = Axis::percent(1.0, 0.1, "Chance of having paid back");
-    let plot = style::frame(cx, root, &x, &y, FrameOpts::default())?;
+    let plot = plot::frame(cx, root, &x, &y, FrameOpts::default())?;
 
     let pts: Vec<(i32, i32)> = curve
         .iter()
@@ -74,23 +69,23 @@ where
     let mut area = pts.clone();
     area.push((plot.right, plot.bottom));
     area.push((plot.left, plot.bottom));
-    style::polygon(root, area, style::PALE)?;
-    style::polyline(root, &pts, style::NAVY, 6, None)?;
+    plot::polygon(root, area, plot::PALE)?;
+    plot::polyline(root, &pts, plot::NAVY, 6, None)?;
 
     // Where the curve levels off: the outcomes that never pay back within the horizon. The
     // label sits above the line, where the curve never goes.
     let last = *curve.last().unwrap_or(&0.0);
     if never > 0.005 {
         let py = plot.py(last);
-        style::dashed(
+        plot::dashed(
             root,
             (plot.left, py),
             (plot.right, py),
-            style::LOSS_DARK,
+            plot::LOSS_DARK,
             3,
             14.0,
         )?;
-        style::label_box(
+        plot::label_box(
             cx,
             root,
             &format!(
@@ -99,9 +94,9 @@ where
                 s.horizon_months
             ),
             (plot.right - 12, py - 16),
-            style::LABEL,
+            plot::LABEL,
             true,
-            style::LOSS_DARK,
+            plot::LOSS_DARK,
             (HPos::Right, VPos::Bottom),
         )?;
     }
@@ -109,11 +104,11 @@ where
     for m in marker_months((curve.len() - 1) as u32) {
         let Some(p) = within(cx, m) else { continue };
         let (px, py) = plot.at(m as f64, p);
-        style::dashed(root, (px, py), (px, plot.bottom), style::ACCENT, 3, 12.0)?;
-        root.draw(&Circle::new((px, py), 13, style::ACCENT.filled()))?;
-        root.draw(&Circle::new((px, py), 6, style::WHITE.filled()))?;
+        plot::dashed(root, (px, py), (px, plot.bottom), plot::ACCENT, 3, 12.0)?;
+        root.draw(&Circle::new((px, py), 13, plot::ACCENT.filled()))?;
+        root.draw(&Circle::new((px, py), 6, plot::WHITE.filled()))?;
         let text = format!("{m} months: {}", format::percent(p));
-        style::callout(cx, root, &plot, &text, (px, py), style::INK)?;
+        plot::callout(cx, root, &plot, &text, (px, py), plot::INK)?;
     }
     Ok(())
 }
