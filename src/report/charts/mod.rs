@@ -7,9 +7,8 @@
 //! and valuecase version. Fonts are embedded (DejaVu Sans); a user font can be supplied for
 //! scripts DejaVu lacks, and any character no font can draw is reported as a warning.
 //!
-//! One file per chart, each a [`Chart`]; what they share is the toolkit in
-//! [`crate::report::plot`]. Adding a chart is a new file implementing [`Chart`] and one line in
-//! [`CHARTS`].
+//! One file per chart, each a `Chart`; what they share is the toolkit in `report/plot/`.
+//! Adding a chart is a new file implementing `Chart` and one line in `CHARTS`.
 
 mod adoption;
 mod annual_cash_flow;
