@@ -68,21 +68,25 @@ fn assumptions_list_every_written_input() {
     let html = render(&fixture::results(), &[]);
     for name in [
         "baseline.funnel.win_rate",
-        "capabilities.&quot;Lead scoring&quot;.effect",
+        "capabilities.&quot;Lead scoring&quot;.uplift",
         "user_groups.&quot;Sales&quot;.adoption.midpoint",
         "costs.&quot;Systems integrator&quot;.overrun",
         "risks.&quot;Programme failure&quot;.occurs",
-        "levers.&quot;KPI-based appraisal&quot;.ceiling",
+        "levers.&quot;KPI-based appraisal&quot;.effects.ceiling",
+        "levers.&quot;KPI-based appraisal&quot;.costs.&quot;Appraisal redesign&quot;.amount",
     ] {
         assert!(html.contains(&breakable_escaped(name)), "missing {name}");
     }
     assert!(html.contains("$110,000</td>"), "exact base value");
     assert!(html.contains("2.35% to 9.06%"), "ranges at three figures");
     assert!(html.contains("PERT: min 1%, most likely 5%, max 12%"));
-    assert!(html.contains("Normal: mean 5%, sd 2%; truncated to [0%, ∞]"));
+    assert!(html.contains("Normal: mean 5%, sd 2%; truncated to [0%, 100%]"));
+    assert!(html.contains("Normal: mean $85, sd $12; truncated to [$0, ∞]"));
+    assert!(html.contains("One of $600 (30%), $900 (50%), $1,500 (20%)"));
+    assert!(html.contains("Lognormal: μ 13.5, σ 0.4 (median $729,000)"));
     // Unwritten defaults (value share of non-hours capabilities) are counted, not listed.
     assert!(!html.contains("capabilities.&quot;Lead scoring&quot;.value_share"));
-    assert!(html.contains("further inputs are left at their documented defaults"));
+    assert!(html.contains("12 further inputs are left at their documented defaults"));
 }
 
 #[test]
@@ -135,11 +139,11 @@ fn numbers_keep_what_they_deserve() {
 fn has_headline_method_and_precision() {
     let s = fixture::summary();
     let html = render(&fixture::results_of(s, &fixture::scenario()), &[]);
-    assert!(html.contains("Expected NPV") && html.contains("$31.4M"));
+    assert!(html.contains("Expected NPV") && html.contains("$32.0M"));
     assert!(html.contains("Chance NPV &gt; 0"));
     assert!(html.contains("(1 + r)^(1/12) − 1 = 0.7974%"));
     assert!(
-        html.contains("Standard error of the mean NPV: $79k"),
+        html.contains("Standard error of the mean NPV: $505k"),
         "stderr"
     );
     assert!(html.contains("@page { size: landscape"));
