@@ -140,3 +140,71 @@ impl DrawingBackend for Canvas<'_> {
         each!(self, b => b.blit_bitmap(pos, size, src))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
+    use plotters::prelude::IntoDrawingArea;
+    use plotters::style::{Color, IntoFont, RGBColor, ShapeStyle};
+
+    use super::super::fonts::{FAMILY, register_embedded};
+    use super::*;
+
+    /// Every kind of element the charts draw, on any backend.
+    fn draw_sample<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>)
+    where
+        DB::ErrorType: 'static,
+    {
+        register_embedded();
+        let ink = RGBColor(0x1a, 0x1a, 0x1a);
+        let font = (FAMILY, 30.0).into_font().color(&ink);
+        area.fill(&RGBColor(255, 255, 255)).unwrap();
+        area.draw(&Rectangle::new([(10, 10), (90, 60)], ink.mix(0.5).filled()))
+            .unwrap();
+        area.draw(&PathElement::new(
+            vec![(5, 80), (150, 20), (190, 90)],
+            ShapeStyle::from(ink).stroke_width(4),
+        ))
+        .unwrap();
+        area.draw(&PathElement::new(vec![(0, 0), (199, 99)], ink))
+            .unwrap();
+        area.draw(&Polygon::new(
+            vec![(120, 10), (180, 40), (130, 70)],
+            ink.filled(),
+        ))
+        .unwrap();
+        area.draw(&Circle::new((60, 70), 12, ink.filled())).unwrap();
+        area.draw(&Circle::new(
+            (60, 70),
+            20,
+            ShapeStyle::from(ink).stroke_width(3),
+        ))
+        .unwrap();
+        area.draw(&Text::new("Ag €5 客", (20, 40), font)).unwrap();
+        area.present().unwrap();
+    }
+
+    /// Drawing through a [`Canvas`] gives exactly what drawing on the backend itself gives,
+    /// pixel for pixel and byte for byte: the charts depend on it.
+    #[test]
+    fn a_canvas_draws_what_its_backend_draws() {
+        let size = (200, 100);
+        let mut direct = vec![0u8; 200 * 100 * 3];
+        let mut through = direct.clone();
+        draw_sample(&BitMapBackend::with_buffer(&mut direct, size).into_drawing_area());
+        draw_sample(
+            &Canvas::Png(BitMapBackend::with_buffer(&mut through, size)).into_drawing_area(),
+        );
+        assert!(direct.iter().any(|&b| b != 255), "nothing was drawn");
+        assert!(direct == through, "the PNG canvas drew different pixels");
+
+        let (mut direct, mut through) = (String::new(), String::new());
+        draw_sample(&SVGBackend::with_string(&mut direct, size).into_drawing_area());
+        draw_sample(&Canvas::Svg(SVGBackend::with_string(&mut through, size)).into_drawing_area());
+        assert!(
+            direct.contains("<circle") && direct.contains("<text"),
+            "{direct}"
+        );
+        assert_eq!(direct, through);
+    }
+}
