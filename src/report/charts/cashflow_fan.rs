@@ -1,34 +1,21 @@
 //! Cumulative net cash flow month by month as a fan: how deep the investment goes, when the
 //! programme is back above water, and how wide the uncertainty around that is.
 
-use plotters::coord::Shift;
 use plotters::element::Circle;
-use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::style::{self, Axis, Cx, DrawResult, FrameOpts, Key, Swatch};
+use super::Chart;
 use crate::report::format;
-
-/// The finding: the median payback, with its calendar month when the scenario has one.
-pub(crate) fn title(cx: &Cx) -> String {
-    let s = cx.summary;
-    match s.payback_months.stats.p50 {
-        Some(m) => format!(
-            "Half of the simulated outcomes pay back within {}{}",
-            format::months(Some(m)),
-            by_calendar(cx, m)
-        ),
-        None => format!(
-            "Fewer than half of the simulated outcomes pay back within the {}-month horizon",
-            s.horizon_months
-        ),
-    }
-}
+use crate::report::plot::{
+    ACCENT, Area, Axis, Cx, DrawResult, FrameOpts, INK, Key, LABEL, NAVY, PALE, SKY, Swatch, WHITE,
+    callout, dashed, frame, legend, line, polygon, polyline,
+};
+use crate::results::Summary;
 
 /// " (by Aug 2029)": the calendar month in which a payback of `m` months falls (a payback
 /// of 18.4 months happens during month 19 counted from month 0).
-pub(crate) fn by_calendar(cx: &Cx, m: f64) -> String {
+fn by_calendar(cx: &Cx, m: f64) -> String {
     cx.summary
         .start_month
         .as_deref()
@@ -37,117 +24,148 @@ pub(crate) fn by_calendar(cx: &Cx, m: f64) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let s = cx.summary;
-    let q = &s.charts.cumulative_net;
-    style::header(
-        cx,
-        root,
-        &title(cx),
+/// The fan of cumulative net cash flow.
+pub(crate) struct CashflowFan;
+
+impl Chart for CashflowFan {
+    fn name(&self) -> &'static str {
+        "cashflow-fan"
+    }
+
+    fn caption(&self) -> &'static str {
+        "Cumulative net cash flow by month"
+    }
+
+    /// The median payback, with its calendar month when the scenario has one.
+    fn title(&self, cx: &Cx) -> String {
+        let s = cx.summary;
+        match s.payback_months.stats.p50 {
+            Some(m) => format!(
+                "Half of the simulated outcomes pay back within {}{}",
+                format::months(Some(m)),
+                by_calendar(cx, m)
+            ),
+            None => format!(
+                "Fewer than half of the simulated outcomes pay back within the {}-month horizon",
+                s.horizon_months
+            ),
+        }
+    }
+
+    fn subtitle(&self, _cx: &Cx) -> String {
         "Cumulative net cash flow (benefits minus costs, not discounted) month by month across \
-         the simulated outcomes.",
-    )?;
-    style::footer(cx, root, None)?;
-    let n = q.p50.len();
-    let series = [&q.p10, &q.p25, &q.p50, &q.p75, &q.p90];
-    if n < 2 || series.iter().any(|v| v.len() != n) {
-        return style::no_data(cx, root);
+         the simulated outcomes."
+            .to_string()
     }
-    let base = &s.charts.base_case_cumulative_net;
-    let base = (base.len() == n).then_some(base);
-    let all = series
-        .iter()
-        .flat_map(|v| v.iter())
-        .chain(base.into_iter().flatten());
-    let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
-    let x = Axis::months(
-        (n - 1) as u32,
-        s.start_month.as_deref(),
-        "Months after the start",
-    );
-    let y = Axis::money(lo, hi, cx.currency(), 8, "Cumulative net cash flow");
-    let plot = style::frame(cx, root, &x, &y, FrameOpts::default())?;
 
-    let band = |lower: &[f64], upper: &[f64]| -> Vec<(i32, i32)> {
-        let up = upper.iter().enumerate().map(|(m, v)| plot.at(m as f64, *v));
-        let down = lower
+    fn has_data(&self, s: &Summary) -> bool {
+        let q = &s.charts.cumulative_net;
+        let n = q.p50.len();
+        n >= 2
+            && [&q.p10, &q.p25, &q.p75, &q.p90]
+                .iter()
+                .all(|v| v.len() == n)
+    }
+
+    fn draw(&self, cx: &Cx, root: &Area) -> DrawResult {
+        let s = cx.summary;
+        let q = &s.charts.cumulative_net;
+        let n = q.p50.len();
+        let series = [&q.p10, &q.p25, &q.p50, &q.p75, &q.p90];
+        let base = &s.charts.base_case_cumulative_net;
+        let base = (base.len() == n).then_some(base);
+        let all = series
             .iter()
-            .enumerate()
-            .rev()
-            .map(|(m, v)| plot.at(m as f64, *v));
-        up.chain(down).collect()
-    };
-    style::polygon(root, band(&q.p10, &q.p90), style::PALE)?;
-    style::polygon(root, band(&q.p25, &q.p75), style::SKY)?;
-    let zero = plot.py(0.0);
-    style::line(root, (plot.left, zero), (plot.right, zero), style::INK, 3)?;
-    cx.text(
-        root,
-        "Break-even",
-        (plot.right - 8, zero + 10),
-        style::LABEL,
-        false,
-        style::INK,
-        (HPos::Right, VPos::Top),
-    )?;
-    let path = |v: &[f64]| -> Vec<(i32, i32)> {
-        v.iter()
-            .enumerate()
-            .map(|(m, v)| plot.at(m as f64, *v))
-            .collect()
-    };
-    if let Some(b) = base {
-        style::polyline(root, &path(b), style::INK, 3, Some(14.0))?;
-    }
-    style::polyline(root, &path(&q.p50), style::NAVY, 6, None)?;
-
-    if let Some(m) = s.payback_months.stats.p50 {
-        let (px, py) = plot.at(m, 0.0);
-        style::dashed(root, (px, py), (px, plot.bottom), style::ACCENT, 4, 14.0)?;
-        root.draw(&Circle::new((px, py), 13, style::ACCENT.filled()))?;
-        root.draw(&Circle::new((px, py), 6, style::WHITE.filled()))?;
-        let text = format!(
-            "Median payback: {}{}",
-            format::months(Some(m)),
-            by_calendar(cx, m)
+            .flat_map(|v| v.iter())
+            .chain(base.into_iter().flatten());
+        let (lo, hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+        let x = Axis::months(
+            (n - 1) as u32,
+            s.start_month.as_deref(),
+            "Months after the start",
         );
-        // Above the break-even line, left of the marker, where the fan is still below zero.
-        style::callout(cx, root, &plot, &text, (px, py), style::ACCENT)?;
-    }
+        let y = Axis::money(lo, hi, cx.currency(), 8, "Cumulative net cash flow");
+        let plot = frame(cx, root, &x, &y, FrameOpts::default())?;
 
-    let mut items = vec![
-        ("Median".to_string(), Key::Line(style::NAVY, 6, false)),
-        (
-            "Middle 50% of outcomes (P25–P75)".to_string(),
-            Key::Fill(Swatch {
-                fill: style::SKY,
-                hatch: None,
-            }),
-        ),
-        (
-            "Middle 80% (P10–P90)".to_string(),
-            Key::Fill(Swatch {
-                fill: style::PALE,
-                hatch: None,
-            }),
-        ),
-    ];
-    if base.is_some() {
-        items.push((
-            "Base case (most likely inputs)".to_string(),
-            Key::Line(style::INK, 3, true),
-        ));
+        let band = |lower: &[f64], upper: &[f64]| -> Vec<(i32, i32)> {
+            let up = upper.iter().enumerate().map(|(m, v)| plot.at(m as f64, *v));
+            let down = lower
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(m, v)| plot.at(m as f64, *v));
+            up.chain(down).collect()
+        };
+        polygon(root, band(&q.p10, &q.p90), PALE)?;
+        polygon(root, band(&q.p25, &q.p75), SKY)?;
+        let zero = plot.py(0.0);
+        line(root, (plot.left, zero), (plot.right, zero), INK, 3)?;
+        cx.text(
+            root,
+            "Break-even",
+            (plot.right - 8, zero + 10),
+            LABEL,
+            false,
+            INK,
+            (HPos::Right, VPos::Top),
+        )?;
+        let path = |v: &[f64]| -> Vec<(i32, i32)> {
+            v.iter()
+                .enumerate()
+                .map(|(m, v)| plot.at(m as f64, *v))
+                .collect()
+        };
+        if let Some(b) = base {
+            polyline(root, &path(b), INK, 3, Some(14.0))?;
+        }
+        polyline(root, &path(&q.p50), NAVY, 6, None)?;
+
+        if let Some(m) = s.payback_months.stats.p50 {
+            let (px, py) = plot.at(m, 0.0);
+            dashed(root, (px, py), (px, plot.bottom), ACCENT, 4, 14.0)?;
+            root.draw(&Circle::new((px, py), 13, ACCENT.filled()))?;
+            root.draw(&Circle::new((px, py), 6, WHITE.filled()))?;
+            let text = format!(
+                "Median payback: {}{}",
+                format::months(Some(m)),
+                by_calendar(cx, m)
+            );
+            // Above the break-even line, left of the marker, where the fan is still below
+            // zero.
+            callout(cx, root, &plot, &text, (px, py), ACCENT)?;
+        }
+
+        let mut items = vec![
+            ("Median".to_string(), Key::Line(NAVY, 6, false)),
+            (
+                "Middle 50% of outcomes (P25–P75)".to_string(),
+                Key::Fill(Swatch {
+                    fill: SKY,
+                    hatch: None,
+                }),
+            ),
+            (
+                "Middle 80% (P10–P90)".to_string(),
+                Key::Fill(Swatch {
+                    fill: PALE,
+                    hatch: None,
+                }),
+            ),
+        ];
+        if base.is_some() {
+            items.push((
+                "Base case (most likely inputs)".to_string(),
+                Key::Line(INK, 3, true),
+            ));
+        }
+        // The upper left is empty: cash is still going out there.
+        legend(
+            cx,
+            root,
+            &items,
+            (plot.left + 24, plot.top + 8),
+            plot.left + 24 + 620,
+        )?;
+        Ok(())
     }
-    // The upper left is empty: cash is still going out there.
-    style::legend(
-        cx,
-        root,
-        &items,
-        (plot.left + 24, plot.top + 8),
-        plot.left + 24 + 620,
-    )?;
-    Ok(())
 }

@@ -6,28 +6,83 @@
 //! rest of the report, and carries a footer naming the scenario, trials, seed, scenario hash
 //! and valuecase version. Fonts are embedded (DejaVu Sans); a user font can be supplied for
 //! scripts DejaVu lacks, and any character no font can draw is reported as a warning.
+//!
+//! One file per chart, each a `Chart`; what they share is the toolkit in `report/plot/`.
+//! Adding a chart is a new file implementing `Chart` and one line in `CHARTS`.
 
 mod adoption;
 mod annual_cash_flow;
 mod capability_value;
 mod cashflow_fan;
-mod fonts;
 mod npv_cdf;
 mod npv_distribution;
 mod payback_probability;
-mod style;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
-use plotters::prelude::{BitMapBackend, DrawingArea, DrawingBackend, IntoDrawingArea, SVGBackend};
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use rayon::prelude::*;
 
 use crate::files::write_atomically;
+use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, fonts};
 use crate::results::Summary;
-use style::{Cx, DrawResult};
+
+/// One chart of the board pack.
+///
+/// A chart says what it shows ([`title`](Chart::title), [`subtitle`](Chart::subtitle), an
+/// optional footer [`note`](Chart::note)) and draws its data; the caller draws what every
+/// slide has around it: the white canvas, the title and subtitle, the provenance footer, and
+/// a plain "no data" message in place of the data when [`has_data`](Chart::has_data) says the
+/// results hold nothing to draw.
+pub(crate) trait Chart: Sync {
+    /// The file stem (`npv-distribution`): stable, unique, used for the file names and the
+    /// board pack.
+    fn name(&self) -> &'static str;
+
+    /// What the chart shows, in a few words, for figure headings outside the picture.
+    fn caption(&self) -> &'static str;
+
+    /// The finding, in words: the slide's title, and the picture's accessible name.
+    fn title(&self, cx: &Cx) -> String;
+
+    /// What is plotted, under the title.
+    fn subtitle(&self, cx: &Cx) -> String;
+
+    /// A note at the right of the footer, when the chart needs one.
+    fn note(&self, _cx: &Cx) -> Option<String> {
+        None
+    }
+
+    /// Whether the results hold what [`draw`](Chart::draw) needs; [`draw`](Chart::draw) is
+    /// only called when they do.
+    fn has_data(&self, summary: &Summary) -> bool;
+
+    /// Draws the data (axes, marks, labels, legend) between the header and the footer.
+    fn draw(&self, cx: &Cx, root: &Area) -> DrawResult;
+}
+
+/// Every chart, in the order of the board pack.
+pub(crate) const CHARTS: [&dyn Chart; 7] = [
+    &npv_distribution::NpvDistribution,
+    &npv_cdf::NpvCdf,
+    &cashflow_fan::CashflowFan,
+    &payback_probability::PaybackProbability,
+    &capability_value::CapabilityValue,
+    &adoption::Adoption,
+    &annual_cash_flow::AnnualCashFlow,
+];
+
+/// Draws one slide: the parts every chart has, then the chart's own.
+fn draw_slide(chart: &dyn Chart, cx: &Cx, root: &Area) -> DrawResult {
+    plot::header(cx, root, &chart.title(cx), &chart.subtitle(cx))?;
+    plot::footer(cx, root, chart.note(cx).as_deref())?;
+    if !chart.has_data(cx.summary) {
+        return plot::no_data(cx, root);
+    }
+    chart.draw(cx, root)
+}
 
 /// What the charts are drawn from.
 #[derive(Debug, Clone, Copy)]
@@ -70,90 +125,25 @@ pub enum ChartError {
     },
 }
 
-/// Every chart, in the order of the board pack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    NpvDistribution,
-    NpvCdf,
-    CashflowFan,
-    PaybackProbability,
-    CapabilityValue,
-    Adoption,
-    AnnualCashFlow,
-}
-
-impl Kind {
-    const ALL: [Kind; 7] = [
-        Kind::NpvDistribution,
-        Kind::NpvCdf,
-        Kind::CashflowFan,
-        Kind::PaybackProbability,
-        Kind::CapabilityValue,
-        Kind::Adoption,
-        Kind::AnnualCashFlow,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Kind::NpvDistribution => "npv-distribution",
-            Kind::NpvCdf => "npv-cdf",
-            Kind::CashflowFan => "cashflow-fan",
-            Kind::PaybackProbability => "payback-probability",
-            Kind::CapabilityValue => "capability-value",
-            Kind::Adoption => "adoption",
-            Kind::AnnualCashFlow => "annual-cash-flow",
-        }
-    }
-
-    fn draw<DB: DrawingBackend>(self, cx: &Cx, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        match self {
-            Kind::NpvDistribution => npv_distribution::draw(cx, root),
-            Kind::NpvCdf => npv_cdf::draw(cx, root),
-            Kind::CashflowFan => cashflow_fan::draw(cx, root),
-            Kind::PaybackProbability => payback_probability::draw(cx, root),
-            Kind::CapabilityValue => capability_value::draw(cx, root),
-            Kind::Adoption => adoption::draw(cx, root),
-            Kind::AnnualCashFlow => annual_cash_flow::draw(cx, root),
-        }
-    }
-}
-
 /// The chart names (file stems), in board-pack order.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    Kind::ALL.iter().map(|k| k.name())
+    CHARTS.iter().map(|c| c.name())
+}
+
+fn find(name: &str) -> Option<&'static dyn Chart> {
+    CHARTS.into_iter().find(|c| c.name() == name)
 }
 
 /// What a chart shows, in a few words, for figure headings; `None` for an unknown name.
 pub(crate) fn caption(name: &str) -> Option<&'static str> {
-    let kind = Kind::ALL.into_iter().find(|k| k.name() == name)?;
-    Some(match kind {
-        Kind::NpvDistribution => "Distribution of NPV",
-        Kind::NpvCdf => "Chance of an NPV at or below each value",
-        Kind::CashflowFan => "Cumulative net cash flow by month",
-        Kind::PaybackProbability => "Chance of having paid back by each month",
-        Kind::CapabilityValue => "Value by capability",
-        Kind::Adoption => "Adoption by user group",
-        Kind::AnnualCashFlow => "Base case by year",
-    })
+    find(name).map(|c| c.caption())
 }
 
 /// A chart's title (its finding in words), for captions outside the picture; `None` for an
 /// unknown chart name.
 pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
-    let kind = Kind::ALL.into_iter().find(|k| k.name() == name)?;
-    let cx = Cx::new(summary, false, None);
-    Some(match kind {
-        Kind::NpvDistribution => npv_distribution::title(&cx),
-        Kind::NpvCdf => npv_cdf::title(&cx),
-        Kind::CashflowFan => cashflow_fan::title(&cx),
-        Kind::PaybackProbability => payback_probability::title(&cx),
-        Kind::CapabilityValue => capability_value::title(&cx),
-        Kind::Adoption => adoption::title(&cx),
-        Kind::AnnualCashFlow => annual_cash_flow::title(&cx),
-    })
+    let chart = find(name)?;
+    Some(chart.title(&Cx::new(summary, false, None)))
 }
 
 /// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
@@ -168,20 +158,20 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         .transpose()
         .map_err(ChartError::Font)?;
     // Charts are independent: draw them, then encode and write them, on all cores.
-    let rendered = Kind::ALL
+    let rendered = CHARTS
         .par_iter()
-        .map(|&kind| render(ctx, kind, fallback.clone()).map(|r| (kind, r)))
+        .map(|&chart| render(ctx, chart, fallback.clone()).map(|r| (chart.name(), r)))
         .collect::<Result<Vec<_>, _>>()?;
     let written = rendered
         .par_iter()
-        .map(|(kind, (png, svg, _))| {
+        .map(|(name, (png, svg, _))| {
             let write = |path: PathBuf, bytes: &[u8]| {
                 write_atomically(&path, bytes)
                     .map(|()| path.clone())
                     .map_err(|source| ChartError::Io { path, source })
             };
-            let png_path = write(dir.join(format!("{}.png", kind.name())), png)?;
-            let svg_path = write(dir.join(format!("{}.svg", kind.name())), svg.as_bytes())?;
+            let png_path = write(dir.join(format!("{name}.png")), png)?;
+            let svg_path = write(dir.join(format!("{name}.svg")), svg.as_bytes())?;
             Ok([png_path, svg_path])
         })
         .collect::<Result<Vec<_>, ChartError>>()?;
@@ -190,9 +180,9 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         ..ChartOutput::default()
     };
     let mut missing = BTreeSet::new();
-    for (kind, (_, svg, lacking)) in rendered {
+    for (name, (_, svg, lacking)) in rendered {
         missing.extend(lacking);
-        out.svg.push((kind.name().to_string(), svg));
+        out.svg.push((name.to_string(), svg));
     }
     if !missing.is_empty() {
         out.warnings
@@ -211,22 +201,22 @@ thread_local! {
 /// string. Returns the characters the PNG could not draw.
 fn render(
     ctx: &ChartContext,
-    kind: Kind,
+    chart: &dyn Chart,
     fallback: Option<(&'static str, fonts::Coverage)>,
 ) -> Result<(Vec<u8>, String, BTreeSet<char>), ChartError> {
     let fail = |e: Box<dyn std::error::Error>| ChartError::Draw {
-        chart: kind.name(),
+        chart: chart.name(),
         message: e.to_string(),
     };
-    let (w, h) = (style::W as u32, style::H as u32);
+    let (w, h) = (plot::W as u32, plot::H as u32);
     let cx = Cx::new(ctx.summary, true, fallback);
     let png = PIXELS.with_borrow_mut(|pixels| {
         // Zeroed again: nothing of the last chart can show through.
         pixels.clear();
         pixels.resize((w * h * 3) as usize, 0);
         {
-            let root = BitMapBackend::with_buffer(pixels, (w, h)).into_drawing_area();
-            kind.draw(&cx, &root).map_err(fail)?;
+            let root = Canvas::Png(BitMapBackend::with_buffer(pixels, (w, h))).into_drawing_area();
+            draw_slide(chart, &cx, &root).map_err(fail)?;
             root.present().map_err(|e| fail(Box::new(e)))?;
         }
         encode_png(pixels).map_err(|e| fail(Box::new(e)))
@@ -234,8 +224,8 @@ fn render(
     let mut svg = String::new();
     {
         let vcx = Cx::new(ctx.summary, false, None);
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        kind.draw(&vcx, &root).map_err(fail)?;
+        let root = Canvas::Svg(SVGBackend::with_string(&mut svg, (w, h))).into_drawing_area();
+        draw_slide(chart, &vcx, &root).map_err(fail)?;
         root.present().map_err(|e| fail(Box::new(e)))?;
     }
     Ok((png, svg, cx.missing_glyphs()))
@@ -248,7 +238,7 @@ fn encode_png(pixels: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     // through plotters' encoder (1.8 MB against 1.7 MB for the seven charts), in about half
     // the time.
     let mut png = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png, style::W as u32, style::H as u32);
+    let mut encoder = png::Encoder::new(&mut png, plot::W as u32, plot::H as u32);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
@@ -324,6 +314,72 @@ mod tests {
         }
         if std::env::var_os("VALUECASE_CHART_DIR").is_none() {
             std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    /// Width and height from a PNG's IHDR chunk.
+    fn png_size(png: &[u8]) -> (u32, u32) {
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+        let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        (be(16), be(20))
+    }
+
+    /// What every entry of [`CHARTS`] promises: a unique file-safe name, a caption, a title
+    /// and subtitle, and a 1920×1080 slide in both PNG and SVG, with its title and the
+    /// provenance footer; with nothing to show, the plain "no data" slide instead.
+    #[test]
+    fn every_chart_keeps_the_contract() {
+        let summary = crate::test_support::fixture::summary();
+        let ctx = ChartContext {
+            summary: &summary,
+            png_font: None,
+        };
+        let provenance = crate::report::sentences::provenance(&summary);
+        let mut seen = BTreeSet::new();
+        for chart in CHARTS {
+            let name = chart.name();
+            assert!(seen.insert(name), "two charts are named {name}");
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name} is not a safe file stem"
+            );
+            assert!(!chart.caption().is_empty(), "{name} has no caption");
+            assert_eq!(caption(name), Some(chart.caption()));
+            assert!(
+                chart.has_data(&summary),
+                "{name} finds no data in the fixture"
+            );
+            let cx = Cx::new(&summary, false, None);
+            let title = chart.title(&cx);
+            assert!(
+                !title.is_empty() && !chart.subtitle(&cx).is_empty(),
+                "{name}"
+            );
+            assert_eq!(self::title(name, &summary), Some(title.clone()));
+
+            let (png, svg, _) = render(&ctx, chart, None).unwrap();
+            assert_eq!(png_size(&png), (1920, 1080), "{name}.png");
+            assert!(svg.starts_with("<svg"), "{name}.svg");
+            assert!(svg.contains("viewBox=\"0 0 1920 1080\""), "{name}.svg");
+            assert!(svg.trim_end().ends_with("</svg>"), "{name}.svg");
+            assert!(svg.contains(&title), "{name}.svg lacks its title {title:?}");
+            assert!(svg.contains(&provenance), "{name}.svg lacks the footer");
+            assert!(!svg.contains("No data for this chart"), "{name}");
+        }
+        assert_eq!(names().collect::<Vec<_>>(), CHARTS.map(|c| c.name()));
+
+        let mut empty = summary.clone();
+        empty.charts = Default::default();
+        empty.capabilities.clear();
+        let ctx = ChartContext {
+            summary: &empty,
+            png_font: None,
+        };
+        for chart in CHARTS {
+            assert!(!chart.has_data(&empty), "{}", chart.name());
+            let (png, svg, _) = render(&ctx, chart, None).unwrap();
+            assert_eq!(png_size(&png), (1920, 1080), "{}", chart.name());
+            assert!(svg.contains("No data for this chart"), "{}", chart.name());
         }
     }
 
