@@ -19,6 +19,7 @@ use askama::Template;
 
 use crate::dist::Dist;
 use crate::report::charts;
+use crate::report::escape::hidden_in_html;
 use crate::report::format::{self, money, months, percent, ratio_percent};
 use crate::report::sentences;
 use crate::results::{Assumption, Assumptions, PartialStats, RunResults, Stats, Summary};
@@ -33,7 +34,11 @@ pub fn render(results: &RunResults, charts_svg: &[(String, String)]) -> String {
         .expect("writing the board pack into a String cannot fail")
 }
 
-/// Escapes text for HTML element content and attribute values (also valid inside SVG).
+/// Escapes text for HTML element content and attribute values (also valid inside SVG):
+/// markup characters as entities, and invisible characters (controls, bidirectional marks,
+/// zero-width) written `\u{202e}` as on the terminal, so a name can neither reorder the text
+/// around it nor hide a difference on the page. Tab and new line are left: HTML shows them as
+/// a space.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let _ = write_escaped(&mut out, s);
@@ -41,17 +46,20 @@ pub fn escape(s: &str) -> String {
 }
 
 fn write_escaped(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    let special = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || hidden_in_html(c);
     let mut rest = s;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    while let Some(at) = rest.find(special) {
         out.write_str(&rest[..at])?;
-        out.write_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        })?;
-        rest = &rest[at + 1..];
+        let c = rest[at..].chars().next().unwrap_or_default();
+        match c {
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            c => write!(out, "\\u{{{:x}}}", c as u32)?,
+        }
+        rest = &rest[at + c.len_utf8()..];
     }
     out.write_str(rest)
 }

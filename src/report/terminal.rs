@@ -5,6 +5,7 @@ use comfy_table::{CellAlignment, Table};
 
 use crate::results::{CashflowTable, PartialStats, Stats, Summary};
 
+use super::escape;
 use super::format::{money, months, probability_is, ratio_percent, thousands};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
@@ -99,8 +100,8 @@ pub fn summary(s: &Summary) -> String {
     sorted.sort_by(|a, b| b.npv_contribution.p50.total_cmp(&a.npv_contribution.p50));
     for c in sorted {
         caps.add_row(vec![
-            c.name.clone(),
-            c.group.clone(),
+            escape::terminal(&c.name).into_owned(),
+            escape::terminal(&c.group).into_owned(),
             money(c.npv_contribution.p10, cur),
             money(c.npv_contribution.p50, cur),
             money(c.npv_contribution.p90, cur),
@@ -113,7 +114,7 @@ pub fn summary(s: &Summary) -> String {
     }
     format!(
         "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n\n{caps}\n\n{}\n",
-        s.scenario.name,
+        escape::terminal(&s.scenario.name),
         thousands(s.trials),
         s.seed,
         s.horizon_months,
@@ -135,7 +136,7 @@ pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
         .collect();
     table.set_header(
         keep.iter()
-            .map(|&i| t.headers[i].clone())
+            .map(|&i| escape::terminal(&t.headers[i]).into_owned())
             .collect::<Vec<_>>(),
     );
     for row in &t.rows {

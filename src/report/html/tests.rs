@@ -48,6 +48,29 @@ fn scenario_strings_are_escaped_everywhere() {
     );
 }
 
+/// A name with a right-to-left override would reverse the rest of its line on the page, and
+/// control characters are not text: they are shown as `\u{..}`, as on the terminal.
+#[test]
+fn bidi_and_control_characters_are_shown_not_obeyed() {
+    let mut s = fixture::summary();
+    let mut sc = fixture::scenario();
+    let sneaky = "rtl\u{202e}olleh bell\u{7} nul\0 esc\u{1b}[2J zw\u{200b}sp";
+    s.scenario.name = sneaky.to_string();
+    sc.meta.name = sneaky.to_string();
+    s.capabilities[0].name = sneaky.to_string();
+    s.charts.adoption[0].name = sneaky.to_string();
+    sc.meta.description = format!("{sneaky}\nsecond line");
+    let html = render(&fixture::results_of(s, &sc), &[]);
+    let raw: Vec<char> = html
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || matches!(c, '\u{202e}' | '\u{200b}'))
+        .collect();
+    assert!(raw.is_empty(), "raw characters {raw:?} in the board pack");
+    assert!(html.contains("rtl\\u{202e}olleh bell\\u{7} nul\\u{0} esc\\u{1b}[2J zw\\u{200b}sp"));
+    // A new line in a description is white space on the page, kept as it is.
+    assert!(html.contains("sp\nsecond line"), "{html}");
+}
+
 #[test]
 fn svgs_are_inlined_scalable_and_refused_when_active() {
     let svg = "<svg width=\"1920\" height=\"1080\" viewBox=\"0 0 1920 1080\" \
