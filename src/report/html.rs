@@ -22,7 +22,9 @@ use crate::report::charts;
 use crate::report::escape::hidden_in_html;
 use crate::report::format::{self, money, months, percent, ratio_percent};
 use crate::report::sentences;
-use crate::results::{Assumption, Assumptions, PartialStats, RunResults, Stats, Summary};
+use crate::results::{
+    Assumption, Assumptions, PartialStats, PaybackStats, RunResults, Stats, Summary,
+};
 use crate::scenario::InputSection;
 use values::{approx, describe, num, value};
 
@@ -87,8 +89,9 @@ struct BoardPack<'a> {
     trials: String,
     /// Base case, mean, P10, P50, P90 of each headline quantity.
     key_figures: Vec<(&'static str, [String; 5])>,
-    /// The share of outcomes that pay back, when some never do.
-    paid_back: Option<String>,
+    /// What each marked payback mean is the mean of (the outcomes that pay back), with its
+    /// marker; empty when every outcome pays back.
+    payback_means: Vec<String>,
     /// `(quantity, share of outcomes)` for ROI and IRR where they are undefined.
     undefined: Vec<(&'static str, String)>,
     figures: Vec<Figure>,
@@ -152,8 +155,13 @@ impl<'a> BoardPack<'a> {
             findings: sentences::findings(s),
             trials: format::thousands(s.trials),
             key_figures: key_figures(s),
-            paid_back: (s.payback_months.never_fraction > 0.0)
-                .then(|| percent(1.0 - s.payback_months.never_fraction)),
+            payback_means: paybacks(s)
+                .into_iter()
+                .filter_map(|(what, st, _, marker)| {
+                    sentences::payback_mean_of(what, st, s.horizon_months)
+                        .map(|note| format!("{marker} {note}."))
+                })
+                .collect(),
             undefined: [
                 ("ROI", s.roi.undefined_fraction),
                 ("IRR", s.irr_annual.undefined_fraction),
@@ -238,31 +246,46 @@ fn tiles(s: &Summary) -> [Tile; 4] {
     ]
 }
 
-/// Base case, mean and percentiles of every headline quantity.
+/// The two paybacks as the figures show them: name, statistics, base case, and the marker
+/// their mean carries when it is over the paying outcomes only.
+fn paybacks(s: &Summary) -> [(&'static str, &PaybackStats, Option<f64>, &'static str); 2] {
+    let b = &s.base_case;
+    [
+        ("Payback", &s.payback_months, b.payback_months, "*"),
+        (
+            "Discounted payback",
+            &s.discounted_payback_months,
+            b.discounted_payback_months,
+            "†",
+        ),
+    ]
+}
+
+/// Base case, mean and percentiles of every headline quantity. A payback mean over the
+/// paying outcomes only carries a marker, explained under the table.
 fn key_figures(s: &Summary) -> Vec<(&'static str, [String; 5])> {
     let cur = s.currency.as_str();
     let m = |st: &Stats, base: f64| [base, st.mean, st.p10, st.p50, st.p90].map(|v| money(v, cur));
     let r = |st: &PartialStats, base: Option<f64>| {
         [base, st.mean, st.p10, st.p50, st.p90].map(ratio_percent)
     };
-    let mo =
-        |st: &PartialStats, base: Option<f64>| [base, st.mean, st.p10, st.p50, st.p90].map(months);
     let b = &s.base_case;
-    vec![
+    let mut rows = vec![
         ("NPV", m(&s.npv, b.npv)),
         ("PV of benefits", m(&s.pv_benefits, b.pv_benefits)),
         ("PV of costs", m(&s.pv_costs, b.pv_costs)),
         ("ROI", r(&s.roi.stats, b.roi)),
         ("IRR (a year)", r(&s.irr_annual.stats, b.irr_annual)),
-        ("Payback", mo(&s.payback_months.stats, b.payback_months)),
-        (
-            "Discounted payback",
-            mo(
-                &s.discounted_payback_months.stats,
-                b.discounted_payback_months,
-            ),
-        ),
-    ]
+    ];
+    for (what, st, base, marker) in paybacks(s) {
+        let p = &st.stats;
+        let mut cells = [base, p.mean, p.p10, p.p50, p.p90].map(months);
+        if sentences::payback_mean_of(what, st, s.horizon_months).is_some() {
+            cells[1].push_str(marker);
+        }
+        rows.push((what, cells));
+    }
+    rows
 }
 
 /// The assumptions table: every input the scenario sets, with its distribution, base value,

@@ -178,3 +178,31 @@ fn has_headline_method_and_precision() {
         assert!(!html.contains(bad), "found {bad}");
     }
 }
+
+/// The board pack's figures mark a payback mean taken over the paying outcomes only, and say
+/// of how many, for each payback separately (their shares differ).
+#[test]
+fn a_payback_mean_beside_never_says_whose_mean_it_is() {
+    let mut s = fixture::summary();
+    s.payback_months.never_fraction = 0.22;
+    s.payback_months.stats.mean = Some(14.84);
+    s.discounted_payback_months.never_fraction = 0.26;
+    s.discounted_payback_months.stats.mean = Some(15.43);
+    let h = s.horizon_months;
+    let html = render(&fixture::results_of(s.clone(), &fixture::scenario()), &[]);
+    assert!(html.contains("<td class=\"num\">14.8 months*</td>"), "{html}");
+    assert!(html.contains("<td class=\"num\">15.4 months†</td>"), "{html}");
+    assert!(html.contains(&format!(
+        "* Payback mean: of the 78% of outcomes that pay back within {h} months (22% never do)."
+    )));
+    assert!(html.contains(&format!(
+        "† Discounted payback mean: of the 74% of outcomes that pay back within {h} months \
+         (26% never do)."
+    )));
+
+    s.payback_months.never_fraction = 0.0;
+    s.discounted_payback_months.never_fraction = 0.0;
+    let html = render(&fixture::results_of(s, &fixture::scenario()), &[]);
+    assert!(html.contains("<td class=\"num\">14.8 months</td>"));
+    assert!(!html.contains("Payback mean"));
+}
