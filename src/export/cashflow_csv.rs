@@ -77,7 +77,10 @@ mod tests {
             } else {
                 assert_eq!(read, written, "{csv}");
             }
-            assert!(!read.starts_with(['=', '+', '-', '@', '\t', '\r']), "{read:?}");
+            assert!(
+                !read.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{read:?}"
+            );
         }
         let row = r.records().next().unwrap().unwrap();
         let numbers: Vec<f64> = row.iter().map(|c| c.parse().unwrap()).collect();

@@ -93,6 +93,8 @@ mod tests {
     #[test]
     fn html_keeps_white_space_and_shows_the_rest() {
         assert!(!hidden_in_html('\n') && !hidden_in_html('\t') && !hidden_in_html('a'));
-        assert!(hidden_in_html('\u{7}') && hidden_in_html('\u{202e}') && hidden_in_html('\u{200b}'));
+        assert!(
+            hidden_in_html('\u{7}') && hidden_in_html('\u{202e}') && hidden_in_html('\u{200b}')
+        );
     }
 }

@@ -5,8 +5,8 @@ use comfy_table::{CellAlignment, Table};
 
 use crate::results::{CashflowTable, PartialStats, PaybackStats, Stats, Summary};
 
-use super::{escape, sentences};
 use super::format::{money, months, probability_is, ratio_percent, thousands};
+use super::{escape, sentences};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
 pub fn headline(s: &Summary) -> String {

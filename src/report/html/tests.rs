@@ -190,8 +190,14 @@ fn a_payback_mean_beside_never_says_whose_mean_it_is() {
     s.discounted_payback_months.stats.mean = Some(15.43);
     let h = s.horizon_months;
     let html = render(&fixture::results_of(s.clone(), &fixture::scenario()), &[]);
-    assert!(html.contains("<td class=\"num\">14.8 months*</td>"), "{html}");
-    assert!(html.contains("<td class=\"num\">15.4 months†</td>"), "{html}");
+    assert!(
+        html.contains("<td class=\"num\">14.8 months*</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td class=\"num\">15.4 months†</td>"),
+        "{html}"
+    );
     assert!(html.contains(&format!(
         "* Payback mean: of the 78% of outcomes that pay back within {h} months (22% never do)."
     )));
