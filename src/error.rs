@@ -77,7 +77,7 @@ impl AppError {
             AppError::Threads { .. } => 1,
             AppError::Chart(e) => match e {
                 ChartError::Draw { .. } => 1,
-                ChartError::Font(_) | ChartError::Io { .. } => 2,
+                ChartError::Font { .. } | ChartError::Io { .. } => 2,
             },
             AppError::Export(e) => match e {
                 ExportError::Encode { .. } => 1,

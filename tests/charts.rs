@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
-use valuecase::report::charts::{self, ChartContext, ChartError};
+use valuecase::report::charts::{self, ChartContext, ChartError, FontSearch};
 use valuecase::report::format::{money, months, percent};
 use valuecase::results::Summary;
 
@@ -71,6 +71,7 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
     let ctx = ChartContext {
         summary: s,
         png_font: None,
+        fonts: FontSearch::Nowhere,
     };
     let out = charts::write_all(&ctx, out_dir.path()).unwrap();
 
@@ -174,6 +175,7 @@ fn scenario_text_is_escaped_in_svg_and_other_scripts_are_reported_for_png() {
         &ChartContext {
             summary: &s,
             png_font: None,
+            fonts: FontSearch::Nowhere,
         },
         dir.path(),
     )
@@ -215,6 +217,7 @@ fn a_user_font_draws_what_dejavu_lacks() {
         &ChartContext {
             summary: &s,
             png_font: Some(&font),
+            fonts: FontSearch::Nowhere,
         },
         dir.path(),
     )
@@ -230,10 +233,14 @@ fn failures_are_errors_and_leave_nothing_behind() {
         &ChartContext {
             summary: s,
             png_font: Some(b"definitely not a font"),
+            fonts: FontSearch::Nowhere,
         },
         dir.path(),
     );
-    assert!(matches!(bad_font, Err(ChartError::Font(_))), "{bad_font:?}");
+    assert!(
+        matches!(bad_font, Err(ChartError::Font { .. })),
+        "{bad_font:?}"
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 
     let missing = dir.path().join("no/such/dir");
@@ -241,6 +248,7 @@ fn failures_are_errors_and_leave_nothing_behind() {
         &ChartContext {
             summary: s,
             png_font: None,
+            fonts: FontSearch::Nowhere,
         },
         &missing,
     )
@@ -261,6 +269,7 @@ fn empty_results_draw_a_plain_no_data_slide() {
         &ChartContext {
             summary: &s,
             png_font: None,
+            fonts: FontSearch::Nowhere,
         },
         dir.path(),
     )
@@ -269,4 +278,57 @@ fn empty_results_draw_a_plain_no_data_slide() {
     for (name, svg) in &out.svg {
         assert!(svg.contains("No data for this chart"), "{name}");
     }
+}
+
+/// Where an installed font has the glyphs DejaVu lacks, it draws them: no warning, a note
+/// naming the file, and PNGs that differ from the boxes drawn without it. Run against the
+/// folder of whichever CJK font this machine has (skipped, saying so, when it has none).
+#[test]
+fn an_installed_font_draws_what_dejavu_lacks_and_is_named() {
+    let candidates = [
+        "/usr/share/fonts/truetype/wqy",
+        "/usr/share/fonts/opentype/noto",
+        "/usr/share/fonts/truetype/droid",
+    ];
+    let Some(dir) = candidates
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|d| std::fs::read_dir(d).is_ok_and(|mut entries| entries.next().is_some()))
+    else {
+        eprintln!("skipped: no CJK font installed (apt-get install fonts-noto-cjk)");
+        return;
+    };
+    let (_, s) = reference_run();
+    let mut s = s.clone();
+    s.capabilities[0].name = "客户洞察".to_string();
+    let dirs = [dir.clone()];
+    let draw = |fonts: FontSearch| {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = charts::write_all(
+            &ChartContext {
+                summary: &s,
+                png_font: None,
+                fonts,
+            },
+            out_dir.path(),
+        )
+        .unwrap();
+        let png = std::fs::read(out_dir.path().join("capability-value.png")).unwrap();
+        (out, png)
+    };
+    let (found, drawn) = draw(FontSearch::Dirs(&dirs));
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    assert_eq!(found.notes.len(), 1, "{:?}", found.notes);
+    let note = &found.notes[0];
+    assert!(note.contains("\"客户洞察\""), "{note}");
+    assert!(note.contains(&dir.display().to_string()), "{note}");
+    let (boxes, boxed) = draw(FontSearch::Nowhere);
+    assert!(boxes.notes.is_empty());
+    assert_eq!(boxes.warnings.len(), 1, "{:?}", boxes.warnings);
+    assert!(
+        drawn != boxed,
+        "the installed font changed nothing in the PNG"
+    );
+    // The SVG is the viewer's to draw: the same either way.
+    assert_eq!(found.svg, boxes.svg);
 }

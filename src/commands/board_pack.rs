@@ -8,20 +8,27 @@ use crate::cli::PublishArgs;
 use crate::error::{AppError, print};
 use crate::export::{self, json::Json};
 use crate::files::write_atomically;
-use crate::report::charts::{self, ChartContext};
+use crate::report::charts::{self, ChartContext, FontSearch};
 use crate::report::{html, terminal};
 use crate::results::RunResults;
 
 use super::output_set::OutputSet;
 
-/// Read a user font for PNG charts (names in scripts DejaVu lacks, e.g. Chinese).
+/// Read a user font for PNG charts (names in scripts DejaVu lacks, e.g. Chinese) and check
+/// it with the parser that will draw with it, so a wrong `--png-font` is bad input (exit 2)
+/// before any trial is run, not a failure after the simulation.
 pub fn read_png_font(path: Option<&Path>) -> Result<Option<Vec<u8>>, AppError> {
-    path.map(|p| std::fs::read(p).map_err(|e| AppError::io("read font file", p, e)))
-        .transpose()
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path).map_err(|e| AppError::io("read font file", path, e))?;
+    charts::check_png_font(&bytes, path)?;
+    Ok(Some(bytes))
 }
 
-/// Draw the charts and write `report.html` into `dir`. Returns the files written and warnings
-/// (e.g. characters the PNG font cannot draw).
+/// Draw the charts and write `report.html` into `dir`. Returns the files written and what to
+/// tell the user on standard error: notes (an installed font drawing some names) and warnings
+/// (characters no font could draw), each with its prefix.
 fn write_charts_and_report(
     results: &RunResults,
     dir: &Path,
@@ -30,6 +37,7 @@ fn write_charts_and_report(
     let ctx = ChartContext {
         summary: &results.summary,
         png_font,
+        fonts: FontSearch::System,
     };
     let out = charts::write_all(&ctx, dir)?;
     let report = dir.join("report.html");
@@ -37,7 +45,9 @@ fn write_charts_and_report(
         .map_err(|e| AppError::io("write", &report, e))?;
     let mut files = out.files;
     files.push(report);
-    Ok((files, out.warnings))
+    let notes = out.notes.iter().map(|n| format!("note: {n}"));
+    let warnings = out.warnings.iter().map(|w| format!("warning: {w}"));
+    Ok((files, notes.chain(warnings).collect()))
 }
 
 /// Write `results.json` (and the board pack unless `--no-charts`) into the output set and
@@ -56,8 +66,8 @@ pub fn publish(
         let mut staged = vec![export::write(&Json, results, staging)?];
         let mut warnings = Vec::new();
         if !args.no_charts {
-            let (files, lacking) = write_charts_and_report(results, staging, png_font)?;
-            warnings = lacking;
+            let (files, messages) = write_charts_and_report(results, staging, png_font)?;
+            warnings = messages;
             staged.extend(files);
         }
         Ok((staged, warnings))
@@ -66,8 +76,8 @@ pub fn publish(
     let dir = out.target().to_path_buf();
     let chart_names: Vec<&str> = charts::names().collect();
     let written = out.commit(&staged, &chart_names)?;
-    for w in warnings {
-        eprintln!("warning: {w}");
+    for message in warnings {
+        eprintln!("{message}");
     }
     let text = if args.json {
         let mut t = Json::to_string(summary)?;

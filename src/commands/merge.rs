@@ -17,7 +17,8 @@ use super::output_set::OutputSet;
 /// Merge part files.
 pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let started = Instant::now();
-    // Read the PNG font first, so a wrong path fails before any work is done.
+    // Read and parse the PNG font first, so a wrong path or a file that is not a font fails
+    // before any work is done.
     let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
     let parts = args

@@ -38,7 +38,8 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&loaded.stem));
-    // Read the PNG font before the run, so a wrong path fails fast and writes nothing.
+    // Read and parse the PNG font before the run, so a wrong path or a file that is not a
+    // font fails fast and writes nothing.
     let font = super::board_pack::read_png_font(args.publish.png_font.as_deref())?;
     let spec = RunSpec {
         seed,

@@ -19,9 +19,12 @@ use askama::Template;
 
 use crate::dist::Dist;
 use crate::report::charts;
+use crate::report::escape::hidden_in_html;
 use crate::report::format::{self, money, months, percent, ratio_percent};
 use crate::report::sentences;
-use crate::results::{Assumption, Assumptions, PartialStats, RunResults, Stats, Summary};
+use crate::results::{
+    Assumption, Assumptions, PartialStats, PaybackStats, RunResults, Stats, Summary,
+};
 use crate::scenario::InputSection;
 use values::{approx, describe, num, value};
 
@@ -33,7 +36,11 @@ pub fn render(results: &RunResults, charts_svg: &[(String, String)]) -> String {
         .expect("writing the board pack into a String cannot fail")
 }
 
-/// Escapes text for HTML element content and attribute values (also valid inside SVG).
+/// Escapes text for HTML element content and attribute values (also valid inside SVG):
+/// markup characters as entities, and invisible characters (controls, bidirectional marks,
+/// zero-width) written `\u{202e}` as on the terminal, so a name can neither reorder the text
+/// around it nor hide a difference on the page. Tab and new line are left: HTML shows them as
+/// a space.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let _ = write_escaped(&mut out, s);
@@ -41,17 +48,20 @@ pub fn escape(s: &str) -> String {
 }
 
 fn write_escaped(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    let special = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || hidden_in_html(c);
     let mut rest = s;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    while let Some(at) = rest.find(special) {
         out.write_str(&rest[..at])?;
-        out.write_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        })?;
-        rest = &rest[at + 1..];
+        let c = rest[at..].chars().next().unwrap_or_default();
+        match c {
+            '&' => out.write_str("&amp;")?,
+            '<' => out.write_str("&lt;")?,
+            '>' => out.write_str("&gt;")?,
+            '"' => out.write_str("&quot;")?,
+            '\'' => out.write_str("&#39;")?,
+            c => write!(out, "\\u{{{:x}}}", c as u32)?,
+        }
+        rest = &rest[at + c.len_utf8()..];
     }
     out.write_str(rest)
 }
@@ -79,8 +89,9 @@ struct BoardPack<'a> {
     trials: String,
     /// Base case, mean, P10, P50, P90 of each headline quantity.
     key_figures: Vec<(&'static str, [String; 5])>,
-    /// The share of outcomes that pay back, when some never do.
-    paid_back: Option<String>,
+    /// What each marked payback mean is the mean of (the outcomes that pay back), with its
+    /// marker; empty when every outcome pays back.
+    payback_means: Vec<String>,
     /// `(quantity, share of outcomes)` for ROI and IRR where they are undefined.
     undefined: Vec<(&'static str, String)>,
     figures: Vec<Figure>,
@@ -144,8 +155,13 @@ impl<'a> BoardPack<'a> {
             findings: sentences::findings(s),
             trials: format::thousands(s.trials),
             key_figures: key_figures(s),
-            paid_back: (s.payback_months.never_fraction > 0.0)
-                .then(|| percent(1.0 - s.payback_months.never_fraction)),
+            payback_means: paybacks(s)
+                .into_iter()
+                .filter_map(|(what, st, _, marker)| {
+                    sentences::payback_mean_of(what, st, s.horizon_months)
+                        .map(|note| format!("{marker} {note}."))
+                })
+                .collect(),
             undefined: [
                 ("ROI", s.roi.undefined_fraction),
                 ("IRR", s.irr_annual.undefined_fraction),
@@ -230,31 +246,46 @@ fn tiles(s: &Summary) -> [Tile; 4] {
     ]
 }
 
-/// Base case, mean and percentiles of every headline quantity.
+/// The two paybacks as the figures show them: name, statistics, base case, and the marker
+/// their mean carries when it is over the paying outcomes only.
+fn paybacks(s: &Summary) -> [(&'static str, &PaybackStats, Option<f64>, &'static str); 2] {
+    let b = &s.base_case;
+    [
+        ("Payback", &s.payback_months, b.payback_months, "*"),
+        (
+            "Discounted payback",
+            &s.discounted_payback_months,
+            b.discounted_payback_months,
+            "†",
+        ),
+    ]
+}
+
+/// Base case, mean and percentiles of every headline quantity. A payback mean over the
+/// paying outcomes only carries a marker, explained under the table.
 fn key_figures(s: &Summary) -> Vec<(&'static str, [String; 5])> {
     let cur = s.currency.as_str();
     let m = |st: &Stats, base: f64| [base, st.mean, st.p10, st.p50, st.p90].map(|v| money(v, cur));
     let r = |st: &PartialStats, base: Option<f64>| {
         [base, st.mean, st.p10, st.p50, st.p90].map(ratio_percent)
     };
-    let mo =
-        |st: &PartialStats, base: Option<f64>| [base, st.mean, st.p10, st.p50, st.p90].map(months);
     let b = &s.base_case;
-    vec![
+    let mut rows = vec![
         ("NPV", m(&s.npv, b.npv)),
         ("PV of benefits", m(&s.pv_benefits, b.pv_benefits)),
         ("PV of costs", m(&s.pv_costs, b.pv_costs)),
         ("ROI", r(&s.roi.stats, b.roi)),
         ("IRR (a year)", r(&s.irr_annual.stats, b.irr_annual)),
-        ("Payback", mo(&s.payback_months.stats, b.payback_months)),
-        (
-            "Discounted payback",
-            mo(
-                &s.discounted_payback_months.stats,
-                b.discounted_payback_months,
-            ),
-        ),
-    ]
+    ];
+    for (what, st, base, marker) in paybacks(s) {
+        let p = &st.stats;
+        let mut cells = [base, p.mean, p.p10, p.p50, p.p90].map(months);
+        if sentences::payback_mean_of(what, st, s.horizon_months).is_some() {
+            cells[1].push_str(marker);
+        }
+        rows.push((what, cells));
+    }
+    rows
 }
 
 /// The assumptions table: every input the scenario sets, with its distribution, base value,

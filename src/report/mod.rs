@@ -6,6 +6,7 @@
 //! `format` are the words and number formats every output shares.
 
 pub mod charts;
+pub mod escape;
 pub mod format;
 pub mod html;
 mod plot;

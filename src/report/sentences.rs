@@ -5,7 +5,7 @@
 //! promise), and a sentence is left out rather than guessed when its figure is undefined.
 
 use crate::report::format::{money, months, percent, ratio_percent};
-use crate::results::{CapabilityResult, Summary};
+use crate::results::{CapabilityResult, PaybackStats, Summary};
 
 /// Findings, most important first, as plain text (callers escape for their medium).
 pub fn findings(s: &Summary) -> Vec<String> {
@@ -91,6 +91,21 @@ pub fn findings(s: &Summary) -> Vec<String> {
         out.push(sentence);
     }
     out
+}
+
+/// What a payback mean is the mean of, when some outcomes never pay back (the mean is then
+/// over the others only): "Payback mean: of the 78% of outcomes that pay back within 36
+/// months (22% never do)". `None` when every outcome pays back (the mean is the mean of all)
+/// or none does (there is no mean).
+pub fn payback_mean_of(what: &str, st: &PaybackStats, horizon_months: u32) -> Option<String> {
+    (st.never_fraction > 0.0 && st.stats.mean.is_some()).then(|| {
+        format!(
+            "{what} mean: of the {} of outcomes that pay back within {horizon_months} months \
+             ({} never do)",
+            percent(1.0 - st.never_fraction),
+            percent(st.never_fraction)
+        )
+    })
 }
 
 /// Where a figure came from: scenario, trials, seed, the first 8 hex digits of the scenario's

@@ -3,9 +3,10 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 
-use crate::results::{CashflowTable, PartialStats, Stats, Summary};
+use crate::results::{CashflowTable, PartialStats, PaybackStats, Stats, Summary};
 
 use super::format::{money, months, probability_is, ratio_percent, thousands};
+use super::{escape, sentences};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
 pub fn headline(s: &Summary) -> String {
@@ -47,15 +48,22 @@ fn ratio_row(name: &str, st: &PartialStats, base: Option<f64>) -> Vec<String> {
     ]
 }
 
-fn months_row(name: &str, st: &PartialStats, base: Option<f64>) -> Vec<String> {
+/// A payback row. Its mean is over the trials that pay back only: when some never do, the
+/// mean carries `marker`, which [`sentences::payback_mean_of`] explains under the table.
+fn months_row(name: &str, st: &PaybackStats, base: Option<f64>, marker: &str) -> Vec<String> {
     let short = |m: Option<f64>| months(m).replace(" months", "");
+    let s = &st.stats;
+    let mean = match s.mean {
+        Some(m) if st.never_fraction > 0.0 => format!("{}{marker}", short(Some(m))),
+        other => short(other),
+    };
     vec![
         name.to_string(),
         short(base),
-        short(st.mean),
-        short(st.p10),
-        short(st.p50),
-        short(st.p90),
+        mean,
+        short(s.p10),
+        short(s.p50),
+        short(s.p90),
     ]
 }
 
@@ -71,16 +79,23 @@ pub fn summary(s: &Summary) -> String {
     t.add_row(money_row("PV costs", &s.pv_costs, b.pv_costs, cur));
     t.add_row(ratio_row("ROI", &s.roi.stats, b.roi));
     t.add_row(ratio_row("IRR (annual)", &s.irr_annual.stats, b.irr_annual));
-    t.add_row(months_row(
-        "Payback (months)",
-        &s.payback_months.stats,
-        b.payback_months,
-    ));
-    t.add_row(months_row(
-        "Discounted payback (months)",
-        &s.discounted_payback_months.stats,
-        b.discounted_payback_months,
-    ));
+    // Payback means are over the trials that pay back: marked, and said so under the table.
+    let paybacks = [
+        ("Payback", &s.payback_months, b.payback_months, "*"),
+        (
+            "Discounted payback",
+            &s.discounted_payback_months,
+            b.discounted_payback_months,
+            "†",
+        ),
+    ];
+    let mut notes = String::new();
+    for (what, st, base, marker) in paybacks {
+        t.add_row(months_row(&format!("{what} (months)"), st, base, marker));
+        if let Some(note) = sentences::payback_mean_of(what, st, s.horizon_months) {
+            notes.push_str(&format!("{marker} {note}\n"));
+        }
+    }
     for i in 1..6 {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
@@ -99,8 +114,8 @@ pub fn summary(s: &Summary) -> String {
     sorted.sort_by(|a, b| b.npv_contribution.p50.total_cmp(&a.npv_contribution.p50));
     for c in sorted {
         caps.add_row(vec![
-            c.name.clone(),
-            c.group.clone(),
+            escape::terminal(&c.name).into_owned(),
+            escape::terminal(&c.group).into_owned(),
             money(c.npv_contribution.p10, cur),
             money(c.npv_contribution.p50, cur),
             money(c.npv_contribution.p90, cur),
@@ -112,8 +127,8 @@ pub fn summary(s: &Summary) -> String {
         }
     }
     format!(
-        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n\n{caps}\n\n{}\n",
-        s.scenario.name,
+        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}\n",
+        escape::terminal(&s.scenario.name),
         thousands(s.trials),
         s.seed,
         s.horizon_months,
@@ -135,7 +150,7 @@ pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
         .collect();
     table.set_header(
         keep.iter()
-            .map(|&i| t.headers[i].clone())
+            .map(|&i| escape::terminal(&t.headers[i]).into_owned())
             .collect::<Vec<_>>(),
     );
     for row in &t.rows {
@@ -157,4 +172,54 @@ pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
     format!(
         "{table}\n(benefit and cost lines by name: use --csv for every column in full precision)\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::fixture;
+
+    /// Where some trials never pay back, the payback mean is the mean of the others: the
+    /// table must say so, not show it as if it were the mean of all trials.
+    #[test]
+    fn a_payback_mean_beside_never_says_whose_mean_it_is() {
+        let mut s = fixture::summary();
+        s.payback_months.never_fraction = 0.22;
+        s.payback_months.stats.mean = Some(14.8);
+        s.discounted_payback_months.never_fraction = 0.26;
+        s.discounted_payback_months.stats.mean = Some(15.43);
+        let text = summary(&s);
+        let row = |name: &str| {
+            text.lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_else(|| panic!("no {name} row in\n{text}"))
+                .to_string()
+        };
+        assert!(row("│ Payback (months)").contains("14.8*"), "{text}");
+        assert!(row("│ Discounted payback").contains("15.4†"), "{text}");
+        let h = s.horizon_months;
+        assert!(
+            text.contains(&format!(
+                "* Payback mean: of the 78% of outcomes that pay back within {h} months (22% never do)"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "† Discounted payback mean: of the 74% of outcomes that pay back within {h} months \
+                 (26% never do)"
+            )),
+            "{text}"
+        );
+
+        // Every trial pays back: the mean is the mean of all, and nothing is marked.
+        s.payback_months.never_fraction = 0.0;
+        s.discounted_payback_months.never_fraction = 0.0;
+        let text = summary(&s);
+        assert!(!text.contains('*') && !text.contains('†'), "{text}");
+        // None does: there is no mean to qualify.
+        s.payback_months.never_fraction = 1.0;
+        s.payback_months.stats = PartialStats::default();
+        assert!(!summary(&s).contains("Payback mean"));
+    }
 }

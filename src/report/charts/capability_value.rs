@@ -9,7 +9,8 @@ use super::Chart;
 use crate::report::format;
 use crate::report::plot::{
     AXIS_LINE, Area, Axis, Cx, DrawResult, FrameOpts, INK, Key, LABEL, LEGEND_ROW, MARGIN,
-    PLOT_BOTTOM, PLOT_TOP, Swatch, W, WHITE, category, fill_rect, frame, legend, line,
+    PLOT_BOTTOM, PLOT_TOP, Swatch, W, WHITE, category, fill_rect, frame, legend, legend_label,
+    line,
 };
 use crate::report::sentences::{ranked, top_share};
 use crate::results::Summary;
@@ -183,7 +184,7 @@ impl Chart for CapabilityValue {
             .collect();
         let legend_w = items
             .iter()
-            .map(|(t, _)| 52 + cx.width(t, LABEL, false))
+            .map(|(t, _)| 52 + cx.width(&legend_label(cx, t), LABEL, false))
             .max()
             .unwrap_or(0);
         let legend_h = LEGEND_ROW * items.len() as i32;

@@ -26,7 +26,10 @@ use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use rayon::prelude::*;
 
 use crate::files::write_atomically;
-use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, fonts};
+use crate::report::escape;
+use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, font_search, fonts};
+
+pub use crate::report::plot::font_search::FontSearch;
 use crate::results::Summary;
 
 /// One chart of the board pack.
@@ -90,7 +93,11 @@ pub struct ChartContext<'a> {
     pub summary: &'a Summary,
     /// A TrueType/OpenType font for PNG text in scripts the embedded DejaVu Sans lacks
     /// (Chinese, Japanese, Korean names). SVG text is drawn by the viewer and needs no font.
+    /// When given, no installed font is looked for.
     pub png_font: Option<&'a [u8]>,
+    /// Where to look for a font when a name needs glyphs DejaVu Sans lacks and no `png_font`
+    /// is given: the installed fonts, some folders, or nowhere.
+    pub fonts: FontSearch<'a>,
 }
 
 /// What [`write_all`] produced.
@@ -103,14 +110,22 @@ pub struct ChartOutput {
     pub svg: Vec<(String, String)>,
     /// Things the reader of the charts should know, e.g. characters drawn as boxes.
     pub warnings: Vec<String>,
+    /// What was done that the user did not ask for, e.g. the installed font names were drawn
+    /// with, so a change of fonts never changes a picture silently.
+    pub notes: Vec<String>,
 }
 
 /// Why charts could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
-    /// The `png_font` bytes are not a usable font.
-    #[error("the font given for PNG charts cannot be used: {0}")]
-    Font(String),
+    /// The font given for PNG charts is not a usable font.
+    #[error("{} cannot be used as the font for PNG charts: {problem}; \
+             pass a TrueType or OpenType file (.ttf, .otf, .ttc) to --png-font", shown(path.as_deref()))]
+    Font {
+        /// The file it was read from, when there is one.
+        path: Option<PathBuf>,
+        problem: String,
+    },
     /// Plotters failed while drawing; nothing was written for this chart.
     #[error("could not draw the `{chart}` chart: {message}")]
     Draw {
@@ -123,6 +138,25 @@ pub enum ChartError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// A font file as an error names it.
+fn shown(path: Option<&Path>) -> String {
+    path.map_or_else(
+        || "the font given".to_string(),
+        |p| escape::terminal(&p.display().to_string()).into_owned(),
+    )
+}
+
+/// Checks that `bytes` are a font the PNG charts can draw with, by the same parser that will
+/// draw them: so a wrong `--png-font` fails before any trial is run, not after.
+pub fn check_png_font(bytes: &[u8], path: &Path) -> Result<(), ChartError> {
+    fonts::register_user(bytes)
+        .map(|_| ())
+        .map_err(|problem| ChartError::Font {
+            path: Some(path.to_path_buf()),
+            problem,
+        })
 }
 
 /// The chart names (file stems), in board-pack order.
@@ -143,7 +177,7 @@ pub(crate) fn caption(name: &str) -> Option<&'static str> {
 /// unknown chart name.
 pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
     let chart = find(name)?;
-    Some(chart.title(&Cx::new(summary, false, None)))
+    Some(chart.title(&Cx::new(summary, false, &[])))
 }
 
 /// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
@@ -152,15 +186,11 @@ pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
 /// a temporary name in `dir` and renamed into place, so a failure never leaves a half-drawn
 /// chart behind.
 pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartError> {
-    let fallback = ctx
-        .png_font
-        .map(fonts::register_user)
-        .transpose()
-        .map_err(ChartError::Font)?;
+    let (fallbacks, notes) = png_fonts(ctx)?;
     // Charts are independent: draw them, then encode and write them, on all cores.
     let rendered = CHARTS
         .par_iter()
-        .map(|&chart| render(ctx, chart, fallback.clone()).map(|r| (chart.name(), r)))
+        .map(|&chart| render(ctx, chart, &fallbacks).map(|r| (chart.name(), r)))
         .collect::<Result<Vec<_>, _>>()?;
     let written = rendered
         .par_iter()
@@ -177,6 +207,7 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         .collect::<Result<Vec<_>, ChartError>>()?;
     let mut out = ChartOutput {
         files: written.into_iter().flatten().collect(),
+        notes,
         ..ChartOutput::default()
     };
     let mut missing = BTreeSet::new();
@@ -185,10 +216,98 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
         out.svg.push((name.to_string(), svg));
     }
     if !missing.is_empty() {
-        out.warnings
-            .push(missing_glyph_warning(&missing, ctx.png_font.is_some()));
+        out.warnings.push(missing_glyph_warning(
+            &missing,
+            &user_strings(ctx.summary),
+            ctx.png_font.is_some(),
+        ));
     }
     Ok(out)
+}
+
+/// The text of a run that comes from the user and can appear on a chart: the scenario, the
+/// currency, capability, group, user group and cost names. Everything else on a chart is
+/// valuecase's own words, which DejaVu Sans draws.
+fn user_strings(s: &Summary) -> Vec<String> {
+    let mut all: Vec<&str> = vec![&s.scenario.name, &s.currency];
+    for c in &s.capabilities {
+        all.extend([c.name.as_str(), c.group.as_str()]);
+    }
+    all.extend(s.charts.adoption.iter().map(|g| g.name.as_str()));
+    all.extend(s.charts.benefit_groups.iter().map(String::as_str));
+    all.extend(s.charts.cost_categories.iter().map(String::as_str));
+    let mut seen = BTreeSet::new();
+    all.into_iter()
+        .map(|t| escape::chart(t).into_owned())
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+/// The fonts PNG text falls back to where DejaVu Sans lacks a glyph: the user's font, or the
+/// installed fonts found for the characters the run's names need; and a note for each font
+/// found, saying which names it draws.
+#[allow(clippy::type_complexity)]
+fn png_fonts(
+    ctx: &ChartContext,
+) -> Result<(Vec<(&'static str, fonts::Coverage)>, Vec<String>), ChartError> {
+    if let Some(bytes) = ctx.png_font {
+        let user = fonts::register_user(bytes).map_err(|problem| ChartError::Font {
+            path: None,
+            problem,
+        })?;
+        return Ok((vec![user], Vec::new()));
+    }
+    let strings = user_strings(ctx.summary);
+    let dejavu = fonts::dejavu_coverage();
+    let needed: BTreeSet<char> = strings.iter().flat_map(|t| dejavu.missing(t)).collect();
+    let mut fallbacks = Vec::new();
+    let mut notes = Vec::new();
+    for found in font_search::discover(ctx.fonts, &needed) {
+        // A font that went away or cannot be loaded after all is passed over: its characters
+        // are then reported as missing.
+        let Ok(bytes) = std::fs::read(&found.path) else {
+            continue;
+        };
+        let Ok(registered) = fonts::register_user(&bytes) else {
+            continue;
+        };
+        fallbacks.push(registered);
+        let drawn: Vec<&str> = strings
+            .iter()
+            .filter(|t| t.chars().any(|c| found.covers.contains(&c)))
+            .map(String::as_str)
+            .collect();
+        notes.push(format!(
+            "PNG charts: drawing {} with {} ({}), an installed font with the characters the \
+             embedded DejaVu Sans lacks; to choose the font, pass --png-font /path/to/font.ttf",
+            listed(&drawn),
+            font_search::shown_path(&found.path),
+            escape::terminal(&found.family)
+        ));
+    }
+    Ok((fallbacks, notes))
+}
+
+/// A few names, quoted and escaped for the terminal: `"客户", "销售" and 3 more`.
+fn listed(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let mut quoted: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| {
+            let short: String = n.chars().take(60).collect();
+            let more = if short.len() < n.len() { "…" } else { "" };
+            format!("\"{}{more}\"", escape::terminal(&short))
+        })
+        .collect();
+    if names.len() > SHOWN {
+        quoted.push(format!("{} more", names.len() - SHOWN));
+    }
+    match quoted.as_slice() {
+        [] => "names".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 thread_local! {
@@ -202,14 +321,14 @@ thread_local! {
 fn render(
     ctx: &ChartContext,
     chart: &dyn Chart,
-    fallback: Option<(&'static str, fonts::Coverage)>,
+    fallbacks: &[(&'static str, fonts::Coverage)],
 ) -> Result<(Vec<u8>, String, BTreeSet<char>), ChartError> {
     let fail = |e: Box<dyn std::error::Error>| ChartError::Draw {
         chart: chart.name(),
         message: e.to_string(),
     };
     let (w, h) = (plot::W as u32, plot::H as u32);
-    let cx = Cx::new(ctx.summary, true, fallback);
+    let cx = Cx::new(ctx.summary, true, fallbacks);
     let png = PIXELS.with_borrow_mut(|pixels| {
         // Zeroed again: nothing of the last chart can show through.
         pixels.clear();
@@ -223,7 +342,7 @@ fn render(
     })?;
     let mut svg = String::new();
     {
-        let vcx = Cx::new(ctx.summary, false, None);
+        let vcx = Cx::new(ctx.summary, false, &[]);
         let root = Canvas::Svg(SVGBackend::with_string(&mut svg, (w, h))).into_drawing_area();
         draw_slide(chart, &vcx, &root).map_err(fail)?;
         root.present().map_err(|e| fail(Box::new(e)))?;
@@ -250,142 +369,41 @@ fn encode_png(pixels: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
     Ok(png)
 }
 
-fn missing_glyph_warning(missing: &BTreeSet<char>, user_font: bool) -> String {
-    let shown: String = missing.iter().take(24).collect();
+fn missing_glyph_warning(missing: &BTreeSet<char>, strings: &[String], user_font: bool) -> String {
+    let shown: String = missing
+        .iter()
+        .take(24)
+        .map(|&c| escape::terminal(&c.to_string()).into_owned())
+        .collect();
     let more = if missing.len() > 24 {
         format!(" and {} more", missing.len() - 24)
     } else {
         String::new()
     };
-    let font = if user_font {
-        "the supplied PNG font"
+    let names: Vec<&str> = strings
+        .iter()
+        .filter(|t| t.chars().any(|c| missing.contains(&c)))
+        .map(String::as_str)
+        .collect();
+    let (font, remedy) = if user_font {
+        (
+            "the font given with --png-font has",
+            "Pass a font that covers them: --png-font /path/to/font.ttf",
+        )
     } else {
-        "the embedded DejaVu Sans"
+        (
+            "neither the embedded DejaVu Sans nor any installed font has",
+            "Install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and \
+             Korean, fonts-noto-core for most other scripts) or pass one: \
+             --png-font /path/to/font.ttf",
+        )
     };
     format!(
-        "PNG charts: {font} has no glyph for {shown}{more}; these characters appear as boxes \
-         in the PNG files (SVG charts and report.html are not affected). Supply a TrueType font \
-         that covers them for the PNG charts."
+        "PNG charts: {font} a glyph for {shown}{more} (in {}); these characters appear as boxes \
+         in the PNG files (SVG charts and report.html are not affected). {remedy}",
+        listed(&names)
     )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Draws the fixture's charts; set VALUECASE_CHART_DIR to keep them for looking at.
-    #[test]
-    fn draws_every_chart_of_the_fixture() {
-        // VALUECASE_RESULTS=<results.json of a run of the built-in scenario> draws real data.
-        let (summary, scenario) = match std::env::var_os("VALUECASE_RESULTS") {
-            Some(p) => (
-                serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap(),
-                crate::scenario::parse_str(crate::scenario::BUILT_IN, None).unwrap(),
-            ),
-            None => (
-                crate::test_support::fixture::summary(),
-                crate::test_support::fixture::scenario(),
-            ),
-        };
-        let dir = match std::env::var_os("VALUECASE_CHART_DIR") {
-            Some(d) => PathBuf::from(d),
-            None => std::env::temp_dir().join(format!("vc-charts-{}", std::process::id())),
-        };
-        std::fs::create_dir_all(&dir).unwrap();
-        // VALUECASE_PNG_FONT=<a .ttf/.ttc with CJK glyphs> exercises the user-font path.
-        let font = std::env::var_os("VALUECASE_PNG_FONT").map(|p| std::fs::read(p).unwrap());
-        let ctx = ChartContext {
-            summary: &summary,
-            png_font: font.as_deref(),
-        };
-        let t = std::time::Instant::now();
-        let out = write_all(&ctx, &dir).unwrap();
-        eprintln!("drew {} files in {:?}", out.files.len(), t.elapsed());
-        eprintln!("warnings: {:?}", out.warnings);
-        assert_eq!(out.files.len(), 14);
-        assert_eq!(out.svg.len(), 7);
-        // The fixture has Chinese names: DejaVu lacks them, so the PNGs warn.
-        let results = crate::test_support::fixture::results_of(summary, &scenario);
-        let html = crate::report::html::render(&results, &out.svg);
-        std::fs::write(dir.join("report.html"), html).unwrap();
-        if std::env::var_os("VALUECASE_RESULTS").is_none() && font.is_none() {
-            assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
-            assert!(out.warnings[0].contains('客'));
-        }
-        if std::env::var_os("VALUECASE_CHART_DIR").is_none() {
-            std::fs::remove_dir_all(&dir).unwrap();
-        }
-    }
-
-    /// Width and height from a PNG's IHDR chunk.
-    fn png_size(png: &[u8]) -> (u32, u32) {
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-        let be = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
-        (be(16), be(20))
-    }
-
-    /// What every entry of [`CHARTS`] promises: a unique file-safe name, a caption, a title
-    /// and subtitle, and a 1920×1080 slide in both PNG and SVG, with its title and the
-    /// provenance footer; with nothing to show, the plain "no data" slide instead.
-    #[test]
-    fn every_chart_keeps_the_contract() {
-        let summary = crate::test_support::fixture::summary();
-        let ctx = ChartContext {
-            summary: &summary,
-            png_font: None,
-        };
-        let provenance = crate::report::sentences::provenance(&summary);
-        let mut seen = BTreeSet::new();
-        for chart in CHARTS {
-            let name = chart.name();
-            assert!(seen.insert(name), "two charts are named {name}");
-            assert!(
-                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{name} is not a safe file stem"
-            );
-            assert!(!chart.caption().is_empty(), "{name} has no caption");
-            assert_eq!(caption(name), Some(chart.caption()));
-            assert!(
-                chart.has_data(&summary),
-                "{name} finds no data in the fixture"
-            );
-            let cx = Cx::new(&summary, false, None);
-            let title = chart.title(&cx);
-            assert!(
-                !title.is_empty() && !chart.subtitle(&cx).is_empty(),
-                "{name}"
-            );
-            assert_eq!(self::title(name, &summary), Some(title.clone()));
-
-            let (png, svg, _) = render(&ctx, chart, None).unwrap();
-            assert_eq!(png_size(&png), (1920, 1080), "{name}.png");
-            assert!(svg.starts_with("<svg"), "{name}.svg");
-            assert!(svg.contains("viewBox=\"0 0 1920 1080\""), "{name}.svg");
-            assert!(svg.trim_end().ends_with("</svg>"), "{name}.svg");
-            assert!(svg.contains(&title), "{name}.svg lacks its title {title:?}");
-            assert!(svg.contains(&provenance), "{name}.svg lacks the footer");
-            assert!(!svg.contains("No data for this chart"), "{name}");
-        }
-        assert_eq!(names().collect::<Vec<_>>(), CHARTS.map(|c| c.name()));
-
-        let mut empty = summary.clone();
-        empty.charts = Default::default();
-        empty.capabilities.clear();
-        let ctx = ChartContext {
-            summary: &empty,
-            png_font: None,
-        };
-        for chart in CHARTS {
-            assert!(!chart.has_data(&empty), "{}", chart.name());
-            let (png, svg, _) = render(&ctx, chart, None).unwrap();
-            assert_eq!(png_size(&png), (1920, 1080), "{}", chart.name());
-            assert!(svg.contains("No data for this chart"), "{}", chart.name());
-        }
-    }
-
-    #[test]
-    fn warning_names_the_characters() {
-        let w = missing_glyph_warning(&"客户".chars().collect(), false);
-        assert!(w.contains("客户") && w.contains("DejaVu"), "{w}");
-    }
-}
+mod tests;

@@ -48,6 +48,29 @@ fn scenario_strings_are_escaped_everywhere() {
     );
 }
 
+/// A name with a right-to-left override would reverse the rest of its line on the page, and
+/// control characters are not text: they are shown as `\u{..}`, as on the terminal.
+#[test]
+fn bidi_and_control_characters_are_shown_not_obeyed() {
+    let mut s = fixture::summary();
+    let mut sc = fixture::scenario();
+    let sneaky = "rtl\u{202e}olleh bell\u{7} nul\0 esc\u{1b}[2J zw\u{200b}sp";
+    s.scenario.name = sneaky.to_string();
+    sc.meta.name = sneaky.to_string();
+    s.capabilities[0].name = sneaky.to_string();
+    s.charts.adoption[0].name = sneaky.to_string();
+    sc.meta.description = format!("{sneaky}\nsecond line");
+    let html = render(&fixture::results_of(s, &sc), &[]);
+    let raw: Vec<char> = html
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || matches!(c, '\u{202e}' | '\u{200b}'))
+        .collect();
+    assert!(raw.is_empty(), "raw characters {raw:?} in the board pack");
+    assert!(html.contains("rtl\\u{202e}olleh bell\\u{7} nul\\u{0} esc\\u{1b}[2J zw\\u{200b}sp"));
+    // A new line in a description is white space on the page, kept as it is.
+    assert!(html.contains("sp\nsecond line"), "{html}");
+}
+
 #[test]
 fn svgs_are_inlined_scalable_and_refused_when_active() {
     let svg = "<svg width=\"1920\" height=\"1080\" viewBox=\"0 0 1920 1080\" \
@@ -154,4 +177,38 @@ fn has_headline_method_and_precision() {
     for bad in ["<script", "<link", "http:", "https:", "url(", "src="] {
         assert!(!html.contains(bad), "found {bad}");
     }
+}
+
+/// The board pack's figures mark a payback mean taken over the paying outcomes only, and say
+/// of how many, for each payback separately (their shares differ).
+#[test]
+fn a_payback_mean_beside_never_says_whose_mean_it_is() {
+    let mut s = fixture::summary();
+    s.payback_months.never_fraction = 0.22;
+    s.payback_months.stats.mean = Some(14.84);
+    s.discounted_payback_months.never_fraction = 0.26;
+    s.discounted_payback_months.stats.mean = Some(15.43);
+    let h = s.horizon_months;
+    let html = render(&fixture::results_of(s.clone(), &fixture::scenario()), &[]);
+    assert!(
+        html.contains("<td class=\"num\">14.8 months*</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td class=\"num\">15.4 months†</td>"),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "* Payback mean: of the 78% of outcomes that pay back within {h} months (22% never do)."
+    )));
+    assert!(html.contains(&format!(
+        "† Discounted payback mean: of the 74% of outcomes that pay back within {h} months \
+         (26% never do)."
+    )));
+
+    s.payback_months.never_fraction = 0.0;
+    s.discounted_payback_months.never_fraction = 0.0;
+    let html = render(&fixture::results_of(s, &fixture::scenario()), &[]);
+    assert!(html.contains("<td class=\"num\">14.8 months</td>"));
+    assert!(!html.contains("Payback mean"));
 }

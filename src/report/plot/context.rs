@@ -2,7 +2,8 @@
 //! string, measures text as it will be drawn, fits it to the room there is, and remembers the
 //! characters no available font could draw (so they become a warning, not a silent box).
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
 use plotters::element::Text;
@@ -11,7 +12,7 @@ use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyl
 
 use super::canvas::{Area, DrawResult};
 use super::fonts::{self, Coverage, FAMILY};
-use crate::report::format;
+use crate::report::{escape, format};
 use crate::results::Summary;
 
 /// Everything a chart needs while drawing: the data, and a pen that picks a font per string
@@ -20,29 +21,39 @@ pub(crate) struct Cx<'a> {
     pub summary: &'a Summary,
     /// True when drawing pixels (PNG): glyphs come from our fonts, not the viewer's.
     png: bool,
-    /// A user font for strings DejaVu cannot draw (PNG only).
-    fallback: Option<(&'static str, Coverage)>,
+    /// Fonts for strings DejaVu cannot draw (PNG only): the user's, or those found installed.
+    fallbacks: &'a [(&'static str, Coverage)],
     missing: RefCell<BTreeSet<char>>,
+    /// Text measurements made and the characters they covered: the work layout does, counted
+    /// so tests can hold it linear in the length of the text.
+    measured: Cell<(u64, u64)>,
 }
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(
         summary: &'a Summary,
         png: bool,
-        fallback: Option<(&'static str, Coverage)>,
+        fallbacks: &'a [(&'static str, Coverage)],
     ) -> Self {
         fonts::register_embedded();
         Cx {
             summary,
             png,
-            fallback,
+            fallbacks,
             missing: RefCell::new(BTreeSet::new()),
+            measured: Cell::new((0, 0)),
         }
     }
 
     /// Characters drawn as boxes because no font had them.
     pub(crate) fn missing_glyphs(&self) -> BTreeSet<char> {
         self.missing.borrow().clone()
+    }
+
+    /// `(measurements, characters measured)` so far.
+    #[cfg(test)]
+    pub(crate) fn measurements(&self) -> (u64, u64) {
+        self.measured.get()
     }
 
     /// The currency code of the run.
@@ -56,7 +67,8 @@ impl<'a> Cx<'a> {
     }
 
     /// The family to draw `text` with. SVG always names the fallback list (the viewer finds
-    /// the glyphs); PNG uses DejaVu unless it lacks a glyph and the user font has them.
+    /// the glyphs); PNG uses DejaVu unless it lacks a glyph, and then the fallback font that
+    /// can draw most of `text` (the first of equals).
     fn family(&self, text: &str) -> &'static str {
         if !self.png {
             return FAMILY;
@@ -65,12 +77,21 @@ impl<'a> Cx<'a> {
         if lacking.is_empty() {
             return FAMILY;
         }
-        if let Some((family, cov)) = &self.fallback {
-            self.missing.borrow_mut().extend(cov.missing(text));
-            return family;
+        let best = self
+            .fallbacks
+            .iter()
+            .map(|(family, cov)| (cov.missing(text), *family))
+            .min_by_key(|(missing, _)| missing.len());
+        match best {
+            Some((missing, family)) => {
+                self.missing.borrow_mut().extend(missing);
+                family
+            }
+            None => {
+                self.missing.borrow_mut().extend(lacking);
+                FAMILY
+            }
         }
-        self.missing.borrow_mut().extend(lacking);
-        FAMILY
     }
 
     fn font(&self, text: &str, size: f64, bold: bool) -> FontDesc<'static> {
@@ -85,6 +106,7 @@ impl<'a> Cx<'a> {
     /// Width of `text` in pixels as it will be drawn. For SVG, characters DejaVu lacks are
     /// counted a full em wide (CJK glyphs are), so layouts leave room for the viewer's font.
     pub(crate) fn width(&self, text: &str, size: f64, bold: bool) -> i32 {
+        let text = &*escape::chart(text);
         if !self.png {
             let cov = fonts::dejavu_coverage();
             let kept: String = text.chars().filter(|&c| cov.has(c)).collect();
@@ -99,6 +121,9 @@ impl<'a> Cx<'a> {
         if text.is_empty() {
             return 0;
         }
+        let (calls, chars) = self.measured.get();
+        self.measured
+            .set((calls + 1, chars + text.chars().count() as u64));
         let font = self.font(text, size, bold);
         font.box_size(text)
             .map(|(w, _)| w as i32)
@@ -123,34 +148,82 @@ impl<'a> Cx<'a> {
         if text.is_empty() {
             return Ok(());
         }
+        let text = escape::chart(text);
         let style = TextStyle {
-            font: self.font(text, size, bold),
+            font: self.font(&text, size, bold),
             color: color.to_backend_color(),
             pos: Pos::new(anchor.0, anchor.1),
         };
-        root.draw(&Text::new(text.to_string(), at, style))?;
+        root.draw(&Text::new(text.into_owned(), at, style))?;
         Ok(())
     }
 
     /// The largest size ≤ `size` (down to 70% of it) at which `text` fits `max_w`; beyond
     /// that the text is shortened with an ellipsis so it can never run off the canvas.
     pub(crate) fn fit(&self, text: &str, max_w: i32, size: f64, bold: bool) -> (String, f64) {
+        let text = escape::chart(text);
         let mut s = size;
         while s > size * 0.7 {
-            if self.width(text, s, bold) <= max_w {
-                return (text.to_string(), s);
+            if self.width(&text, s, bold) <= max_w {
+                return (text.into_owned(), s);
             }
             s -= 2.0;
         }
-        let chars: Vec<char> = text.chars().collect();
-        let mut n = chars.len();
-        while n > 1 {
-            n -= 1;
-            let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
-            if self.width(&t, s, bold) <= max_w {
-                return (t, s);
+        (self.shorten(&text, max_w, s, bold).into_owned(), s)
+    }
+
+    /// `text` as it fits `max_w` at `size`: whole when it fits, else its longest start that
+    /// fits with an ellipsis after it (the whole text when not even one character does).
+    ///
+    /// The start is found by doubling its length until it no longer fits, then halving the
+    /// interval: a few dozen measurements, none longer than twice what fits, so the work is
+    /// bounded by the room on the canvas, not by the length of the text.
+    pub(crate) fn shorten<'t>(
+        &self,
+        text: &'t str,
+        max_w: i32,
+        size: f64,
+        bold: bool,
+    ) -> Cow<'t, str> {
+        let fits = |t: &str| self.width(t, size, bold) <= max_w;
+        if fits(text) {
+            return Cow::Borrowed(text);
+        }
+        // Byte offsets after the first 1, 2, … characters, as far as they are needed.
+        let mut ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
+        let mut known: Vec<usize> = Vec::new();
+        let mut end_of = |n: usize| -> Option<usize> {
+            while known.len() < n {
+                known.push(ends.next()?);
+            }
+            Some(known[n - 1])
+        };
+        let shortened = |end: usize| format!("{}…", text[..end].trim_end());
+        // Keep `n` characters, 1 ≤ n < all of them; `good` fits, `bad` does not (or is all).
+        let Some(first) = end_of(1).filter(|&e| e < text.len()) else {
+            return Cow::Borrowed(text);
+        };
+        if !fits(&shortened(first)) {
+            return Cow::Borrowed(text);
+        }
+        let (mut good, mut bad) = (1usize, None);
+        while bad.is_none() {
+            let n = good * 2;
+            match end_of(n).filter(|&e| e < text.len()) {
+                Some(end) if fits(&shortened(end)) => good = n,
+                // Too wide, or all of the text (which did not fit whole).
+                _ => bad = Some(n),
             }
         }
-        (text.to_string(), s)
+        let mut bad = bad.unwrap_or(good + 1);
+        while bad - good > 1 {
+            let mid = good + (bad - good) / 2;
+            match end_of(mid) {
+                Some(end) if end < text.len() && fits(&shortened(end)) => good = mid,
+                _ => bad = mid,
+            }
+        }
+        let end = end_of(good).unwrap_or(text.len());
+        Cow::Owned(shortened(end))
     }
 }

@@ -85,6 +85,14 @@ pub(crate) enum Key {
 /// Height of one legend row.
 pub(crate) const LEGEND_ROW: i32 = 48;
 
+/// The widest a legend label is drawn; longer ones end in an ellipsis.
+const LEGEND_LABEL_MAX: i32 = W * 2 / 5;
+
+/// A legend label as drawn: shortened with an ellipsis past [`LEGEND_LABEL_MAX`].
+pub(crate) fn legend_label<'t>(cx: &Cx, label: &'t str) -> std::borrow::Cow<'t, str> {
+    cx.shorten(label, LEGEND_LABEL_MAX, LABEL, false)
+}
+
 /// Where legend entries go, left to right from `(x, y)`, wrapping at `max_x`: the top-left of
 /// each entry, and the bottom of the legend.
 pub(crate) fn legend_layout(
@@ -96,7 +104,7 @@ pub(crate) fn legend_layout(
     let (mut ex, mut ey) = (x, y);
     let mut at = Vec::with_capacity(items.len());
     for (label, _) in items {
-        let w = 52 + cx.width(label, LABEL, false) + 40;
+        let w = 52 + cx.width(&legend_label(cx, label), LABEL, false) + 40;
         if ex + w - 40 > max_x && ex > x {
             ex = x;
             ey += LEGEND_ROW;
@@ -133,7 +141,7 @@ pub(crate) fn legend(
         }
         cx.text(
             root,
-            label,
+            &legend_label(cx, label),
             (ex + 52, mid),
             LABEL,
             false,

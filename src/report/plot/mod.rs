@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | [`theme`] | canvas and type sizes for a slide, the palette, hatched fills |
 //! | [`fonts`] | the embedded DejaVu Sans, a user font, which characters a font can draw |
+//! | [`font_search`] | an installed font for the characters DejaVu lacks |
 //! | [`context`] | [`Cx`]: the results being drawn and a pen that picks fonts, measures and fits text |
 //! | [`canvas`] | [`Area`]: one drawing surface over the PNG and SVG backends |
 //! | [`shapes`] | lines, dashes, hatched rectangles, polygons, labels on white boxes |
@@ -18,6 +19,7 @@
 pub(crate) mod axis;
 pub(crate) mod canvas;
 pub(crate) mod context;
+pub(crate) mod font_search;
 pub(crate) mod fonts;
 pub(crate) mod layout;
 pub(crate) mod shapes;
@@ -26,7 +28,9 @@ pub(crate) mod theme;
 pub(crate) use axis::{Axis, FrameOpts, PLOT_BOTTOM, PLOT_TOP, frame, nice_step};
 pub(crate) use canvas::{Area, Canvas, DrawResult};
 pub(crate) use context::Cx;
-pub(crate) use layout::{Key, LEGEND_ROW, footer, header, legend, legend_layout, no_data, spread};
+pub(crate) use layout::{
+    Key, LEGEND_ROW, footer, header, legend, legend_label, legend_layout, no_data, spread,
+};
 pub(crate) use shapes::{
     LABEL_BOX_PAD, callout, dashed, fill_rect, label_box, line, polygon, polyline,
 };
