@@ -12,7 +12,10 @@
 //! Every series gets exactly the operations `irr` would do on it, in the same order. A series
 //! that leaves the common path is finished by `irr`'s own general code.
 
-use super::{CrossingStart, Solver, Step, Sums, horner_fits, irr_surveyed, support};
+use super::crossing::{CrossingStart, Sums};
+use super::poly::horner_split;
+use super::solver::{Solver, Step};
+use super::{horner_fits, irr_surveyed, support};
 
 /// Series at once.
 pub const WIDTH: usize = 4;
@@ -132,24 +135,24 @@ fn eval4(waiting: [Option<(&[f64], f64)>; WIDTH]) -> [Option<(f64, f64, f64)>; W
         let all = [a, b, c, d];
         if all
             .iter()
-            .all(|&(cs, z)| cs.len() == n && z >= super::SPLIT_MIN_Z)
+            .all(|&(cs, z)| cs.len() == n && z >= super::poly::SPLIT_MIN_Z)
             && std::arch::is_x86_feature_detected!("avx")
         {
             // SAFETY: the processor has AVX (checked just above); the slices are of one length.
             return unsafe { eval4_avx(all) }.map(Some);
         }
     }
-    waiting.map(|w| w.map(|(c, z)| super::horner_split::<false>(c, z)))
+    waiting.map(|w| w.map(|(c, z)| horner_split::<false>(c, z)))
 }
 
-/// [`eval4`] in AVX: [`super::horner_split_asc_avx`] for four series, their chains in four
+/// [`eval4`] in AVX: [`super::poly::horner_split_asc_avx`] for four series, their chains in four
 /// registers each side by side. The same operations as the one-series code, lane by lane and
 /// in the same order (AVX has no fused multiply-add), so the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
 fn eval4_avx(series: [(&[f64], f64); WIDTH]) -> [(f64, f64, f64); WIDTH] {
     use std::arch::x86_64::*;
-    const K: usize = super::LANES;
+    const K: usize = super::poly::LANES;
     let n = series[0].0.len();
     assert!(series.iter().all(|(c, _)| c.len() == n));
     let rem = n % K;
@@ -187,7 +190,7 @@ fn eval4_avx(series: [(&[f64], f64); WIDTH]) -> [(f64, f64, f64); WIDTH] {
             _mm256_storeu_pd(chains.1.as_mut_ptr(), d1[j]);
             _mm256_storeu_pd(chains.2.as_mut_ptr(), d2[j]);
         }
-        super::recombine(series[j].1, chains)
+        super::poly::recombine(series[j].1, chains)
     })
 }
 
