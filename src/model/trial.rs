@@ -154,28 +154,17 @@ impl Scratch {
     }
 }
 
-/// [`finance::payback`] (first crossing, convention `payback_first`) of `flows`, given their
-/// running balance (`balance[t] = balance[t − 1] + flows[t]` from 0, summed in order, as
-/// `finance::payback` sums them) and whether every flow is finite: the same value, bit for bit,
-/// from two short scans instead of a pass with four branches per month. NaN for "never".
+/// [`finance::payback_from_balances`] (first crossing, convention `payback_first`) of a
+/// trial's `flows` and their running `balances` as [`month_pass`] leaves them, NaN for
+/// "never" and when a flow is not finite: the trial's payback is [`finance::payback`] of its
+/// net flows (and its discounted payback [`finance::discounted_payback`] of them at the
+/// monthly rate) to the bit.
 #[inline]
-fn first_crossing(flows: &[f64], balance: &[f64], finite: bool) -> f64 {
+fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
     if !finite {
         return f64::NAN;
     }
-    // The balance first goes negative at `neg`; the first non-negative balance after it is the
-    // first crossing (every balance in between is negative, so B_{t−1} < 0 ≤ B_t there).
-    let Some(neg) = balance.iter().position(|&b| b < 0.0) else {
-        return 0.0;
-    };
-    match balance[neg + 1..].iter().position(|&b| b >= 0.0) {
-        None => f64::NAN,
-        Some(k) => {
-            let t = neg + 1 + k;
-            let prev = balance[t - 1];
-            (t as f64 - 1.0) + ((-prev) / flows[t]).clamp(0.0, 1.0)
-        }
-    }
+    finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
 }
 
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
@@ -658,6 +647,12 @@ fn scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
 /// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
 /// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
 /// flow finite). `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN then).
+///
+/// The finance definitions, computed four months at a time: with `discount` the
+/// [`finance::discount_factors`] at the monthly rate, the NPV, PV benefits and PV costs are
+/// [`finance::npv`] of the net flows, benefits and costs, and the balances
+/// [`finance::running_balances`] of the net and discounted net flows, to the bit (tested
+/// below).
 #[inline]
 fn month_pass(
     benefits: &[f64],
@@ -1122,8 +1117,8 @@ impl Model {
             pv_costs: pv_c,
             roi,
             irr_annual: f64::NAN,
-            payback_months: first_crossing(&s.net, &s.cumulative_net, finite),
-            discounted_payback_months: first_crossing(
+            payback_months: payback_months(&s.net, &s.cumulative_net, finite),
+            discounted_payback_months: payback_months(
                 &s.discounted_net,
                 &s.discounted_cumulative,
                 finite,
@@ -1403,6 +1398,107 @@ mod tests {
                 prop_assert!(same(&a3, &a2) && same(&s3, &s2));
             }
         }
+    }
+
+    fn bits_of(a: &[f64]) -> Vec<u64> {
+        a.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// Monthly flows with paybacks to find: an outlay, then noisy benefits and costs.
+    fn project_months() -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
+        (1usize..130).prop_flat_map(|h| {
+            (
+                prop::collection::vec(0.0f64..6e4, h),
+                prop::collection::vec(0.0f64..3e4, h),
+                1e4f64..2e6,
+            )
+                .prop_map(|(b, mut c, outlay)| {
+                    c[0] += outlay;
+                    (b, c)
+                })
+        })
+    }
+
+    proptest! {
+        /// The month pass and the paybacks read from it are the finance definitions, to the
+        /// bit: NPV and PVs are `finance::npv`, the balances `finance::running_balances`, the
+        /// paybacks `finance::payback` and `finance::discounted_payback` of the net flows.
+        #[test]
+        fn month_pass_is_the_finance_definitions(
+            (benefits, costs) in project_months(),
+            rate in prop_oneof![Just(0.0), -0.02f64..0.05],
+        ) {
+            let h = benefits.len();
+            let discount = finance::discount_factors(rate, h);
+            let mut outs = vec![vec![f64::NAN; h]; 4];
+            let [net, dnet, cum, dcum] = &mut outs[..] else { unreachable!() };
+            let (npv, pvb, pvc, finite) =
+                month_pass(&benefits, &costs, &discount, net, dnet, cum, dcum);
+            prop_assert!(finite);
+            prop_assert_eq!(npv.to_bits(), finance::npv(rate, net).to_bits());
+            prop_assert_eq!(pvb.to_bits(), finance::npv(rate, &benefits).to_bits());
+            prop_assert_eq!(pvc.to_bits(), finance::npv(rate, &costs).to_bits());
+            prop_assert_eq!(bits_of(cum), bits_of(&finance::running_balances(net)));
+            prop_assert_eq!(bits_of(dcum), bits_of(&finance::running_balances(dnet)));
+            let months = |p: Option<f64>| p.unwrap_or(f64::NAN).to_bits();
+            prop_assert_eq!(
+                payback_months(net, cum, finite).to_bits(),
+                months(finance::payback(net))
+            );
+            prop_assert_eq!(
+                payback_months(dnet, dcum, finite).to_bits(),
+                months(finance::discounted_payback(rate, net))
+            );
+        }
+    }
+
+    /// Whole trials of the built-in scenario (every driver): NPV, PVs, paybacks and IRR are
+    /// the finance functions of the trial's monthly flows at the monthly rate, to the bit.
+    #[test]
+    fn trials_report_the_finance_functions_of_their_flows() {
+        let scenario = crate::scenario::parse_str(crate::scenario::BUILT_IN, None)
+            .expect("built-in scenario parses");
+        let model = Model::compile(&scenario);
+        let mut scratch = Scratch::for_trials(&model);
+        let mut rnd = crate::test_support::uniforms(0x0DDB_A11C_0FFE_E5ED);
+        let rate = model.monthly_rate;
+        let months = |p: Option<f64>| p.unwrap_or(f64::NAN).to_bits();
+        let mut paid_back = 0;
+        for trial in 0..400 {
+            let draws: Vec<f64> = model
+                .inputs
+                .iter()
+                .map(|i| i.sampler.quantile(0.005 + 0.99 * rnd()))
+                .collect();
+            let o = model.evaluate(&draws, &mut scratch);
+            let net = &scratch.net;
+            assert_eq!(
+                o.npv.to_bits(),
+                finance::npv(rate, net).to_bits(),
+                "{trial}"
+            );
+            assert_eq!(
+                o.pv_benefits.to_bits(),
+                finance::npv(rate, &scratch.benefits).to_bits()
+            );
+            assert_eq!(
+                o.pv_costs.to_bits(),
+                finance::npv(rate, &scratch.costs).to_bits()
+            );
+            assert_eq!(o.payback_months.to_bits(), months(finance::payback(net)));
+            assert_eq!(
+                o.discounted_payback_months.to_bits(),
+                months(finance::discounted_payback(rate, net)),
+                "{trial}"
+            );
+            assert_eq!(
+                o.irr_annual.to_bits(),
+                annual_irr(finance::irr(net)).to_bits()
+            );
+            paid_back += usize::from(o.discounted_payback_months.is_finite());
+        }
+        // Enough trials with a crossing to interpolate, and the rest "never".
+        assert!(paid_back > 50, "{paid_back} of 400 trials paid back");
     }
 
     #[test]
