@@ -21,7 +21,13 @@
 //! with these definitions (the [`discount_factors`] table, [`payback_from_balances`] on its
 //! running balances), so each equals the function here applied to the trial's monthly flows at
 //! [`monthly_rate`] bit for bit; tests in the model hold them together.
+//!
+//! Break-even is decided exactly: every running balance a payback reads, and the balances and
+//! sums whose signs the IRR's root count depends on, have their exact sign (see
+//! [`running_balances`]), so flows that return the outlay to the cent pay back in that month
+//! and have an IRR of exactly 0.
 
+mod balance;
 mod discount;
 mod irr;
 mod mirr;
@@ -29,6 +35,9 @@ mod npv;
 mod payback;
 mod xnpv;
 
+pub use balance::{
+    RunningBalance, exact_running_sums, exact_sum, running_balances, settle_balances,
+};
 pub use discount::{discount_factor, discount_factors};
 pub use irr::batch::WIDTH as IRR4_WIDTH;
 pub use irr::{irr, irr4};
@@ -36,6 +45,6 @@ pub use mirr::mirr;
 pub use npv::{monthly_rate, npv, relative_npv};
 pub use payback::{
     discounted_payback, discounted_payback_last, payback, payback_from_balances, payback_last,
-    payback_last_from_balances, running_balances,
+    payback_last_from_balances,
 };
 pub use xnpv::{iso_date_to_days, relative_xnpv, xirr, xnpv};

@@ -1,27 +1,16 @@
 //! Payback periods (conventions `payback_first`, `payback_last`, `discounted_payback_first`,
 //! `discounted_payback_last` in `tests/data/finance_conventions.json`).
 //!
-//! The running balance is `B_k = Σ_{t<=k} CF_t` (starting from 0 before t = 0); flows accrue
+//! The running balance is `B_k = Σ_{t<=k} CF_t` (starting from 0 before t = 0), with its sign
+//! decided exactly ([`running_balances`]): flows that return the outlay to the cent break even
+//! in that period, not "never" because of a rounding error of 1e−11. Flows accrue
 //! evenly within their period, so a crossing inside period `t` is interpolated linearly.
 //! Results are in periods, measured from t = 0. Any non-finite flow makes the result `None`.
 //!
 //! Discounted variants multiply `CF_t` by the [`discount_factor`] `1 / (1 + rate)^t`, as the
 //! model does month by month; `rate` must be `> −1`, otherwise the result is `None`.
 
-use super::discount_factor;
-
-/// Running balances `B_t = Σ_{k≤t} CF_k` of `flows`, added in order from 0.0: the balances
-/// every payback here is read from, and the ones the model keeps for its charts and
-/// `valuecase cashflow` (its per-month loop adds the same numbers in the same order).
-pub fn running_balances(flows: &[f64]) -> Vec<f64> {
-    flows
-        .iter()
-        .scan(0.0, |balance, &cf| {
-            *balance += cf;
-            Some(*balance)
-        })
-        .collect()
-}
+use super::{discount_factor, running_balances};
 
 /// First-crossing payback (convention `payback_first`) of `flows` whose running balances are
 /// `balances` (as [`running_balances`] makes them; every flow finite).
@@ -258,6 +247,20 @@ mod tests {
         assert_eq!(discounted_payback_last(0.0, &f), payback_last(&f));
     }
 
+    /// −352,611.20 then 88,152.80 in each of four months: back to the cent at month 4,
+    /// though the float running sum ends at −2.9e−11.
+    #[test]
+    fn the_reported_break_even_pays_back_in_month_four() {
+        let f = [-352_611.2, 88_152.8, 88_152.8, 88_152.8, 88_152.8];
+        assert_eq!(payback(&f), Some(4.0));
+        assert_eq!(discounted_payback(0.0, &f), Some(4.0));
+        assert_eq!(payback_last(&[&f[..], &[0.0, 0.0]].concat()), Some(4.0));
+        // One cent short: never.
+        let short = [-352_611.21, 88_152.8, 88_152.8, 88_152.8, 88_152.8];
+        assert_eq!(payback(&short), None);
+        assert_eq!(payback_last(&short), None);
+    }
+
     fn flows_strategy() -> impl Strategy<Value = Vec<f64>> {
         prop_oneof![
             // arbitrary signs and magnitudes
@@ -291,6 +294,31 @@ mod tests {
             rate in -0.5f64..2.0,
         ) {
             prop_assert_eq!(by_single_pass(&flows, Some(rate)), discounted_payback(rate, &flows));
+        }
+
+        /// Near break-even: "never", "at once" and the crossing month follow the exact
+        /// balances (an independent fixed-point sum), not the float ones.
+        #[test]
+        fn paybacks_follow_the_exact_balances(
+            flows in prop_oneof![
+                crate::finance::balance::tests::near_break_even(),
+                crate::finance::balance::tests::cancelling(),
+            ]
+        ) {
+            let exact = crate::finance::balance::tests::fixed_point_sums(&flows).unwrap();
+            let first_negative = exact.iter().position(|&b| b < 0);
+            let recovered = first_negative
+                .and_then(|n| exact[n + 1..].iter().position(|&b| b >= 0).map(|k| n + 1 + k));
+            match (first_negative, recovered, payback(&flows)) {
+                (None, _, p) => prop_assert_eq!(p, Some(0.0)),
+                (Some(_), None, p) => prop_assert_eq!(p, None),
+                (Some(_), Some(t), p) => {
+                    let p = p.unwrap();
+                    prop_assert!(p >= t as f64 - 1.0 && p <= t as f64, "{} at {}", p, t);
+                }
+            }
+            let ends_negative = exact.last().is_some_and(|&b| b < 0);
+            prop_assert_eq!(payback_last(&flows).is_none(), ends_negative);
         }
 
         #[test]

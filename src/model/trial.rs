@@ -4,7 +4,7 @@
 //! trial); after [`Model::evaluate`] the scratch holds the trial's full detail, which the base
 //! case and `valuecase cashflow` read and the engine summarises into sketches.
 
-use crate::finance;
+use crate::finance::{self, RunningBalance};
 use crate::scenario::{CostSchedule, Driver};
 
 use super::adoption::{self, Curve, ExpMemo};
@@ -688,22 +688,25 @@ fn month_pass(
         net[t] = n;
         discounted_net[t] = dn;
     }
-    // The running balances: two chains of dependent additions, side by side.
-    let (mut cum, mut dcum) = (0.0, 0.0);
+    // The running balances: two chains of dependent additions, side by side, each with the
+    // check that its signs are certain.
+    let (mut cum, mut dcum) = (RunningBalance::default(), RunningBalance::default());
     let balances = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
     for ((c, dc), (&n, &dn)) in balances.zip(net.iter().zip(discounted_net.iter())) {
-        cum += n;
-        *c = cum;
-        dcum += dn;
-        *dc = dcum;
+        *c = cum.add(n);
+        *dc = dcum.add(dn);
     }
     let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
-    (
-        total(npv4),
-        total(pvb4),
-        total(pvc4),
-        total(nan_check) == 0.0,
-    )
+    let finite = total(nan_check) == 0.0;
+    // A balance within its rounding error of zero (an exact break-even, about never
+    // otherwise): decided exactly, as `finance::running_balances` does.
+    if finite && !cum.is_sure() {
+        finance::settle_balances(net, cumulative);
+    }
+    if finite && !dcum.is_sure() {
+        finance::settle_balances(discounted_net, discounted_cumulative);
+    }
+    (total(npv4), total(pvb4), total(pvc4), finite)
 }
 
 impl Model {
@@ -1404,9 +1407,11 @@ mod tests {
         a.iter().map(|x| x.to_bits()).collect()
     }
 
-    /// Monthly flows with paybacks to find: an outlay, then noisy benefits and costs.
+    /// Monthly flows with paybacks to find: an outlay, then noisy benefits and costs; or an
+    /// outlay in cents won back to the cent by equal monthly benefits (a balance within
+    /// rounding of zero, decided exactly).
     fn project_months() -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
-        (1usize..130).prop_flat_map(|h| {
+        let noisy = (1usize..130).prop_flat_map(|h| {
             (
                 prop::collection::vec(0.0f64..6e4, h),
                 prop::collection::vec(0.0f64..3e4, h),
@@ -1416,7 +1421,17 @@ mod tests {
                     c[0] += outlay;
                     (b, c)
                 })
-        })
+        });
+        let to_the_cent =
+            (1u64..2_000_000_000, 1usize..60, 0usize..12).prop_map(|(cents, k, after)| {
+                let h = 1 + k + after;
+                let mut b = vec![cents as f64 / 100.0; h];
+                b[0] = 0.0;
+                let mut c = vec![0.0; h];
+                c[0] = (cents * k as u64) as f64 / 100.0;
+                (b, c)
+            });
+        prop_oneof![noisy, to_the_cent]
     }
 
     proptest! {
@@ -1450,6 +1465,25 @@ mod tests {
                 months(finance::discounted_payback(rate, net))
             );
         }
+    }
+
+    /// The reported break-even through the model's month loop: −352,611.20, then 88,152.80
+    /// a month for four months, pays back in month 4 (the float balance is −2.9e−11) and the
+    /// balance the charts and `cashflow` show is 0.
+    #[test]
+    fn a_break_even_to_the_cent_pays_back_in_its_month() {
+        let b = [0.0, 88_152.8, 88_152.8, 88_152.8, 88_152.8, 1.0];
+        let c = [352_611.2, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let d = [1.0; 6];
+        let mut outs = vec![vec![0.0; 6]; 4];
+        let [net, dnet, cum, dcum] = &mut outs[..] else {
+            unreachable!()
+        };
+        let (_, _, _, finite) = month_pass(&b, &c, &d, net, dnet, cum, dcum);
+        assert_eq!(cum[4].to_bits(), 0.0f64.to_bits());
+        assert_eq!(dcum[4].to_bits(), 0.0f64.to_bits());
+        assert_eq!(payback_months(net, cum, finite), 4.0);
+        assert_eq!(payback_months(dnet, dcum, finite), 4.0);
     }
 
     /// Whole trials of the built-in scenario (every driver): NPV, PVs, paybacks and IRR are
