@@ -71,17 +71,25 @@ impl Sums {
         let pairs = core.chunks_exact(2);
         let odd = pairs.remainder();
         let mut crossed = false;
+        // The balance nearest zero before the crossing, whose sign must be certain.
+        let mut near = f64::INFINITY;
+        let mut watch = |b: f64| {
+            let a = b.abs();
+            near = if a < near { a } else { near };
+        };
         for (k, pair) in pairs.enumerate() {
             s.add(pair[0]);
             if !before(s.total) {
                 (i, crossed) = (2 * k + 1, true);
                 break;
             }
+            watch(s.total);
             s.add(pair[1]);
             if !before(s.total) {
                 (i, crossed) = (2 * k + 2, true);
                 break;
             }
+            watch(s.total);
         }
         if !crossed {
             for &cf in odd {
@@ -119,7 +127,19 @@ impl Sums {
         } else {
             s.total < 0.0 && extreme <= 0.0
         };
-        crossed_once.then_some(s)
+        (crossed_once && s.signs_are_certain(core.len(), near)).then_some(s)
+    }
+
+    /// Whether the balances before the crossing (the nearest to zero of them is `near`) and
+    /// the total have their exact signs, so that the shape the pass saw is the shape of the
+    /// exact balances. After the crossing the flows all have the total's sign, so the exact
+    /// balances move monotonically towards the total there whatever their rounding: one sign
+    /// change, and every tail sum of the total's sign. Otherwise the full survey decides,
+    /// exactly where it must (see [`Signs`](super::Signs)).
+    #[inline(always)]
+    pub(super) fn signs_are_certain(&self, n: usize, near: f64) -> bool {
+        let bound = rounding_bound(n, self.abs);
+        near >= bound && self.total.abs() >= bound
     }
 
     /// `(Σ t CF_t, Σ t² CF_t)` over `t = 0..=n_last`, by summation by parts
@@ -144,6 +164,8 @@ pub(super) struct Survey {
     /// Sign changes of `B_t` (Norstrøm's count for `r ≥ 0`; a zero balance counts as
     /// non-negative, which can only over-count).
     pub(super) changes: u32,
+    /// The smallest `|B_t|`: every sign is exact when it is at least [`rounding_bound`].
+    pub(super) near: f64,
 }
 
 impl Survey {
@@ -165,6 +187,7 @@ impl Survey {
         // caught by the caller through `abs`).
         let mut prev = core[0].to_bits();
         let mut changes = 0u64;
+        let mut near = f64::INFINITY;
         let mut add = |cf: f64| {
             // Plain comparisons rather than f64::min/max, which also handle NaN.
             let bal = s.total;
@@ -173,6 +196,8 @@ impl Survey {
             let bits = s.total.to_bits();
             changes += (bits ^ prev) >> 63;
             prev = bits;
+            let a = s.total.abs();
+            near = if a < near { a } else { near };
         };
         // Two flows a round: fewer loop overheads and register moves in this hot loop.
         let pairs = core.chunks_exact(2);
@@ -188,8 +213,17 @@ impl Survey {
             sums: s,
             far,
             changes: u32::try_from(changes).unwrap_or(u32::MAX),
+            near,
         }
     }
+}
+
+/// A bound on the rounding error of every running sum of `n` flows whose magnitudes add up
+/// to `abs` (`γ_n Σ |CF_t|`, Higham's bound for recursive summation, with room to spare): a
+/// balance or tail sum at least this far from zero has the sign of the exact one.
+#[inline(always)]
+pub(super) fn rounding_bound(n: usize, abs: f64) -> f64 {
+    n as f64 * f64::EPSILON * abs
 }
 
 /// No root with `r < 0` when every tail sum `T_j = Σ_{t≥j} CF_t = total − B_{j−1}` has the

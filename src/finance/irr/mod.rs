@@ -74,7 +74,8 @@ pub use batch::irr4;
 pub(super) use extreme::pow2_scaled;
 pub(super) use scan::smallest_abs_rate;
 
-use crossing::{Sums, Survey, single_crossing, tails_one_sign};
+use super::balance::exact_running_sums;
+use crossing::{Sums, Survey, rounding_bound, single_crossing, tails_one_sign};
 use extreme::irr_extreme;
 use poly::{PolyAsc, PolyDesc, moments};
 
@@ -204,47 +205,140 @@ fn irr_horner(core: &[f64], s: &Survey) -> Option<f64> {
     if s.changes == 0 && !(core.iter().any(|&c| c > 0.0) && core.iter().any(|&c| c < 0.0)) {
         return None; // one sign (or a single non-zero flow)
     }
-    let total = s.sums.total;
+    let signs = Signs::of(core, s);
+    let total = signs.total;
     if total == 0.0 {
         return Some(0.0);
     }
-    // With one change the total has the sign opposite to the first flow, the side `far` is on.
-    if s.changes == 1
-        && tails_one_sign(total, s.far)
-        && let Some(r) = single_crossing(core, &s.sums)
-    {
-        return r;
-    }
-    let tails_one_sign = {
-        let (mut bal, mut far) = (0.0f64, 0.0f64);
-        for &cf in core {
-            far = if (total > 0.0) == (bal > far) {
-                bal
-            } else {
-                far
-            };
-            bal += cf;
+    // With one change the total has the sign opposite to the first flow.
+    if signs.changes == 1 && signs.tails_one_sign {
+        let sums = Sums { total, ..s.sums };
+        if let Some(r) = single_crossing(core, &sums) {
+            return r;
         }
-        tails_one_sign(total, far)
-    };
-    let m = moments(core);
+    }
+    let mut m = moments(core);
+    m.m0 = total; // f(1), with its exact sign
     let x = PolyAsc::new(core, m);
     let y = PolyDesc::new(core, m);
-    let hx = Hint::from_sign_changes(s.changes as usize);
-    let hy = if tails_one_sign {
+    let hx = Hint::from_sign_changes(signs.changes as usize);
+    let hy = if signs.tails_one_sign {
         Hint::NoRoot
     } else {
-        // Backward pass: count the tail sums' sign changes.
-        let mut tail = 0.0;
-        let mut neg = core[core.len() - 1] < 0.0;
-        let mut changes_y = 0u32;
-        for &cf in core.iter().rev() {
-            tail += cf;
-            let now_neg = tail < 0.0;
-            changes_y += u32::from(now_neg != neg);
-            neg = now_neg;
-        }
-        Hint::from_sign_changes(changes_y as usize)
+        Hint::from_sign_changes(signs.tail_changes(core) as usize)
     };
     smallest_abs_rate(&x, hx, &y, hy)
+}
+
+/// The signs Norstrøm's counts are taken from, each exact: of the running balances `B_t`
+/// (roots with `r ≥ 0`) and of the tail sums `T_j = Σ_{t≥j} CF_t` (roots with `r < 0`), and
+/// the total `Σ CF_t` (a root at exactly `r = 0`). The floating-point sums of the survey are
+/// used where their signs are certain (at least [`rounding_bound`] from zero); otherwise the
+/// sums are taken exactly and rounded once, as the paybacks' balances are
+/// ([`crate::finance::running_balances`]): flows that return the outlay to the cent have an
+/// IRR of exactly 0, and the counts agree with the balances a payback reads.
+struct Signs {
+    /// `Σ CF_t`, its sign exact.
+    total: f64,
+    /// Sign changes of the `B_t` (a zero balance counting as non-negative).
+    changes: u32,
+    /// Every `T_j` has the sign of the total or is zero: no root with `r < 0`.
+    tails_one_sign: bool,
+    /// The exact tail sums, when they had to be taken (`None`: the floating-point ones have
+    /// certain signs, or are not needed).
+    exact_tails: Option<Vec<f64>>,
+    /// [`rounding_bound`] of the flows.
+    bound: f64,
+}
+
+impl Signs {
+    /// From the survey where its sums' signs are certain, exactly otherwise.
+    fn of(core: &[f64], s: &Survey) -> Self {
+        let total = s.sums.total;
+        let bound = rounding_bound(core.len(), s.sums.abs);
+        if s.near < bound {
+            return Self::exact(core, bound);
+        }
+        // The extreme balance `B_{j−1}` on the total's side decides whether every tail sum
+        // `total − B_{j−1}` has the total's sign; with one change the survey has it already.
+        let far = if s.changes == 1 {
+            s.far
+        } else {
+            let (mut bal, mut far) = (0.0f64, 0.0f64);
+            for &cf in core {
+                far = if (total > 0.0) == (bal > far) {
+                    bal
+                } else {
+                    far
+                };
+                bal += cf;
+            }
+            far
+        };
+        // Both sums are within `bound` of the exact ones.
+        if (total - far).abs() < 4.0 * bound {
+            return Self::exact(core, bound);
+        }
+        Signs {
+            total,
+            changes: s.changes,
+            tails_one_sign: tails_one_sign(total, far),
+            exact_tails: None,
+            bound,
+        }
+    }
+
+    /// Every sign from the exact sums.
+    #[cold]
+    fn exact(core: &[f64], bound: f64) -> Self {
+        let balances = exact_running_sums(core.iter().copied());
+        let total = balances[balances.len() - 1];
+        let changes = balances
+            .windows(2)
+            .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+            .count();
+        // T_N, T_{N−1}, …, T_0.
+        let tails = exact_running_sums(core.iter().rev().copied());
+        let tails_one_sign = if total > 0.0 {
+            tails.iter().all(|&t| t >= 0.0)
+        } else {
+            tails.iter().all(|&t| t <= 0.0)
+        };
+        Signs {
+            total,
+            changes: u32::try_from(changes).unwrap_or(u32::MAX),
+            tails_one_sign,
+            exact_tails: Some(tails),
+            bound,
+        }
+    }
+
+    /// Sign changes of the tail sums `T_N, …, T_0` (Norstrøm's count for `r < 0`).
+    fn tail_changes(&self, core: &[f64]) -> u32 {
+        let count = |tails: &mut dyn Iterator<Item = f64>| {
+            let mut neg = core[core.len() - 1] < 0.0;
+            let mut changes = 0u32;
+            let mut near = f64::INFINITY;
+            for tail in tails {
+                let now_neg = tail < 0.0;
+                changes += u32::from(now_neg != neg);
+                neg = now_neg;
+                near = near.min(tail.abs());
+            }
+            (changes, near)
+        };
+        if let Some(tails) = &self.exact_tails {
+            return count(&mut tails.iter().copied()).0;
+        }
+        // Backward pass in floating point, kept when every tail sum's sign is certain.
+        let mut tail = 0.0;
+        let (changes, near) = count(&mut core.iter().rev().map(|&cf| {
+            tail += cf;
+            tail
+        }));
+        if near >= self.bound {
+            return changes;
+        }
+        count(&mut exact_running_sums(core.iter().rev().copied()).into_iter()).0
+    }
 }

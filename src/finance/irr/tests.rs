@@ -395,6 +395,20 @@ fn crossing_pass_agrees_with_the_full_survey() {
     );
 }
 
+/// −352,611.20 then 88,152.80 in each of four months: the flows sum to exactly 0 (as binary
+/// values), so r = 0 is a root, though the float sum is −2.9e−11.
+#[test]
+fn break_even_to_the_cent_has_an_irr_of_zero() {
+    let f = [-352_611.2, 88_152.8, 88_152.8, 88_152.8, 88_152.8];
+    assert_eq!(irr(&f).map(f64::to_bits), Some(0.0f64.to_bits()));
+    let later = [
+        0.0, 0.0, -352_611.2, 88_152.8, 88_152.8, 88_152.8, 88_152.8, 0.0,
+    ];
+    assert_eq!(irr(&later), Some(0.0));
+    let four = irr4([&f, &later, &f[..3], &[-1.0, 0.5, 0.5]]);
+    assert_eq!(four, [Some(0.0), Some(0.0), irr(&f[..3]), Some(0.0)]);
+}
+
 fn any_flow() -> impl Strategy<Value = f64> {
     prop_oneof![
         3 => -1e6f64..1e6,
@@ -417,6 +431,48 @@ pub(crate) fn wild_flow() -> impl Strategy<Value = f64> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Norstrøm's counts and the total are taken from exact signs: on flows whose balances
+    /// and tail sums come within rounding of zero, the same as from an independent exact sum;
+    /// the cheap pass claims the single-crossing shape only where the exact balances have it;
+    /// an exact zero total is an IRR of exactly 0.
+    #[test]
+    fn root_counts_use_exact_signs(
+        flows in prop_oneof![
+            crate::finance::balance::tests::near_break_even(),
+            crate::finance::balance::tests::cancelling(),
+        ]
+    ) {
+        use crate::finance::balance::tests::fixed_point_sums;
+        let Some(core) = support(&flows) else { return Ok(()); };
+        let balances = fixed_point_sums(core).unwrap();
+        let reversed: Vec<f64> = core.iter().rev().copied().collect();
+        let tails = fixed_point_sums(&reversed).unwrap();
+        let total = balances[balances.len() - 1];
+        let changes = balances.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count();
+        let tails_one_sign = tails.iter().all(|&t| if total > 0 { t >= 0 } else { t <= 0 });
+        let two_signs = core.iter().any(|&c| c > 0.0) && core.iter().any(|&c| c < 0.0);
+        let survey = Survey::of(core);
+        let signs = Signs::of(core, &survey);
+        prop_assert_eq!(signs.total.partial_cmp(&0.0), Some(total.cmp(&0)));
+        prop_assert_eq!(signs.changes as usize, changes);
+        if total != 0 {
+            prop_assert_eq!(signs.tails_one_sign, tails_one_sign);
+            let mut neg = core[core.len() - 1] < 0.0;
+            let mut tail_changes = 0;
+            for &t in &tails {
+                tail_changes += usize::from((t < 0) != neg);
+                neg = t < 0;
+            }
+            prop_assert_eq!(signs.tail_changes(core) as usize, tail_changes);
+        }
+        if Sums::of_single_crossing(core).is_some() {
+            prop_assert!(changes == 1 && tails_one_sign && total != 0, "{:?}", core);
+        }
+        if total == 0 && two_signs {
+            prop_assert_eq!(irr(&flows), Some(0.0));
+        }
+    }
 
     /// No input panics or loops forever, and anything returned is a rate above −1.
     #[test]
