@@ -15,56 +15,57 @@
 //!   of the balances' typical size) `B_t` is taken exactly ([`ExactSum`]) and rounded once;
 //!   an exact zero stays zero.
 //!
-//! No tolerance is involved: a balance of −0.001 after flows of 1e9 stays negative. The check
-//! costs two additions, a multiplication and a comparison a period, which the per-month loop
-//! of the model does beside its own additions ([`RunningBalance`]); the exact sum runs only
-//! when a balance is that close to zero.
+//! No tolerance is involved: a balance of −0.001 after flows of 1e9 stays negative. Whether
+//! any balance needs the exact sum is told by the smallest and largest balance
+//! ([`signs_certain`]), which the model's per-month loop tracks beside its additions; the
+//! exact sum runs only when a balance is that close to zero.
 
-/// A running balance with the check that tells whether every balance so far has a certain
-/// sign: the one loop step that [`running_balances`] and the model's per-month loop share.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RunningBalance {
-    balance: f64,
-    /// `Σ |b_k|` so far: `ε` times it bounds twice the rounding error of `balance`.
-    swept: f64,
-    /// Some balance so far was within its rounding bound of zero.
-    unsure: bool,
+/// Whether every running sum in `balances` (of `flows`, added in order from 0.0) certainly has
+/// the sign of the exact balance, so that none needs [`settle_balances`]: the check
+/// [`running_balances`] makes after its loop (the model makes the same one, [`signs_certain`],
+/// inside its own).
+pub fn balances_are_certain(flows: &[f64], balances: &[f64]) -> bool {
+    // Leading zero flows leave balances of exactly 0, certain with nothing to bound.
+    let first = flows
+        .iter()
+        .position(|&cf| cf != 0.0)
+        .unwrap_or(flows.len());
+    let moved = &balances[first.min(balances.len())..];
+    let (mut nearest, mut largest) = (f64::INFINITY, 0.0f64);
+    for b in moved {
+        let a = b.abs();
+        nearest = if a < nearest { a } else { nearest };
+        largest = if a > largest { a } else { largest };
+    }
+    signs_certain(nearest, largest, moved.len())
 }
 
-impl RunningBalance {
-    /// Adds the next flow and returns the running sum `b_t`.
-    #[inline(always)]
-    pub fn add(&mut self, cf: f64) -> f64 {
-        let b = self.balance + cf;
-        self.balance = b;
-        self.swept += b.abs();
-        self.unsure |= b.abs() < f64::EPSILON * self.swept;
-        b
-    }
-
-    /// Whether every running sum so far has the sign of the exact balance (else
-    /// [`settle_balances`] must decide the ones that may not).
-    #[inline(always)]
-    pub fn is_sure(&self) -> bool {
-        !self.unsure
-    }
+/// Whether `periods` running sums whose magnitudes lie between `nearest` and `largest` all
+/// have certain signs: a cheaper test than the rule itself (which needs `Σ_{k≤t} |b_k|` at
+/// every `t`), and never less strict, since `Σ_{k≤t} |b_k|` is at most `periods · largest`
+/// (twice that covers the rounding of the sums). Balances before the first non-zero flow
+/// (exactly 0, and certain) are left out of all three.
+#[inline(always)]
+pub fn signs_certain(nearest: f64, largest: f64, periods: usize) -> bool {
+    nearest >= 2.0 * f64::EPSILON * periods as f64 * largest
 }
 
-/// Replaces every running sum in `balances` (of `flows`, as [`RunningBalance`] adds them)
-/// whose sign is not certain by the exact balance rounded once; the others are left as they
-/// are. Every flow must be finite.
+/// Replaces every running sum in `balances` (of `flows`, added in order from 0.0) whose sign
+/// is not certain by the exact balance rounded once; the others are left as they are. Every
+/// flow must be finite.
 ///
-/// Called only when [`RunningBalance::is_sure`] says so: it sums every flow exactly, at a cost
-/// of some tens of nanoseconds a flow. Balances beyond f64's range (partial sums above about
-/// 1.8e308, which no exact sum can round to) stay as summed.
+/// A running sum `b_t` is certain when `|b_t| >= ε Σ_{k≤t} |b_k|` (see the module docs). Called
+/// only when [`balances_are_certain`] cannot vouch for them all: it sums every flow exactly,
+/// at a cost of some tens of nanoseconds a flow. Balances beyond f64's range (partial sums
+/// above about 1.8e308, which no exact sum can round to) stay as summed.
 pub fn settle_balances(flows: &[f64], balances: &mut [f64]) {
     let mut exact = ExactSum::default();
-    let mut run = RunningBalance::default();
+    let (mut float, mut swept) = (0.0f64, 0.0f64);
     for (&cf, b) in flows.iter().zip(balances.iter_mut()) {
         exact.add(cf);
-        run.unsure = false;
-        run.add(cf);
-        if run.unsure {
+        float += cf;
+        swept += float.abs();
+        if float.abs() < f64::EPSILON * swept {
             let rounded = exact.value();
             if rounded.is_finite() {
                 *b = rounded;
@@ -77,9 +78,14 @@ pub fn settle_balances(flows: &[f64], balances: &mut [f64]) {
 /// exact sign (see the module docs): the balances every payback is read from, equal to the
 /// model's to the bit.
 pub fn running_balances(flows: &[f64]) -> Vec<f64> {
-    let mut run = RunningBalance::default();
-    let mut balances: Vec<f64> = flows.iter().map(|&cf| run.add(cf)).collect();
-    if !run.is_sure() {
+    let mut balances: Vec<f64> = flows
+        .iter()
+        .scan(0.0, |balance, &cf| {
+            *balance += cf;
+            Some(*balance)
+        })
+        .collect();
+    if !balances_are_certain(flows, &balances) {
         settle_balances(flows, &mut balances);
     }
     balances
@@ -306,12 +312,13 @@ pub(crate) mod tests {
         ) {
             let reference = fixed_point_sums(&flows).expect("multiples of 2^-64");
             let b = running_balances(&flows);
-            let mut run = RunningBalance::default();
+            let (mut float, mut swept) = (0.0f64, 0.0f64);
             for ((&cf, &bt), &exact) in flows.iter().zip(&b).zip(&reference) {
                 prop_assert_eq!(bt.partial_cmp(&0.0), Some(exact.cmp(&0)), "{:?}", flows);
-                run.unsure = false;
-                let float = run.add(cf);
-                let want = if run.unsure { rounded(exact) } else { float };
+                float += cf;
+                swept += float.abs();
+                let certain = float.abs() >= f64::EPSILON * swept;
+                let want = if certain { float } else { rounded(exact) };
                 prop_assert_eq!(bt.to_bits(), want.to_bits(), "{:?}", flows);
             }
             // And the exact sum read at every step is the reference rounded once.
@@ -324,13 +331,48 @@ pub(crate) mod tests {
         /// Flows of any size in f64's comfortable range: the float sums' signs are certain
         /// nearly always, and then kept to the bit.
         #[test]
-        fn far_from_zero_balances_are_the_float_sums(flows in prop::collection::vec(-1e6f64..1e6, 0..80)) {
-            let mut run = RunningBalance::default();
-            let float: Vec<f64> = flows.iter().map(|&cf| run.add(cf)).collect();
-            if run.is_sure() {
-                let b = running_balances(&flows);
-                prop_assert_eq!(b.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-                    float.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+        fn far_from_zero_balances_are_the_float_sums(
+            flows in prop::collection::vec(-1e6f64..1e6, 0..80),
+            lead in 0usize..5,
+        ) {
+            let flows: Vec<f64> = std::iter::repeat_n(0.0, lead).chain(flows).collect();
+            let float: Vec<f64> = flows
+                .iter()
+                .scan(0.0, |s, &x| {
+                    *s += x;
+                    Some(*s)
+                })
+                .collect();
+            // The cheap check vouches for them (leading zeros included)...
+            prop_assert!(balances_are_certain(&flows, &float), "{:?}", flows);
+            // ...and settling would change nothing anyway.
+            let mut settled = float.clone();
+            settle_balances(&flows, &mut settled);
+            prop_assert_eq!(&settled, &float);
+        }
+
+        /// Whenever a balance fails the exact rule, the cheap check does not vouch for them.
+        #[test]
+        fn the_cheap_check_is_never_less_strict(
+            flows in prop_oneof![near_break_even(), cancelling(), prop::collection::vec(decimal_amount(), 0..50)]
+        ) {
+            let float: Vec<f64> = flows
+                .iter()
+                .scan(0.0, |s, &x| {
+                    *s += x;
+                    Some(*s)
+                })
+                .collect();
+            let mut settled = float.clone();
+            settle_balances(&flows, &mut settled);
+            let (mut f, mut swept, mut all_certain) = (0.0f64, 0.0f64, true);
+            for &cf in &flows {
+                f += cf;
+                swept += f.abs();
+                all_certain &= f.abs() >= f64::EPSILON * swept;
+            }
+            if !all_certain {
+                prop_assert!(!balances_are_certain(&flows, &float), "{:?}", flows);
             }
         }
     }

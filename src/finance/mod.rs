@@ -36,7 +36,8 @@ mod payback;
 mod xnpv;
 
 pub use balance::{
-    RunningBalance, exact_running_sums, exact_sum, running_balances, settle_balances,
+    balances_are_certain, exact_running_sums, exact_sum, running_balances, settle_balances,
+    signs_certain,
 };
 pub use discount::{discount_factor, discount_factors};
 pub use irr::batch::WIDTH as IRR4_WIDTH;

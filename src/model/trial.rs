@@ -4,7 +4,7 @@
 //! trial); after [`Model::evaluate`] the scratch holds the trial's full detail, which the base
 //! case and `valuecase cashflow` read and the engine summarises into sketches.
 
-use crate::finance::{self, RunningBalance};
+use crate::finance;
 use crate::scenario::{CostSchedule, Driver};
 
 use super::adoption::{self, Curve, ExpMemo};
@@ -688,22 +688,38 @@ fn month_pass(
         net[t] = n;
         discounted_net[t] = dn;
     }
-    // The running balances: two chains of dependent additions, side by side, each with the
-    // check that its signs are certain.
-    let (mut cum, mut dcum) = (RunningBalance::default(), RunningBalance::default());
-    let balances = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
-    for ((c, dc), (&n, &dn)) in balances.zip(net.iter().zip(discounted_net.iter())) {
-        *c = cum.add(n);
-        *dc = dcum.add(dn);
+    // The running balances: two chains of dependent additions, side by side, with the
+    // smallest and largest magnitude of each (`finance::signs_certain`). Before the first
+    // non-zero flow they are exactly 0 (0.0 + ±0.0 = 0.0), and left out of those.
+    let (cumulative, discounted_cumulative) =
+        (&mut cumulative[..h], &mut discounted_cumulative[..h]);
+    let first = net.iter().position(|&n| n != 0.0).unwrap_or(h);
+    cumulative[..first].fill(0.0);
+    discounted_cumulative[..first].fill(0.0);
+    let (mut cum, mut dcum) = (0.0f64, 0.0f64);
+    let (mut near, mut far, mut dnear, mut dfar) = (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
+    let balances = cumulative[first..]
+        .iter_mut()
+        .zip(&mut discounted_cumulative[first..]);
+    for ((c, dc), (&n, &dn)) in balances.zip(net[first..].iter().zip(&discounted_net[first..])) {
+        cum += n;
+        *c = cum;
+        dcum += dn;
+        *dc = dcum;
+        let (a, da) = (cum.abs(), dcum.abs());
+        near = if a < near { a } else { near };
+        far = if a > far { a } else { far };
+        dnear = if da < dnear { da } else { dnear };
+        dfar = if da > dfar { da } else { dfar };
     }
     let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
     let finite = total(nan_check) == 0.0;
-    // A balance within its rounding error of zero (an exact break-even, about never
-    // otherwise): decided exactly, as `finance::running_balances` does.
-    if finite && !cum.is_sure() {
+    // A balance within its rounding error of zero (an exact break-even; about never
+    // otherwise) is decided exactly, as `finance::running_balances` does.
+    if finite && !finance::signs_certain(near, far, h - first) {
         finance::settle_balances(net, cumulative);
     }
-    if finite && !dcum.is_sure() {
+    if finite && !finance::signs_certain(dnear, dfar, h - first) {
         finance::settle_balances(discounted_net, discounted_cumulative);
     }
     (total(npv4), total(pvb4), total(pvc4), finite)
