@@ -55,7 +55,7 @@ pub fn signs_certain(nearest: f64, largest: f64, periods: usize) -> bool {
 /// flow must be finite.
 ///
 /// A running sum `b_t` is certain when `|b_t| >= ε Σ_{k≤t} |b_k|` (see the module docs). Called
-/// only when [`balances_are_certain`] cannot vouch for them all: it sums every flow exactly,
+/// only when [`signs_certain`] cannot vouch for them all: it sums every flow exactly,
 /// at a cost of some tens of nanoseconds a flow. Balances beyond f64's range (partial sums
 /// above about 1.8e308, which no exact sum can round to) stay as summed.
 pub fn settle_balances(flows: &[f64], balances: &mut [f64]) {
