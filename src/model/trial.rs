@@ -643,6 +643,90 @@ fn scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
     sums
 }
 
+/// The running balances of `net` and `discounted` (added in order from 0.0) into `cumulative`
+/// and `discounted_cumulative` (all four of one length), and the smallest and largest
+/// magnitude of each: `([near, discounted near], [far, discounted far])`. Two chains of
+/// dependent additions side by side; on x86-64 the two in one SSE2 register (the same
+/// additions lane by lane, so the same bits as [`balance_chains_portable`]).
+#[inline]
+fn balance_chains(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    #[cfg(target_arch = "x86_64")]
+    return balance_chains_sse2(net, discounted, cumulative, discounted_cumulative);
+    #[cfg(not(target_arch = "x86_64"))]
+    balance_chains_portable(net, discounted, cumulative, discounted_cumulative)
+}
+
+/// [`balance_chains`] with SSE2 (always present on x86-64): lane 0 the net chain, lane 1 the
+/// discounted one.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn balance_chains_sse2(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    use std::arch::x86_64::*;
+    let n = net.len();
+    assert!(discounted.len() == n && cumulative.len() == n && discounted_cumulative.len() == n);
+    let (mut near, mut far) = ([0.0f64; 2], [0.0f64; 2]);
+    // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches element t < n
+    // of a slice n long (checked above).
+    unsafe {
+        let sign = _mm_set1_pd(-0.0);
+        let (mut b, mut lo, mut hi) = (
+            _mm_setzero_pd(),
+            _mm_set1_pd(f64::INFINITY),
+            _mm_setzero_pd(),
+        );
+        let (np, dp) = (net.as_ptr(), discounted.as_ptr());
+        let (cp, dcp) = (cumulative.as_mut_ptr(), discounted_cumulative.as_mut_ptr());
+        for t in 0..n {
+            let x = _mm_loadh_pd(_mm_load_sd(np.add(t)), dp.add(t));
+            b = _mm_add_pd(b, x);
+            _mm_storel_pd(cp.add(t), b);
+            _mm_storeh_pd(dcp.add(t), b);
+            // `a < lo ? a : lo` and `a > hi ? a : hi`, as the portable form takes them.
+            let a = _mm_andnot_pd(sign, b);
+            lo = _mm_min_pd(a, lo);
+            hi = _mm_max_pd(a, hi);
+        }
+        _mm_storeu_pd(near.as_mut_ptr(), lo);
+        _mm_storeu_pd(far.as_mut_ptr(), hi);
+    }
+    (near, far)
+}
+
+/// [`balance_chains`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn balance_chains_portable(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    let (mut b, mut near, mut far) = ([0.0f64; 2], [f64::INFINITY; 2], [0.0f64; 2]);
+    let outs = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
+    for ((c, dc), (&x, &dx)) in outs.zip(net.iter().zip(discounted)) {
+        b[0] += x;
+        b[1] += dx;
+        *c = b[0];
+        *dc = b[1];
+        for l in 0..2 {
+            let a = b[l].abs();
+            near[l] = if a < near[l] { a } else { near[l] };
+            far[l] = if a > far[l] { a } else { far[l] };
+        }
+    }
+    (near, far)
+}
+
 /// Two passes over the months: net and discounted flows with the three present values (each
 /// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
 /// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
@@ -688,30 +772,20 @@ fn month_pass(
         net[t] = n;
         discounted_net[t] = dn;
     }
-    // The running balances: two chains of dependent additions, side by side, with the
-    // smallest and largest magnitude of each (`finance::signs_certain`). Before the first
-    // non-zero flow they are exactly 0 (0.0 + ±0.0 = 0.0), and left out of those.
+    // The running balances, with the smallest and largest magnitude of each
+    // (`finance::signs_certain`). Before the first non-zero flow they are exactly 0
+    // (0.0 + ±0.0 = 0.0), and left out of those.
     let (cumulative, discounted_cumulative) =
         (&mut cumulative[..h], &mut discounted_cumulative[..h]);
     let first = net.iter().position(|&n| n != 0.0).unwrap_or(h);
     cumulative[..first].fill(0.0);
     discounted_cumulative[..first].fill(0.0);
-    let (mut cum, mut dcum) = (0.0f64, 0.0f64);
-    let (mut near, mut far, mut dnear, mut dfar) = (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
-    let balances = cumulative[first..]
-        .iter_mut()
-        .zip(&mut discounted_cumulative[first..]);
-    for ((c, dc), (&n, &dn)) in balances.zip(net[first..].iter().zip(&discounted_net[first..])) {
-        cum += n;
-        *c = cum;
-        dcum += dn;
-        *dc = dcum;
-        let (a, da) = (cum.abs(), dcum.abs());
-        near = if a < near { a } else { near };
-        far = if a > far { a } else { far };
-        dnear = if da < dnear { da } else { dnear };
-        dfar = if da > dfar { da } else { dfar };
-    }
+    let ([near, dnear], [far, dfar]) = balance_chains(
+        &net[first..],
+        &discounted_net[first..],
+        &mut cumulative[first..],
+        &mut discounted_cumulative[first..],
+    );
     let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
     let finite = total(nan_check) == 0.0;
     // A balance within its rounding error of zero (an exact break-even; about never
@@ -1549,6 +1623,25 @@ mod tests {
         }
         // Enough trials with a crossing to interpolate, and the rest "never".
         assert!(paid_back > 50, "{paid_back} of 400 trials paid back");
+    }
+
+    proptest! {
+        /// The SSE2 balance chains give the portable ones' bits (balances, smallest and
+        /// largest magnitudes), NaN and infinities included.
+        #[test]
+        fn balance_chains_match_their_portable_version(
+            net in prop::collection::vec(prop_oneof![8 => -1e6f64..1e6, 1 => Just(0.0), 1 => Just(f64::NAN), 1 => Just(f64::INFINITY)], 0..70),
+            scale in 0.0f64..1.0,
+        ) {
+            let n = net.len();
+            let discounted: Vec<f64> = net.iter().map(|x| x * scale).collect();
+            let mut outs = vec![vec![f64::NAN; n]; 4];
+            let [c1, d1, c2, d2] = &mut outs[..] else { unreachable!() };
+            let (near1, far1) = balance_chains(&net, &discounted, c1, d1);
+            let (near2, far2) = balance_chains_portable(&net, &discounted, c2, d2);
+            prop_assert!(same(c1, c2) && same(d1, d2));
+            prop_assert!(same(&near1, &near2) && same(&far1, &far2));
+        }
     }
 
     #[test]
