@@ -10,6 +10,8 @@ use serde_json::Value;
 use valuecase::finance;
 
 const VECTORS: &str = include_str!("data/finance_vectors.json");
+/// This project's own cases (see `tests/data/README.md`): break-even decided exactly.
+const BREAK_EVEN: &str = include_str!("data/finance_breakeven.json");
 const CONVENTIONS: &str = include_str!("data/finance_conventions.json");
 
 /// What a finance function produced for a case.
@@ -213,6 +215,50 @@ fn every_finance_vector_passes() {
         failures.join("\n")
     );
     assert_eq!(total, cases.len(), "some cases were not checked");
+}
+
+/// Flows whose running balance or total is within rounding of zero: the exact answer, never
+/// the one a floating-point running sum gives (which each case records and which differs in
+/// most of them).
+#[test]
+fn every_break_even_case_passes() {
+    let cases: Vec<Value> = serde_json::from_str(BREAK_EVEN).expect("break-even cases parse");
+    let conventions: Value = serde_json::from_str(CONVENTIONS).expect("conventions parse");
+    assert_eq!(
+        cases.len(),
+        8,
+        "the break-even file changed: review the new cases"
+    );
+    let mut float_differs = 0;
+    let mut failures = Vec::new();
+    for case in &cases {
+        let key = case["convention"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap();
+        assert!(
+            conventions["conventions"].get(key).is_some(),
+            "{}",
+            case["name"]
+        );
+        assert!(case["source"].as_str().is_some_and(|s| !s.is_empty()));
+        if let Err(e) = check(case) {
+            failures.push(e);
+        }
+        let float = case["extra"]["float_running_sum_answer"].as_str();
+        let exact = match case["expected"].as_f64() {
+            Some(v) => format!("{v:?}"),
+            None => "never".to_string(),
+        };
+        float_differs += usize::from(float.is_some_and(|f| f != exact));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        float_differs, 6,
+        "cases where the float running sum is wrong"
+    );
 }
 
 /// Multiple-IRR cases: the root returned is one of `extra.all_real_irrs`, the one closest to 0.

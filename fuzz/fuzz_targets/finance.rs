@@ -10,7 +10,8 @@
 //!   amounts' bits), does the same for the XNPV;
 //! - `mirr` is finite when defined;
 //! - payback is within [0, number of periods] when defined, and "never" exactly when the
-//!   balance goes negative and stays negative;
+//!   balance goes negative and stays negative, the balances' signs being exact (the last one
+//!   has the sign of the exact total);
 //! - a finite rate > −1 and finite flows give a finite or overflowed (±inf) NPV, never NaN
 //!   unless the sum itself overflows both ways.
 //!
@@ -20,7 +21,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use valuecase::finance::{
-    discounted_payback, irr, mirr, npv, payback, relative_npv, relative_xnpv, xirr,
+    discounted_payback, exact_sum, irr, mirr, npv, payback, relative_npv, relative_xnpv,
+    running_balances, xirr,
 };
 
 /// Decode the input: byte 0 picks how the rest becomes numbers, so the fuzzer reaches both
@@ -137,24 +139,33 @@ fuzz_target!(|data: &[u8]| {
     }
     if finite {
         // "Never" exactly when the running balance ends below zero after going negative
-        // (first-crossing convention: once recovered, it stays recovered).
-        let mut balance = 0.0;
+        // (first-crossing convention: once recovered, it stays recovered), the balances being
+        // `running_balances`' (signs decided exactly).
+        let balances = running_balances(&flows);
         let mut went_negative = false;
         let mut recovered = false;
-        for &cf in &flows {
-            let before = balance;
-            balance += cf;
-            if balance < 0.0 {
+        for &b in &balances {
+            if b < 0.0 {
                 went_negative = true;
-            }
-            if before < 0.0 && balance >= 0.0 {
+            } else if went_negative {
                 recovered = true;
                 break;
             }
         }
         let never = went_negative && !recovered;
-        if balance.is_finite() {
+        let in_range = flows.iter().map(|x| x.abs()).sum::<f64>() < 1e300;
+        if in_range {
             assert_eq!(payback(&flows).is_none(), never, "payback of {flows:?}");
+            // The last balance has the sign of the exact total: the cheap check that keeps a
+            // float sum never keeps one whose sign is wrong.
+            if let Some(&last) = balances.last() {
+                let exact = exact_sum(flows.iter().copied());
+                assert_eq!(
+                    last.partial_cmp(&0.0),
+                    exact.partial_cmp(&0.0),
+                    "last balance {last} vs exact total {exact} for {flows:?}"
+                );
+            }
         }
     }
 });

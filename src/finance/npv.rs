@@ -6,6 +6,8 @@
 //!   one period (`excel_npv`); it equals `npv(rate, &[0.0, v1, .., vn])`.
 //! - `monthly_npv_t0`: monthly periods at `monthly_rate(annual)`.
 
+use super::discount_factor;
+
 /// Monthly rate equivalent to an annual rate: `(1 + annual)^(1/12) − 1`.
 ///
 /// Exists because the model works in monthly periods while scenarios state an annual discount
@@ -18,18 +20,27 @@ pub fn monthly_rate(annual: f64) -> f64 {
 
 /// NPV with the first flow at t = 0 undiscounted (convention `npv_t0`, numpy-financial's `npv`).
 ///
-/// `npv(rate, flows) = Σ flows[t] / (1 + rate)^t`. This is the one discounting routine the model
-/// and the engine use, so "NPV" means the same thing in every report. Returns NaN when
-/// `rate <= −1` or `rate` is NaN (the discount factor is undefined; numpy-financial 1.0.0 returns
-/// inf there, its main branch NaN). An empty slice gives 0. Non-finite flows propagate.
+/// `npv(rate, flows) = Σ flows[t] · d(t)` with `d(t)` the [`discount_factor`] of period `t`,
+/// the products added in four interleaved partial sums (`t mod 4`) and those as
+/// `(s0 + s1) + (s2 + s3)`. That is the model's arithmetic: a trial's NPV, PV of benefits and
+/// PV of costs are `npv(monthly_rate, …)` of its net flows, benefits and costs to the bit
+/// (the engine computes them in vector registers, four months at a time; a test in the model
+/// holds the two together), so "NPV" means the same thing in every report and can be
+/// recomputed from `valuecase cashflow` exactly.
 ///
-/// Evaluated by Horner's rule in `v = 1 / (1 + rate)`: one multiply-add per flow, no `powi`.
+/// Returns NaN when `rate <= −1` or `rate` is NaN (the discount factor is undefined;
+/// numpy-financial 1.0.0 returns inf there, its main branch NaN). An empty slice gives 0.
+/// Non-finite flows propagate, and so does a factor that overflows (a rate near −1 over many
+/// periods: `(1 + rate)^t` underflows to 0).
 pub fn npv(rate: f64, flows: &[f64]) -> f64 {
     if rate.is_nan() || rate <= -1.0 {
         return f64::NAN;
     }
-    let v = 1.0 / (1.0 + rate);
-    flows.iter().rev().fold(0.0, |acc, &cf| acc * v + cf)
+    let mut lanes = [0.0f64; 4];
+    for (t, &cf) in flows.iter().enumerate() {
+        lanes[t % 4] += cf * discount_factor(rate, t);
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
 /// |NPV(rate)| as a share of the discounted size of the flows, Σ |CF_t| / (1 + rate)^t: how

@@ -1,79 +1,69 @@
 //! Payback periods (conventions `payback_first`, `payback_last`, `discounted_payback_first`,
 //! `discounted_payback_last` in `tests/data/finance_conventions.json`).
 //!
-//! The running balance is `B_k = Σ_{t<=k} CF_t` (starting from 0 before t = 0); flows accrue
+//! The running balance is `B_k = Σ_{t<=k} CF_t` (starting from 0 before t = 0), with its sign
+//! decided exactly ([`running_balances`]): flows that return the outlay to the cent break even
+//! in that period, not "never" because of a rounding error of 1e−11. Flows accrue
 //! evenly within their period, so a crossing inside period `t` is interpolated linearly.
 //! Results are in periods, measured from t = 0. Any non-finite flow makes the result `None`.
 //!
-//! Discounted variants discount `CF_t` by `v^t`, `v = 1/(1 + rate)`, with `v^t` built by
-//! repeated multiplication (exactly what [`PaybackTracker::discounted`] does, so the two agree
-//! bit for bit); `rate` must be `> −1`, otherwise the result is `None`.
+//! Discounted variants multiply `CF_t` by the [`discount_factor`] `1 / (1 + rate)^t`, as the
+//! model does month by month; `rate` must be `> −1`, otherwise the result is `None`.
 
-/// First-crossing payback over an iterator of (possibly discounted) flows.
-fn first_crossing(flows: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut balance = 0.0;
-    let mut went_negative = false;
-    let mut crossing = None;
-    for (t, cf) in flows.enumerate() {
-        if !cf.is_finite() {
-            return None;
-        }
-        if crossing.is_some() {
-            continue; // keep validating the remaining flows
-        }
-        let prev = balance;
-        balance = prev + cf;
-        if prev < 0.0 && balance >= 0.0 {
-            crossing = Some((t as f64 - 1.0) + ((-prev) / cf).clamp(0.0, 1.0));
-        } else if balance < 0.0 {
-            went_negative = true;
-        }
-    }
-    match crossing {
-        Some(p) => Some(p),
-        None if !went_negative => Some(0.0),
-        None => None,
-    }
+use super::{discount_factor, running_balances};
+
+/// First-crossing payback (convention `payback_first`) of `flows` whose running balances are
+/// `balances` (as [`running_balances`] makes them; every flow finite).
+///
+/// The one definition of the first crossing: [`payback`], [`discounted_payback`] and the
+/// model, which has the balances already, all call it. Two short scans rather than one pass
+/// with four branches a period: the balance first goes negative at some `neg`; the first
+/// non-negative balance after it is the crossing (every balance in between is negative, so
+/// `B_{t−1} < 0 <= B_t` there), interpolated linearly within its period. `Some(0.0)` when no
+/// balance is negative, `None` when none after the first negative one is non-negative.
+#[inline]
+pub fn payback_from_balances(flows: &[f64], balances: &[f64]) -> Option<f64> {
+    let Some(neg) = balances.iter().position(|&b| b < 0.0) else {
+        return Some(0.0);
+    };
+    let k = balances[neg + 1..].iter().position(|&b| b >= 0.0)?;
+    let t = neg + 1 + k;
+    let prev = balances[t - 1];
+    Some((t as f64 - 1.0) + ((-prev) / flows[t]).clamp(0.0, 1.0))
 }
 
-/// Last-crossing payback over an iterator of (possibly discounted) flows.
-fn last_crossing(flows: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut balance = 0.0;
-    // (j, B_j) for the last k with B_k < 0, and CF_{j+1}
-    let mut last_negative: Option<(usize, f64)> = None;
-    let mut flow_after = f64::NAN;
-    for (t, cf) in flows.enumerate() {
-        if !cf.is_finite() {
-            return None;
-        }
-        if balance < 0.0 {
-            flow_after = cf;
-        }
-        balance += cf;
-        if balance < 0.0 {
-            last_negative = Some((t, balance));
-        }
-    }
-    if balance < 0.0 {
+/// Last-crossing payback (convention `payback_last`) of `flows` whose running balances are
+/// `balances` (as [`running_balances`] makes them; every flow finite): `j + (−B_j) / CF_{j+1}`
+/// for the last `j` with `B_j < 0`; `None` when the last balance is negative, `Some(0.0)` when
+/// none is.
+pub fn payback_last_from_balances(flows: &[f64], balances: &[f64]) -> Option<f64> {
+    if balances.last().is_some_and(|&b| b < 0.0) {
         return None;
     }
-    match last_negative {
+    match balances.iter().rposition(|&b| b < 0.0) {
         None => Some(0.0),
-        Some((j, bj)) => Some(j as f64 + ((-bj) / flow_after).clamp(0.0, 1.0)),
+        Some(j) => Some(j as f64 + ((-balances[j]) / flows[j + 1]).clamp(0.0, 1.0)),
     }
 }
 
-/// Discount factors `v^t` by repeated multiplication; `None` for `rate <= −1` or NaN.
-fn discounted(rate: f64, flows: &[f64]) -> Option<impl Iterator<Item = f64> + '_> {
+/// `flows`, or `None` when one is not finite (every payback is "never" then).
+fn finite(flows: &[f64]) -> Option<&[f64]> {
+    flows.iter().all(|cf| cf.is_finite()).then_some(flows)
+}
+
+/// `CF_t · d(t)` with `d` the [`discount_factor`] at `rate` (the model's discounted flows), or
+/// `None` for `rate <= −1` or NaN.
+fn discounted(rate: f64, flows: &[f64]) -> Option<Vec<f64>> {
     if rate.is_nan() || rate <= -1.0 {
         return None;
     }
-    let v = 1.0 / (1.0 + rate);
-    Some(flows.iter().scan(1.0, move |df, &cf| {
-        let d = cf * *df;
-        *df *= v;
-        Some(d)
-    }))
+    Some(
+        flows
+            .iter()
+            .enumerate()
+            .map(|(t, &cf)| cf * discount_factor(rate, t))
+            .collect(),
+    )
 }
 
 /// Simple payback in periods, FIRST crossing (convention `payback_first`).
@@ -82,9 +72,11 @@ fn discounted(rate: f64, flows: &[f64]) -> Option<impl Iterator<Item = f64> + '_
 /// the balance is never negative (including empty or all-zero flows); `None` ("never") if it
 /// goes negative and never turns non-negative within the horizon, or if any flow is not
 /// finite. This is the figure boards ask for ("when do we get our money back?"); a later dip
-/// below zero does not undo it (use [`payback_last`] for that reading).
+/// below zero does not undo it (use [`payback_last`] for that reading). The model's payback
+/// of a trial is this of its net flows, to the bit ([`payback_from_balances`]).
 pub fn payback(flows: &[f64]) -> Option<f64> {
-    first_crossing(flows.iter().copied())
+    let flows = finite(flows)?;
+    payback_from_balances(flows, &running_balances(flows))
 }
 
 /// Simple payback in periods, LAST crossing (convention `payback_last`).
@@ -94,126 +86,23 @@ pub fn payback(flows: &[f64]) -> Option<f64> {
 /// negative. Exists for non-conventional flows (a re-investment after break-even), where the
 /// last break-even is the only point after which the project stays recovered.
 pub fn payback_last(flows: &[f64]) -> Option<f64> {
-    last_crossing(flows.iter().copied())
+    let flows = finite(flows)?;
+    payback_last_from_balances(flows, &running_balances(flows))
 }
 
 /// Discounted payback, first crossing (convention `discounted_payback_first`): [`payback`] on
-/// `CF_t / (1 + rate)^t`, `rate` per period. `None` for `rate <= −1` or NaN.
+/// `CF_t · d(t)`, `d` the [`discount_factor`] at `rate` per period (so the model's discounted
+/// payback of a trial is this of its net flows at the monthly rate, to the bit). `None` for
+/// `rate <= −1` or NaN.
 pub fn discounted_payback(rate: f64, flows: &[f64]) -> Option<f64> {
-    first_crossing(discounted(rate, flows)?)
+    payback(&discounted(rate, flows)?)
 }
 
 /// Discounted payback, last crossing (convention `discounted_payback_last`): [`payback_last`]
-/// on `CF_t / (1 + rate)^t`, `rate` per period. `None` for `rate <= −1` or NaN.
+/// on `CF_t · d(t)`, `d` the [`discount_factor`] at `rate` per period. `None` for `rate <= −1`
+/// or NaN.
 pub fn discounted_payback_last(rate: f64, flows: &[f64]) -> Option<f64> {
-    last_crossing(discounted(rate, flows)?)
-}
-
-/// Streaming first-crossing payback for the Monte Carlo hot path.
-///
-/// Fed one net flow per period in order ([`push`](Self::push)), it reports at the end the same
-/// value as [`payback`] (or [`discounted_payback`] when built with
-/// [`discounted`](Self::discounted)) without storing the flows, so the engine needs no
-/// per-trial array (memory stays O(trials × scalars)). Same convention, `payback_first`, and
-/// bit-identical arithmetic. Reusable across trials via [`reset`](Self::reset).
-#[derive(Clone, Debug)]
-pub struct PaybackTracker {
-    periods: usize,
-    balance: f64,
-    /// `v^t` for the next flow (1.0 forever when undiscounted).
-    factor: f64,
-    /// `v = 1/(1 + rate)` (1.0 when undiscounted, NaN for an invalid rate).
-    v: f64,
-    /// First crossing, NaN while none.
-    crossing: f64,
-    went_negative: bool,
-    invalid: bool,
-}
-
-impl Default for PaybackTracker {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl PaybackTracker {
-    /// Tracker for simple (undiscounted) payback, convention `payback_first`.
-    pub fn new() -> Self {
-        Self {
-            periods: 0,
-            balance: 0.0,
-            factor: 1.0,
-            v: 1.0,
-            crossing: f64::NAN,
-            went_negative: false,
-            invalid: false,
-        }
-    }
-
-    /// Tracker for discounted payback at a per-period `rate`, convention
-    /// `discounted_payback_first`. A `rate <= −1` or NaN makes [`payback`](Self::payback)
-    /// return `None`.
-    pub fn discounted(rate: f64) -> Self {
-        let mut t = Self::new();
-        if rate.is_nan() || rate <= -1.0 {
-            t.invalid = true;
-            t.v = f64::NAN;
-        } else {
-            t.v = 1.0 / (1.0 + rate);
-        }
-        t
-    }
-
-    /// Feed the net flow of the next period (t = 0 first).
-    #[inline]
-    pub fn push(&mut self, flow: f64) {
-        let cf = flow * self.factor;
-        self.factor *= self.v;
-        if !cf.is_finite() {
-            self.invalid = true;
-        }
-        let prev = self.balance;
-        self.balance = prev + cf;
-        if prev < 0.0 && self.balance >= 0.0 && self.crossing.is_nan() {
-            self.crossing = (self.periods as f64 - 1.0) + ((-prev) / cf).clamp(0.0, 1.0);
-        }
-        if self.balance < 0.0 {
-            self.went_negative = true;
-        }
-        self.periods += 1;
-    }
-
-    /// Payback so far: first crossing in periods, `Some(0.0)` if the balance was never
-    /// negative, `None` if it is still unrecovered or a flow was not finite.
-    pub fn payback(&self) -> Option<f64> {
-        if self.invalid {
-            None
-        } else if !self.crossing.is_nan() {
-            Some(self.crossing)
-        } else if !self.went_negative {
-            Some(0.0)
-        } else {
-            None
-        }
-    }
-
-    /// Running (discounted) balance `B_t` after the flows pushed so far.
-    pub fn balance(&self) -> f64 {
-        self.balance
-    }
-
-    /// Number of flows pushed so far.
-    pub fn periods(&self) -> usize {
-        self.periods
-    }
-
-    /// Forget all flows, keeping the discount rate.
-    pub fn reset(&mut self) {
-        let v = self.v;
-        *self = Self::new();
-        self.v = v;
-        self.invalid = v.is_nan();
-    }
+    payback_last(&discounted(rate, flows)?)
 }
 
 #[cfg(test)]
@@ -221,15 +110,74 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn tracked(flows: &[f64], rate: Option<f64>) -> Option<f64> {
-        let mut t = match rate {
-            Some(r) => PaybackTracker::discounted(r),
-            None => PaybackTracker::new(),
-        };
-        for &f in flows {
-            t.push(f);
+    /// The conventions read literally, one pass a period (the definitions this module had
+    /// before the balances were shared with the model): the two-scan forms above must give
+    /// the same bits.
+    mod single_pass {
+        pub fn first_crossing(flows: impl Iterator<Item = f64>) -> Option<f64> {
+            let mut balance = 0.0;
+            let mut went_negative = false;
+            let mut crossing = None;
+            for (t, cf) in flows.enumerate() {
+                if !cf.is_finite() {
+                    return None;
+                }
+                if crossing.is_some() {
+                    continue;
+                }
+                let prev = balance;
+                balance = prev + cf;
+                if prev < 0.0 && balance >= 0.0 {
+                    crossing = Some((t as f64 - 1.0) + ((-prev) / cf).clamp(0.0, 1.0));
+                } else if balance < 0.0 {
+                    went_negative = true;
+                }
+            }
+            match crossing {
+                Some(p) => Some(p),
+                None if !went_negative => Some(0.0),
+                None => None,
+            }
         }
-        t.payback()
+
+        pub fn last_crossing(flows: impl Iterator<Item = f64>) -> Option<f64> {
+            let mut balance = 0.0;
+            let mut last_negative: Option<(usize, f64)> = None;
+            let mut flow_after = f64::NAN;
+            for (t, cf) in flows.enumerate() {
+                if !cf.is_finite() {
+                    return None;
+                }
+                if balance < 0.0 {
+                    flow_after = cf;
+                }
+                balance += cf;
+                if balance < 0.0 {
+                    last_negative = Some((t, balance));
+                }
+            }
+            if balance < 0.0 {
+                return None;
+            }
+            match last_negative {
+                None => Some(0.0),
+                Some((j, bj)) => Some(j as f64 + ((-bj) / flow_after).clamp(0.0, 1.0)),
+            }
+        }
+    }
+
+    /// [`single_pass::first_crossing`] of `flows`, discounted at `rate` when given.
+    fn by_single_pass(flows: &[f64], rate: Option<f64>) -> Option<f64> {
+        match rate {
+            None => single_pass::first_crossing(flows.iter().copied()),
+            Some(r) if r.is_nan() || r <= -1.0 => None,
+            Some(r) => single_pass::first_crossing(
+                flows
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &cf)| cf * discount_factor(r, t)),
+            ),
+        }
     }
 
     #[test]
@@ -238,7 +186,7 @@ mod tests {
         assert_eq!(payback(&[0.0, 0.0]), Some(0.0));
         assert_eq!(payback_last(&[]), Some(0.0));
         assert_eq!(discounted_payback(0.1, &[]), Some(0.0));
-        assert_eq!(tracked(&[], None), Some(0.0));
+        assert_eq!(by_single_pass(&[], None), Some(0.0));
     }
 
     #[test]
@@ -246,7 +194,7 @@ mod tests {
         assert_eq!(payback(&[-5.0]), None);
         assert_eq!(payback(&[5.0]), Some(0.0));
         assert_eq!(payback_last(&[-5.0]), None);
-        assert_eq!(tracked(&[-5.0], None), None);
+        assert_eq!(by_single_pass(&[-5.0], None), None);
     }
 
     #[test]
@@ -280,7 +228,7 @@ mod tests {
         assert_eq!(discounted_payback(-1.0, &[-1.0, 2.0]), None);
         assert_eq!(discounted_payback_last(-1.5, &[-1.0, 2.0]), None);
         assert_eq!(discounted_payback(f64::NAN, &[-1.0, 2.0]), None);
-        assert_eq!(tracked(&[-1.0, 2.0], Some(-1.0)), None);
+        assert_eq!(by_single_pass(&[-1.0, 2.0], Some(-1.0)), None);
     }
 
     #[test]
@@ -288,7 +236,7 @@ mod tests {
         for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert_eq!(payback(&[-1.0, 2.0, f]), None);
             assert_eq!(payback_last(&[-1.0, f, 2.0]), None);
-            assert_eq!(tracked(&[-1.0, 2.0, f], None), None);
+            assert_eq!(by_single_pass(&[-1.0, 2.0, f], None), None);
         }
     }
 
@@ -299,26 +247,18 @@ mod tests {
         assert_eq!(discounted_payback_last(0.0, &f), payback_last(&f));
     }
 
+    /// −352,611.20 then 88,152.80 in each of four months: back to the cent at month 4,
+    /// though the float running sum ends at −2.9e−11.
     #[test]
-    fn reset_keeps_rate() {
-        let mut t = PaybackTracker::discounted(0.1);
-        for f in [-100.0, 30.0, 30.0] {
-            t.push(f);
-        }
-        t.reset();
-        assert_eq!(t.periods(), 0);
-        assert_eq!(t.balance(), 0.0);
-        for f in [-100.0, 60.0, 60.0, 60.0] {
-            t.push(f);
-        }
-        assert_eq!(
-            t.payback(),
-            discounted_payback(0.1, &[-100.0, 60.0, 60.0, 60.0])
-        );
-        let mut bad = PaybackTracker::discounted(-2.0);
-        bad.reset();
-        bad.push(1.0);
-        assert_eq!(bad.payback(), None);
+    fn the_reported_break_even_pays_back_in_month_four() {
+        let f = [-352_611.2, 88_152.8, 88_152.8, 88_152.8, 88_152.8];
+        assert_eq!(payback(&f), Some(4.0));
+        assert_eq!(discounted_payback(0.0, &f), Some(4.0));
+        assert_eq!(payback_last(&[&f[..], &[0.0, 0.0]].concat()), Some(4.0));
+        // One cent short: never.
+        let short = [-352_611.21, 88_152.8, 88_152.8, 88_152.8, 88_152.8];
+        assert_eq!(payback(&short), None);
+        assert_eq!(payback_last(&short), None);
     }
 
     fn flows_strategy() -> impl Strategy<Value = Vec<f64>> {
@@ -340,16 +280,45 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(1000))]
 
         #[test]
-        fn tracker_equals_payback(flows in flows_strategy()) {
-            prop_assert_eq!(tracked(&flows, None), payback(&flows));
+        fn single_pass_equals_payback(flows in flows_strategy()) {
+            prop_assert_eq!(by_single_pass(&flows, None), payback(&flows));
+            prop_assert_eq!(
+                single_pass::last_crossing(flows.iter().copied()),
+                payback_last(&flows)
+            );
         }
 
         #[test]
-        fn discounted_tracker_equals_discounted_payback(
+        fn single_pass_equals_discounted_payback(
             flows in flows_strategy(),
             rate in -0.5f64..2.0,
         ) {
-            prop_assert_eq!(tracked(&flows, Some(rate)), discounted_payback(rate, &flows));
+            prop_assert_eq!(by_single_pass(&flows, Some(rate)), discounted_payback(rate, &flows));
+        }
+
+        /// Near break-even: "never", "at once" and the crossing month follow the exact
+        /// balances (an independent fixed-point sum), not the float ones.
+        #[test]
+        fn paybacks_follow_the_exact_balances(
+            flows in prop_oneof![
+                crate::finance::balance::tests::near_break_even(),
+                crate::finance::balance::tests::cancelling(),
+            ]
+        ) {
+            let exact = crate::finance::balance::tests::fixed_point_sums(&flows).unwrap();
+            let first_negative = exact.iter().position(|&b| b < 0);
+            let recovered = first_negative
+                .and_then(|n| exact[n + 1..].iter().position(|&b| b >= 0).map(|k| n + 1 + k));
+            match (first_negative, recovered, payback(&flows)) {
+                (None, _, p) => prop_assert_eq!(p, Some(0.0)),
+                (Some(_), None, p) => prop_assert_eq!(p, None),
+                (Some(_), Some(t), p) => {
+                    let p = p.unwrap();
+                    prop_assert!(p >= t as f64 - 1.0 && p <= t as f64, "{} at {}", p, t);
+                }
+            }
+            let ends_negative = exact.last().is_some_and(|&b| b < 0);
+            prop_assert_eq!(payback_last(&flows).is_none(), ends_negative);
         }
 
         #[test]

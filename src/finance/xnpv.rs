@@ -4,6 +4,7 @@
 //! Time is actual days / 365 from the first flow's date (no leap-year adjustment: that is what
 //! Excel and DAX do, and why the same flows dated 2008 and 2014 give different XNPVs).
 
+use super::exact_sum;
 use super::irr::{Curve, Hint, pow2_scaled, smallest_abs_rate};
 
 /// Day number of an ISO `YYYY-MM-DD` date: days since 1970-01-01 in the proleptic Gregorian
@@ -177,13 +178,12 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     }
     let mut dated: Vec<(i64, f64)> = days.iter().copied().zip(flows.iter().copied()).collect();
     dated.sort_by_key(|&(d, _)| d);
-    let mut merged: Vec<(i64, f64)> = Vec::with_capacity(dated.len());
-    for (d, p) in dated {
-        match merged.last_mut() {
-            Some(last) if last.0 == d => last.1 += p,
-            _ => merged.push((d, p)),
-        }
-    }
+    // A day's flows added exactly (rounded once), so that flows which cancel to the cent on
+    // one day leave no residue of rounding.
+    let mut merged: Vec<(i64, f64)> = dated
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|day| (day[0].0, exact_sum(day.iter().map(|&(_, p)| p))))
+        .collect();
     merged.retain(|&(_, p)| p != 0.0);
     if merged.len() < 2 || merged.iter().any(|(_, p)| !p.is_finite()) {
         return None;
@@ -200,7 +200,8 @@ pub fn xirr(flows: &[f64], days: &[i64]) -> Option<f64> {
     // exponent.
     let unscaled: Vec<f64> = merged.iter().map(|&(_, p)| p).collect();
     let amounts = pow2_scaled(&unscaled);
-    let total: f64 = amounts.iter().sum();
+    // Exact, rounded once: a zero total is a root at exactly 0, and its sign decides the hints.
+    let total = exact_sum(amounts.iter().copied());
     if total == 0.0 {
         return Some(0.0);
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::finance::monthly_rate;
+use crate::finance::{discount_factors, monthly_rate};
 use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
 };
@@ -204,7 +204,7 @@ pub struct Model {
     pub discount_rate: f64,
     /// (1 + annual)^(1/12) − 1.
     pub monthly_rate: f64,
-    /// 1 / (1 + monthly_rate)^t for t = 0..horizon.
+    /// 1 / (1 + monthly_rate)^t for t = 0..horizon ([`crate::finance::discount_factors`]).
     pub discount: Vec<f64>,
     pub capabilities: Vec<CapabilityInfo>,
     pub cost_lines: Vec<CostInfo>,
@@ -438,9 +438,7 @@ impl Model {
 
         let horizon = s.meta.horizon_months as usize;
         let monthly = monthly_rate(s.meta.discount_rate);
-        let discount = (0..horizon)
-            .map(|t| 1.0 / (1.0 + monthly).powi(t as i32))
-            .collect();
+        let discount = discount_factors(monthly, horizon);
         Model {
             inputs,
             horizon,

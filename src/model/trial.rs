@@ -154,28 +154,17 @@ impl Scratch {
     }
 }
 
-/// [`finance::payback`] (first crossing, convention `payback_first`) of `flows`, given their
-/// running balance (`balance[t] = balance[t − 1] + flows[t]` from 0, summed in order, as
-/// `finance::payback` sums them) and whether every flow is finite: the same value, bit for bit,
-/// from two short scans instead of a pass with four branches per month. NaN for "never".
+/// [`finance::payback_from_balances`] (first crossing, convention `payback_first`) of a
+/// trial's `flows` and their running `balances` as [`month_pass`] leaves them, NaN for
+/// "never" and when a flow is not finite: the trial's payback is [`finance::payback`] of its
+/// net flows (and its discounted payback [`finance::discounted_payback`] of them at the
+/// monthly rate) to the bit.
 #[inline]
-fn first_crossing(flows: &[f64], balance: &[f64], finite: bool) -> f64 {
+fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
     if !finite {
         return f64::NAN;
     }
-    // The balance first goes negative at `neg`; the first non-negative balance after it is the
-    // first crossing (every balance in between is negative, so B_{t−1} < 0 ≤ B_t there).
-    let Some(neg) = balance.iter().position(|&b| b < 0.0) else {
-        return 0.0;
-    };
-    match balance[neg + 1..].iter().position(|&b| b >= 0.0) {
-        None => f64::NAN,
-        Some(k) => {
-            let t = neg + 1 + k;
-            let prev = balance[t - 1];
-            (t as f64 - 1.0) + ((-prev) / flows[t]).clamp(0.0, 1.0)
-        }
-    }
+    finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
 }
 
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
@@ -654,10 +643,100 @@ fn scaled4_portable(acc: &mut [f64], a: &[f64], k: f64, d: &[f64]) -> [f64; 4] {
     sums
 }
 
+/// The running balances of `net` and `discounted` (added in order from 0.0) into `cumulative`
+/// and `discounted_cumulative` (all four of one length), and the smallest and largest
+/// magnitude of each: `([near, discounted near], [far, discounted far])`. Two chains of
+/// dependent additions side by side; on x86-64 the two in one SSE2 register (the same
+/// additions lane by lane, so the same bits as [`balance_chains_portable`]).
+#[inline]
+fn balance_chains(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    #[cfg(target_arch = "x86_64")]
+    return balance_chains_sse2(net, discounted, cumulative, discounted_cumulative);
+    #[cfg(not(target_arch = "x86_64"))]
+    balance_chains_portable(net, discounted, cumulative, discounted_cumulative)
+}
+
+/// [`balance_chains`] with SSE2 (always present on x86-64): lane 0 the net chain, lane 1 the
+/// discounted one.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn balance_chains_sse2(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    use std::arch::x86_64::*;
+    let n = net.len();
+    assert!(discounted.len() == n && cumulative.len() == n && discounted_cumulative.len() == n);
+    let (mut near, mut far) = ([0.0f64; 2], [0.0f64; 2]);
+    // SAFETY: SSE2 is part of the x86-64 baseline; every load and store touches element t < n
+    // of a slice n long (checked above).
+    unsafe {
+        let sign = _mm_set1_pd(-0.0);
+        let (mut b, mut lo, mut hi) = (
+            _mm_setzero_pd(),
+            _mm_set1_pd(f64::INFINITY),
+            _mm_setzero_pd(),
+        );
+        let (np, dp) = (net.as_ptr(), discounted.as_ptr());
+        let (cp, dcp) = (cumulative.as_mut_ptr(), discounted_cumulative.as_mut_ptr());
+        for t in 0..n {
+            let x = _mm_loadh_pd(_mm_load_sd(np.add(t)), dp.add(t));
+            b = _mm_add_pd(b, x);
+            _mm_storel_pd(cp.add(t), b);
+            _mm_storeh_pd(dcp.add(t), b);
+            // `a < lo ? a : lo` and `a > hi ? a : hi`, as the portable form takes them.
+            let a = _mm_andnot_pd(sign, b);
+            lo = _mm_min_pd(a, lo);
+            hi = _mm_max_pd(a, hi);
+        }
+        _mm_storeu_pd(near.as_mut_ptr(), lo);
+        _mm_storeu_pd(far.as_mut_ptr(), hi);
+    }
+    (near, far)
+}
+
+/// [`balance_chains`] in plain Rust (other architectures, and the reference for the SSE2 one).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn balance_chains_portable(
+    net: &[f64],
+    discounted: &[f64],
+    cumulative: &mut [f64],
+    discounted_cumulative: &mut [f64],
+) -> ([f64; 2], [f64; 2]) {
+    let (mut b, mut near, mut far) = ([0.0f64; 2], [f64::INFINITY; 2], [0.0f64; 2]);
+    let outs = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
+    for ((c, dc), (&x, &dx)) in outs.zip(net.iter().zip(discounted)) {
+        b[0] += x;
+        b[1] += dx;
+        *c = b[0];
+        *dc = b[1];
+        for l in 0..2 {
+            let a = b[l].abs();
+            near[l] = if a < near[l] { a } else { near[l] };
+            far[l] = if a > far[l] { a } else { far[l] };
+        }
+    }
+    (near, far)
+}
+
 /// Two passes over the months: net and discounted flows with the three present values (each
 /// as four interleaved partial sums, t mod 4, the tail folded into the first lanes, added up
 /// in a fixed order), then their running balances. Returns (NPV, PV benefits, PV costs, every
 /// flow finite). `nan_check` stays 0 unless a flow is infinite or NaN (x · 0 is NaN then).
+///
+/// The finance definitions, computed four months at a time: with `discount` the
+/// [`finance::discount_factors`] at the monthly rate, the NPV, PV benefits and PV costs are
+/// [`finance::npv`] of the net flows, benefits and costs, and the balances
+/// [`finance::running_balances`] of the net and discounted net flows, to the bit (tested
+/// below).
 #[inline]
 fn month_pass(
     benefits: &[f64],
@@ -693,22 +772,31 @@ fn month_pass(
         net[t] = n;
         discounted_net[t] = dn;
     }
-    // The running balances: two chains of dependent additions, side by side.
-    let (mut cum, mut dcum) = (0.0, 0.0);
-    let balances = cumulative.iter_mut().zip(discounted_cumulative.iter_mut());
-    for ((c, dc), (&n, &dn)) in balances.zip(net.iter().zip(discounted_net.iter())) {
-        cum += n;
-        *c = cum;
-        dcum += dn;
-        *dc = dcum;
-    }
+    // The running balances, with the smallest and largest magnitude of each
+    // (`finance::signs_certain`). Before the first non-zero flow they are exactly 0
+    // (0.0 + ±0.0 = 0.0), and left out of those.
+    let (cumulative, discounted_cumulative) =
+        (&mut cumulative[..h], &mut discounted_cumulative[..h]);
+    let first = net.iter().position(|&n| n != 0.0).unwrap_or(h);
+    cumulative[..first].fill(0.0);
+    discounted_cumulative[..first].fill(0.0);
+    let ([near, dnear], [far, dfar]) = balance_chains(
+        &net[first..],
+        &discounted_net[first..],
+        &mut cumulative[first..],
+        &mut discounted_cumulative[first..],
+    );
     let total = |a: [f64; 4]| (a[0] + a[1]) + (a[2] + a[3]);
-    (
-        total(npv4),
-        total(pvb4),
-        total(pvc4),
-        total(nan_check) == 0.0,
-    )
+    let finite = total(nan_check) == 0.0;
+    // A balance within its rounding error of zero (an exact break-even; about never
+    // otherwise) is decided exactly, as `finance::running_balances` does.
+    if finite && !finance::signs_certain(near, far, h - first) {
+        finance::settle_balances(net, cumulative);
+    }
+    if finite && !finance::signs_certain(dnear, dfar, h - first) {
+        finance::settle_balances(discounted_net, discounted_cumulative);
+    }
+    (total(npv4), total(pvb4), total(pvc4), finite)
 }
 
 impl Model {
@@ -1122,8 +1210,8 @@ impl Model {
             pv_costs: pv_c,
             roi,
             irr_annual: f64::NAN,
-            payback_months: first_crossing(&s.net, &s.cumulative_net, finite),
-            discounted_payback_months: first_crossing(
+            payback_months: payback_months(&s.net, &s.cumulative_net, finite),
+            discounted_payback_months: payback_months(
                 &s.discounted_net,
                 &s.discounted_cumulative,
                 finite,
@@ -1402,6 +1490,157 @@ mod tests {
                 let s3 = scaled4_sse2(&mut a3, &b, k, d);
                 prop_assert!(same(&a3, &a2) && same(&s3, &s2));
             }
+        }
+    }
+
+    fn bits_of(a: &[f64]) -> Vec<u64> {
+        a.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// Monthly flows with paybacks to find: an outlay, then noisy benefits and costs; or an
+    /// outlay in cents won back to the cent by equal monthly benefits (a balance within
+    /// rounding of zero, decided exactly).
+    fn project_months() -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
+        let noisy = (1usize..130).prop_flat_map(|h| {
+            (
+                prop::collection::vec(0.0f64..6e4, h),
+                prop::collection::vec(0.0f64..3e4, h),
+                1e4f64..2e6,
+            )
+                .prop_map(|(b, mut c, outlay)| {
+                    c[0] += outlay;
+                    (b, c)
+                })
+        });
+        let to_the_cent =
+            (1u64..2_000_000_000, 1usize..60, 0usize..12).prop_map(|(cents, k, after)| {
+                let h = 1 + k + after;
+                let mut b = vec![cents as f64 / 100.0; h];
+                b[0] = 0.0;
+                let mut c = vec![0.0; h];
+                c[0] = (cents * k as u64) as f64 / 100.0;
+                (b, c)
+            });
+        prop_oneof![noisy, to_the_cent]
+    }
+
+    proptest! {
+        /// The month pass and the paybacks read from it are the finance definitions, to the
+        /// bit: NPV and PVs are `finance::npv`, the balances `finance::running_balances`, the
+        /// paybacks `finance::payback` and `finance::discounted_payback` of the net flows.
+        #[test]
+        fn month_pass_is_the_finance_definitions(
+            (benefits, costs) in project_months(),
+            rate in prop_oneof![Just(0.0), -0.02f64..0.05],
+        ) {
+            let h = benefits.len();
+            let discount = finance::discount_factors(rate, h);
+            let mut outs = vec![vec![f64::NAN; h]; 4];
+            let [net, dnet, cum, dcum] = &mut outs[..] else { unreachable!() };
+            let (npv, pvb, pvc, finite) =
+                month_pass(&benefits, &costs, &discount, net, dnet, cum, dcum);
+            prop_assert!(finite);
+            prop_assert_eq!(npv.to_bits(), finance::npv(rate, net).to_bits());
+            prop_assert_eq!(pvb.to_bits(), finance::npv(rate, &benefits).to_bits());
+            prop_assert_eq!(pvc.to_bits(), finance::npv(rate, &costs).to_bits());
+            prop_assert_eq!(bits_of(cum), bits_of(&finance::running_balances(net)));
+            prop_assert_eq!(bits_of(dcum), bits_of(&finance::running_balances(dnet)));
+            let months = |p: Option<f64>| p.unwrap_or(f64::NAN).to_bits();
+            prop_assert_eq!(
+                payback_months(net, cum, finite).to_bits(),
+                months(finance::payback(net))
+            );
+            prop_assert_eq!(
+                payback_months(dnet, dcum, finite).to_bits(),
+                months(finance::discounted_payback(rate, net))
+            );
+        }
+    }
+
+    /// The reported break-even through the model's month loop: −352,611.20, then 88,152.80
+    /// a month for four months, pays back in month 4 (the float balance is −2.9e−11) and the
+    /// balance the charts and `cashflow` show is 0.
+    #[test]
+    fn a_break_even_to_the_cent_pays_back_in_its_month() {
+        let b = [0.0, 88_152.8, 88_152.8, 88_152.8, 88_152.8, 1.0];
+        let c = [352_611.2, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let d = [1.0; 6];
+        let mut outs = vec![vec![0.0; 6]; 4];
+        let [net, dnet, cum, dcum] = &mut outs[..] else {
+            unreachable!()
+        };
+        let (_, _, _, finite) = month_pass(&b, &c, &d, net, dnet, cum, dcum);
+        assert_eq!(cum[4].to_bits(), 0.0f64.to_bits());
+        assert_eq!(dcum[4].to_bits(), 0.0f64.to_bits());
+        assert_eq!(payback_months(net, cum, finite), 4.0);
+        assert_eq!(payback_months(dnet, dcum, finite), 4.0);
+    }
+
+    /// Whole trials of the built-in scenario (every driver): NPV, PVs, paybacks and IRR are
+    /// the finance functions of the trial's monthly flows at the monthly rate, to the bit.
+    #[test]
+    fn trials_report_the_finance_functions_of_their_flows() {
+        let scenario = crate::scenario::parse_str(crate::scenario::BUILT_IN, None)
+            .expect("built-in scenario parses");
+        let model = Model::compile(&scenario);
+        let mut scratch = Scratch::for_trials(&model);
+        let mut rnd = crate::test_support::uniforms(0x0DDB_A11C_0FFE_E5ED);
+        let rate = model.monthly_rate;
+        let months = |p: Option<f64>| p.unwrap_or(f64::NAN).to_bits();
+        let mut paid_back = 0;
+        for trial in 0..400 {
+            let draws: Vec<f64> = model
+                .inputs
+                .iter()
+                .map(|i| i.sampler.quantile(0.005 + 0.99 * rnd()))
+                .collect();
+            let o = model.evaluate(&draws, &mut scratch);
+            let net = &scratch.net;
+            assert_eq!(
+                o.npv.to_bits(),
+                finance::npv(rate, net).to_bits(),
+                "{trial}"
+            );
+            assert_eq!(
+                o.pv_benefits.to_bits(),
+                finance::npv(rate, &scratch.benefits).to_bits()
+            );
+            assert_eq!(
+                o.pv_costs.to_bits(),
+                finance::npv(rate, &scratch.costs).to_bits()
+            );
+            assert_eq!(o.payback_months.to_bits(), months(finance::payback(net)));
+            assert_eq!(
+                o.discounted_payback_months.to_bits(),
+                months(finance::discounted_payback(rate, net)),
+                "{trial}"
+            );
+            assert_eq!(
+                o.irr_annual.to_bits(),
+                annual_irr(finance::irr(net)).to_bits()
+            );
+            paid_back += usize::from(o.discounted_payback_months.is_finite());
+        }
+        // Enough trials with a crossing to interpolate, and the rest "never".
+        assert!(paid_back > 50, "{paid_back} of 400 trials paid back");
+    }
+
+    proptest! {
+        /// The SSE2 balance chains give the portable ones' bits (balances, smallest and
+        /// largest magnitudes), NaN and infinities included.
+        #[test]
+        fn balance_chains_match_their_portable_version(
+            net in prop::collection::vec(prop_oneof![8 => -1e6f64..1e6, 1 => Just(0.0), 1 => Just(f64::NAN), 1 => Just(f64::INFINITY)], 0..70),
+            scale in 0.0f64..1.0,
+        ) {
+            let n = net.len();
+            let discounted: Vec<f64> = net.iter().map(|x| x * scale).collect();
+            let mut outs = vec![vec![f64::NAN; n]; 4];
+            let [c1, d1, c2, d2] = &mut outs[..] else { unreachable!() };
+            let (near1, far1) = balance_chains(&net, &discounted, c1, d1);
+            let (near2, far2) = balance_chains_portable(&net, &discounted, c2, d2);
+            prop_assert!(same(c1, c2) && same(d1, d2));
+            prop_assert!(same(&near1, &near2) && same(&far1, &far2));
         }
     }
 
