@@ -157,7 +157,12 @@ fn cases() -> Vec<Case> {
             None,
         ),
         case("PERT", pert4, pert4_oracle, None),
-        case("PERT, skewed, shape 1.5", pert_skewed, pert_skewed_oracle, None),
+        case(
+            "PERT, skewed, shape 1.5",
+            pert_skewed,
+            pert_skewed_oracle,
+            None,
+        ),
         case(
             "normal",
             Dist::Normal {
@@ -266,7 +271,10 @@ fn every_sampler_agrees_with_rand_distr() {
             failed.push(format!("{}: D = {d:.4} > {crit:.4}", c.name));
         }
     }
-    assert!(failed.is_empty(), "samplers unlike rand_distr's: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "samplers unlike rand_distr's: {failed:?}"
+    );
 }
 
 /// The test can fail: one parameter off in ours, and the samples are told apart.

@@ -1,6 +1,5 @@
 //! Regressions found by the coverage-guided fuzzers (fuzz/, see docs/FUZZING.md).
 
-
 /// `|NPV(r)| <= 1e-6 · Σ |CF_t (1+r)^-t|`, as the finance fuzz target checks it (every term
 /// through logarithms, so neither the flows nor the discount factors over- or underflow).
 fn zeroes_the_npv(flows: &[f64], r: f64) -> bool {

@@ -1,7 +1,6 @@
 //! Structured fuzz: random well-formed scenarios with random (often extreme) numbers either
 //! parse and run with only finite numbers, or are refused with a diagnostic. Never a panic.
 
-
 use proptest::prelude::*;
 use valuecase::engine::{self, RunSpec};
 use valuecase::model::Model;

@@ -41,7 +41,16 @@ fn a_full_disk_on_standard_output() {
     let runs: [&[&str]; 6] = [
         &["cashflow", good],
         &["cashflow", good, "--csv"],
-        &["run", good, "--json", "--trials", "50", "--no-charts", "--out", "o1"],
+        &[
+            "run",
+            good,
+            "--json",
+            "--trials",
+            "50",
+            "--no-charts",
+            "--out",
+            "o1",
+        ],
         &["run", good, "--trials", "50", "--no-charts", "--out", "o2"],
         &["validate", good],
         &["init", "starter.toml"],
