@@ -11,7 +11,7 @@
 //! command line's shape), [`commands`] (what each command does) and [`error`] (messages and
 //! exit codes).
 //!
-//! Imports only point down this list; `tests/layers.rs` holds the code to it. Outputs never see
+//! Imports only point down this list; `tests/it/layers.rs` holds the code to it. Outputs never see
 //! the model or the engine, only [`results::RunResults`].
 
 pub mod analysis;

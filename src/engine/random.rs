@@ -8,6 +8,10 @@
 //!   which is what makes comparisons between scenario versions meaningful (common random
 //!   numbers);
 //! - the algorithm is fixed here, not borrowed from a crate whose default may change.
+//!
+//! [`KeyedRng`] is the same stream as a `rand_core` generator, for code that wants the
+//! ecosystem's samplers (the distribution tests use `rand_distr`'s as an independent oracle);
+//! the engine itself calls [`uniforms_into`], which gives the same numbers four at a time.
 
 /// SplitMix64's increment (the golden-ratio constant).
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -43,8 +47,78 @@ const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
 /// (2^53 − 1 + 0.5) / 2^53, is not a double and would round to 1; it is kept just below.
 #[inline]
 pub fn uniform(key: u64, trial: u64) -> f64 {
-    let z = mix(key.wrapping_add(trial.wrapping_add(1).wrapping_mul(GAMMA)));
-    uniform_from_bits(z)
+    uniform_from_bits(bits(key, trial))
+}
+
+/// The 64 random bits at position `trial` of the stream `key`: SplitMix64's output number
+/// `trial + 1`, computed directly.
+#[inline(always)]
+fn bits(key: u64, trial: u64) -> u64 {
+    mix(key.wrapping_add(trial.wrapping_add(1).wrapping_mul(GAMMA)))
+}
+
+/// One input's keyed stream as a [`rand_core`] generator (rand_core 0.10 calls the trait
+/// `Rng`; it was `RngCore` before): position `i` of the stream is trial `i`'s draw, so
+/// `KeyedRng::new(seed, name).at(trial)` yields the bits the engine turns into that input's
+/// uniform for that trial ([`next_uniform`](Self::next_uniform) gives the number itself).
+/// Each `next_u64` or `next_u32` call takes one position; `next_u32` keeps the high half.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedRng {
+    key: u64,
+    position: u64,
+}
+
+impl KeyedRng {
+    /// The stream of `input_name` under `seed`, at trial 0.
+    pub fn new(seed: u64, input_name: &str) -> Self {
+        KeyedRng::from_key(stream_key(seed, input_name))
+    }
+
+    /// The stream with this [`stream_key`], at trial 0.
+    pub fn from_key(key: u64) -> Self {
+        KeyedRng { key, position: 0 }
+    }
+
+    /// The same stream moved to `trial`: streams jump anywhere in O(1), which is what lets
+    /// threads and shards start where their trials start.
+    pub fn at(self, trial: u64) -> Self {
+        KeyedRng {
+            position: trial,
+            ..self
+        }
+    }
+
+    /// The trial the next number belongs to.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// The uniform in (0, 1) the engine draws for the next trial ([`uniform`]), and a step on.
+    pub fn next_uniform(&mut self) -> f64 {
+        uniform_from_bits(self.next_bits())
+    }
+
+    fn next_bits(&mut self) -> u64 {
+        let z = bits(self.key, self.position);
+        self.position = self.position.wrapping_add(1);
+        z
+    }
+}
+
+impl rand_core::TryRng for KeyedRng {
+    type Error = rand_core::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.next_bits() >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.next_bits())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        rand_core::utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
+    }
 }
 
 #[inline]
@@ -171,6 +245,43 @@ mod tests {
         assert!(u > 0.0 && u < 1.0);
         assert_eq!(mix(0), 0);
         assert_eq!(mix(1), 0x5692_161D_100B_05E5);
+    }
+
+    #[test]
+    fn the_rand_core_generator_is_the_engines_stream() {
+        use rand_core::Rng;
+        for (seed, name, first) in [
+            (42, "capabilities.\"Lead scoring\".uplift", 0),
+            (7, "x", 1_000_003),
+            (u64::MAX, "", u64::MAX - 5),
+        ] {
+            let key = stream_key(seed, name);
+            let mut expected = vec![0.0; 70];
+            uniforms_into(key, first, &mut expected);
+            let mut rng = KeyedRng::new(seed, name).at(first);
+            let mut by_uniform = rng.clone();
+            for (i, e) in expected.iter().enumerate() {
+                let trial = first.wrapping_add(i as u64);
+                assert_eq!(rng.position(), trial);
+                let z = rng.next_u64();
+                assert_eq!(
+                    uniform_from_bits(z).to_bits(),
+                    e.to_bits(),
+                    "{name} {trial}"
+                );
+                assert_eq!(uniform(key, trial).to_bits(), e.to_bits());
+                assert_eq!(by_uniform.next_uniform().to_bits(), e.to_bits());
+            }
+            // next_u32 is the high half of the same position; bytes are the words in order.
+            let mut a = KeyedRng::from_key(key).at(first);
+            let mut b = a.clone();
+            assert_eq!(a.next_u32(), (b.next_u64() >> 32) as u32);
+            let mut bytes = [0u8; 20];
+            a.fill_bytes(&mut bytes);
+            let words: Vec<u8> = (0..3).flat_map(|_| b.next_u64().to_le_bytes()).collect();
+            assert_eq!(bytes[..], words[..20]);
+            assert_eq!(a.position(), b.position());
+        }
     }
 
     #[test]

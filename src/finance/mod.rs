@@ -6,7 +6,7 @@
 //!
 //! Every convention is named after an entry of `tests/data/finance_conventions.json` (a copy of
 //! the shared conventions file) and checked against all cases of `tests/data/finance_vectors.json`
-//! by `tests/finance_vectors.rs`:
+//! by `tests/it/finance_vectors.rs`:
 //!
 //! | function | convention |
 //! | --- | --- |

@@ -43,7 +43,8 @@ fn three_parallel_shards_merge_into_the_single_run() {
         .expect("binary")
         .arg("run")
         .arg(scenario())
-        .args(["--trials", "5000", "--seed", "9", "--quiet", "--out"])
+        .args(["--trials", "5000", "--seed", "9", "--quiet", "--no-charts"])
+        .arg("--out")
         .arg(&single)
         .assert()
         .success();
@@ -75,7 +76,7 @@ fn three_parallel_shards_merge_into_the_single_run() {
         .expect("binary")
         .arg("merge")
         .args(files.iter().rev())
-        .args(["--quiet", "--threads", "2", "--out"])
+        .args(["--quiet", "--no-charts", "--threads", "2", "--out"])
         .arg(&merged)
         .assert()
         .success();
@@ -111,7 +112,7 @@ fn merge_refuses_parts_of_different_runs() {
             .expect("binary")
             .arg("merge")
             .args(files)
-            .arg("--out")
+            .args(["--no-charts", "--out"])
             .arg(tmp.path().join("out"))
             .assert()
     };

@@ -22,11 +22,18 @@ fn shipped_scenarios() -> Vec<PathBuf> {
     v
 }
 
+/// `valuecase run ARGS --json --no-charts`: its JSON on stdout, checked against results.json.
 fn run_json(args: &[&str], threads: Option<&str>) -> Value {
+    run_json_drawing(args, threads, false)
+}
+
+/// [`run_json`], drawing the board pack too when `charts` is set.
+fn run_json_drawing(args: &[&str], threads: Option<&str>, charts: bool) -> Value {
     let out_dir = tempfile::tempdir().expect("tempdir");
     let mut cmd = bin();
     cmd.arg("run")
         .args(args)
+        .args(if charts { None } else { Some("--no-charts") })
         .arg("--json")
         .arg("--out")
         .arg(out_dir.path());
@@ -59,10 +66,15 @@ fn every_shipped_scenario_validates() {
     cmd.assert().success();
 }
 
+/// With the board pack: a run of every shipped scenario is also every chart drawn from it.
 #[test]
 fn every_shipped_scenario_runs() {
     for s in shipped_scenarios() {
-        let v = run_json(&[s.to_str().expect("utf-8 path"), "--trials", "2000"], None);
+        let v = run_json_drawing(
+            &[s.to_str().expect("utf-8 path"), "--trials", "2000"],
+            None,
+            true,
+        );
         assert_eq!(v["trials"], 2000, "{s:?}");
         assert!(v["npv"]["p50"].is_number(), "{s:?}");
     }

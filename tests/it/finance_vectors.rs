@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use valuecase::finance;
 
-const VECTORS: &str = include_str!("data/finance_vectors.json");
+const VECTORS: &str = include_str!("../data/finance_vectors.json");
 /// This project's own cases (see `tests/data/README.md`): break-even decided exactly.
-const BREAK_EVEN: &str = include_str!("data/finance_breakeven.json");
-const CONVENTIONS: &str = include_str!("data/finance_conventions.json");
+const BREAK_EVEN: &str = include_str!("../data/finance_breakeven.json");
+const CONVENTIONS: &str = include_str!("../data/finance_conventions.json");
 
 /// What a finance function produced for a case.
 #[derive(Debug)]

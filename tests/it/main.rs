@@ -1,0 +1,35 @@
+//! The integration tests, one binary: each module is one subject, and most run the real
+//! binary as a user would (with `--no-charts` unless charts are part of what they check).
+//! One binary instead of one per file: the crate and its dependencies are linked once.
+//!
+//! - [`cli`]: every shipped scenario, reproducibility across thread counts, the cash flow that
+//!   reproduces the NPV by hand, what a run prints;
+//! - [`json_contract`]: every key path of results.json, held in `tests/data/results_keys.txt`;
+//! - [`failure_modes`]: how valuecase fails, and how it does not (paths, flags, output that
+//!   cannot be written, degenerate scenarios, a structured fuzz, the fuzzers' regressions);
+//! - [`shards`]: parts of a run computed apart merge into the run over all their trials;
+//! - [`correlations`]: correlated inputs end to end;
+//! - [`model_properties`]: invariants of the model, and the engine against an analytic answer;
+//! - [`distributions`]: every inverse-CDF sampler against `rand_distr`'s (two-sample KS);
+//! - [`bad_inputs`]: the catalogue of bad scenario files and the message each must produce;
+//! - [`finance_vectors`]: NPV, IRR, MIRR and payback against published cases;
+//! - [`layers`]: every `crate::` import in `src/` points down the layers of `lib.rs`;
+//! - [`charts`], [`report_browser`]: the charts of a real run, and the board pack in Chromium;
+//! - [`names_in_outputs`], [`png_font`]: names escaped for every output, fonts for every script;
+//! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk.
+
+mod bad_inputs;
+mod charts;
+mod cli;
+mod correlations;
+mod distributions;
+mod failure_modes;
+mod finance_vectors;
+mod json_contract;
+mod layers;
+mod model_properties;
+mod names_in_outputs;
+mod output_set;
+mod png_font;
+mod report_browser;
+mod shards;
