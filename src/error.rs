@@ -59,8 +59,11 @@ pub enum AppError {
     #[error(transparent)]
     Export(#[from] ExportError),
     /// The thread pool asked for could not start.
-    #[error("cannot start {threads} threads: {message}")]
-    Threads { threads: usize, message: String },
+    #[error("cannot start {threads} threads: {source}")]
+    Threads {
+        threads: usize,
+        source: rayon::ThreadPoolBuildError,
+    },
     /// Standard output failed for a reason other than its reader going away.
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),

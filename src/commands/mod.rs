@@ -39,10 +39,7 @@ fn on_threads<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(n)
         .build()
-        .map_err(|e| AppError::Threads {
-            threads: n,
-            message: e.to_string(),
-        })?;
+        .map_err(|source| AppError::Threads { threads: n, source })?;
     pool.install(work)
 }
 
