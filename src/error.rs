@@ -144,10 +144,10 @@ mod tests {
         assert_eq!(e.exit_code(), 2);
         assert_eq!(AppError::StdoutClosed.report(), None);
         assert_eq!(AppError::StdoutClosed.exit_code(), 0);
-        let internal = AppError::Threads {
-            threads: 3,
+        let internal = AppError::Export(crate::export::ExportError::Encode {
+            format: "JSON",
             message: "no".into(),
-        };
+        });
         assert_eq!(internal.exit_code(), 1);
         assert!(
             internal
