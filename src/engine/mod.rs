@@ -13,7 +13,9 @@ pub mod sketch;
 pub mod stats;
 pub mod summary;
 pub mod tables;
+pub mod trials;
 
 pub use run::{RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
 pub use summary::{ScenarioIdentity, base_case, summarise};
 pub use tables::{assumptions, base_cashflow, run_results};
+pub use trials::{for_each_trial_draws, trial_cashflow, trial_draws};

@@ -158,6 +158,40 @@ pub struct RunOutput {
     pub sketches: MonthlySketches,
 }
 
+/// Per-trial values of a run, in trial order, for analyses and exports that read trials
+/// (comparisons pair them trial by trial). Undefined values are NaN (see [`TrialOutcome`]).
+impl RunOutput {
+    pub fn npv(&self) -> &[f64] {
+        self.table.column(col::NPV)
+    }
+    pub fn pv_benefits(&self) -> &[f64] {
+        self.table.column(col::PV_BENEFITS)
+    }
+    pub fn pv_costs(&self) -> &[f64] {
+        self.table.column(col::PV_COSTS)
+    }
+    pub fn roi(&self) -> &[f64] {
+        self.table.column(col::ROI)
+    }
+    pub fn irr_annual(&self) -> &[f64] {
+        self.table.column(col::IRR_ANNUAL)
+    }
+    pub fn payback_months(&self) -> &[f64] {
+        self.table.column(col::PAYBACK)
+    }
+    pub fn discounted_payback_months(&self) -> &[f64] {
+        self.table.column(col::DISCOUNTED_PAYBACK)
+    }
+    /// The PV of the benefits attributed to capability `c`, trial by trial.
+    pub fn capability_contribution(&self, c: usize) -> &[f64] {
+        self.table.column(SCALARS + c)
+    }
+    /// Number of trials.
+    pub fn trials(&self) -> usize {
+        self.table.rows()
+    }
+}
+
 /// Trials whose inputs are drawn together, input by input: one sampler (and its quantile
 /// table) stays in cache for the whole lane, and its branch is predicted.
 pub const LANE: usize = 64;

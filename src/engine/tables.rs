@@ -70,7 +70,7 @@ pub fn base_cashflow(model: &Model) -> CashflowTable {
 }
 
 /// The table of one evaluated trial's detail (normally the base case's).
-fn cashflow_table(model: &Model, s: &Scratch) -> CashflowTable {
+pub(super) fn cashflow_table(model: &Model, s: &Scratch) -> CashflowTable {
     let mut headers = vec!["month".to_string()];
     headers.extend(
         model
