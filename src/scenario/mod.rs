@@ -7,7 +7,7 @@
 //! - `parse`: the entry points, [`parse_str`] and [`parse_file`], and the order in which the
 //!   sections are read;
 //! - `schema/`: one file per TOML section (`meta` is `[scenario]`, then `baseline`, `roles`,
-//!   `user_groups`, `capabilities`, `levers`, `costs`, `risks`, `correlations`), each reading
+//!   `user_groups`, `capabilities`, `levers`, `costs`, `risks`, `correlations`, `tei`), each reading
 //!   top-down as that section's fields with their bounds and defaults: what `[[capabilities]]`
 //!   accepts is in `schema/capabilities.rs`;
 //! - `read/`: the schema-free machinery the sections are written with: spanned values and
