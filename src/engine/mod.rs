@@ -13,6 +13,7 @@ pub mod sketch;
 pub mod stats;
 pub mod summary;
 pub mod tables;
+pub mod tei;
 pub mod trials;
 
 pub use run::{MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, run, table_width};

@@ -7,7 +7,7 @@ use crate::results::{
     AnnualCashFlow, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
     MonthlyQuantiles, PaybackWithin, ScenarioInfo, Stats, Summary,
 };
-use crate::scenario::CostCategory;
+use crate::scenario::{CostCategory, TeiAdjustments};
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
@@ -360,6 +360,8 @@ pub fn summarise(
         capabilities,
         charts,
         elapsed_seconds,
+        // Without the scenario's `[tei]` adjustments: `run_results` adds them when it has any.
+        tei: super::tei::tei_section(model, out, &TeiAdjustments::default()),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::model::{Model, Scratch};
 use crate::results::{Assumption, Assumptions, CashflowTable, CorrelationPair, RunResults};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TeiAdjustments};
 
 use super::run::RunOutput;
 use super::summary::{ScenarioIdentity, base_case, summarise};
@@ -18,8 +18,12 @@ pub fn run_results(
     id: &ScenarioIdentity,
     elapsed_seconds: f64,
 ) -> RunResults {
+    let mut summary = summarise(model, out, id, elapsed_seconds);
+    if scenario.tei != TeiAdjustments::default() {
+        summary.tei = super::tei::tei_section(model, out, &scenario.tei);
+    }
     RunResults {
-        summary: summarise(model, out, id, elapsed_seconds),
+        summary,
         assumptions: assumptions(scenario, model),
         base_cashflow: base_cashflow(model),
     }

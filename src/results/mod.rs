@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
 pub mod cashflow;
+pub mod tei;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use cashflow::CashflowTable;
+pub use tei::{Tei, TeiLine, TeiLineKind, TeiTable};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -18,7 +20,7 @@ pub use cashflow::CashflowTable;
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 10] = [
+pub const NULLABLE_PATHS: [&str; 16] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
@@ -29,6 +31,12 @@ pub const NULLABLE_PATHS: [&str; 10] = [
     "irr_annual.",
     "payback_months.",
     "discounted_payback_months.",
+    "tei.unadjusted.roi",
+    "tei.unadjusted.payback_months",
+    "tei.risk_adjusted.roi",
+    "tei.risk_adjusted.payback_months",
+    "tei.roi_percentile",
+    "tei.simulated_roi.",
 ];
 
 /// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
@@ -264,6 +272,10 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+    /// The base case as a TEI table, and where it sits in the simulation (absent from files
+    /// written before it existed).
+    #[serde(default)]
+    pub tei: Tei,
 }
 
 /// Everything the outputs of a run read: the summary (`results.json`) and the tables built

@@ -48,11 +48,13 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v > -1.0),
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
+            col::TEI_NPV => ("NPV by TEI conventions", |v, _| v.is_finite()),
+            col::TEI_ROI => ("ROI by TEI conventions", |v, _| v.is_finite()),
             _ => ("a capability's contribution", |v, _| v.is_finite()),
         };
         let may_be_nan = matches!(
             c,
-            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK
+            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK | col::TEI_ROI
         );
         let allowed = match (may_be_nan, c) {
             (false, col::PV_COSTS) => "finite and not negative",
