@@ -29,6 +29,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
+    /// Show the case as a TEI table (as vendors publish returns), placed in the simulation;
+    /// with --vendor, check a vendor's published TEI study and place it in this case.
+    Tei(TeiArgs),
 }
 
 /// Options of `valuecase run`.
@@ -212,4 +215,53 @@ pub struct InitArgs {
     /// Overwrite FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `valuecase tei`.
+#[derive(Debug, Args)]
+pub struct TeiArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A vendor's TEI study as printed (TOML; see docs/SCENARIO.md, "A vendor's TEI study"):
+    /// its figures are recomputed from its own table, and its ROI and NPV placed in this case.
+    #[arg(long, value_name = "STUDY.toml")]
+    pub vendor: Option<PathBuf>,
+    /// Scale the vendor's NPV to this case before placing it: a factor (e.g. 0.25), or `seats`
+    /// for this case's seats divided by the study's `seats`. ROI is a ratio and is not scaled.
+    #[arg(long, value_name = "FACTOR|seats", requires = "vendor", value_parser = parse_vendor_scale)]
+    pub vendor_scale: Option<VendorScale>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Number of trials, 1 to 100,000,000 (default: the scenario's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed for the random numbers, a whole number >= 0 (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// How a vendor's NPV is scaled to this case (`--vendor-scale`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VendorScale {
+    /// Multiply by this factor.
+    Factor(f64),
+    /// This case's seats (all user groups) divided by the study's `seats`.
+    Seats,
+}
+
+/// `--vendor-scale`: a positive factor or the word `seats`.
+fn parse_vendor_scale(s: &str) -> Result<VendorScale, String> {
+    let allowed = "give a positive factor (e.g. --vendor-scale 0.25) or `seats` (this case's \
+                   seats divided by the study's `seats`)";
+    if s.trim().eq_ignore_ascii_case("seats") {
+        return Ok(VendorScale::Seats);
+    }
+    match s.trim().replace('_', "").parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(VendorScale::Factor(x)),
+        Ok(_) => Err(format!("{s} is out of range: {allowed}")),
+        Err(_) => Err(format!("`{s}` is neither a number nor `seats`: {allowed}")),
+    }
 }

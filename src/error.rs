@@ -64,6 +64,9 @@ pub enum AppError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// A vendor's study cannot be scaled as asked.
+    #[error(transparent)]
+    VendorScale(#[from] crate::analysis::tei::ScaleError),
     /// Standard output failed for a reason other than its reader going away.
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),

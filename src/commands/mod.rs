@@ -8,6 +8,7 @@ mod load;
 mod merge;
 mod output_set;
 mod run;
+mod tei;
 mod validate;
 
 pub use load::{Loaded, load, slug};
@@ -23,6 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+        Command::Tei(args) => on_threads(args.threads.threads, || tei::tei(&args)),
     }
 }
 

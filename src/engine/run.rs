@@ -601,7 +601,8 @@ mod tests {
             let mut draws = drawer.base();
             let mut scratch = Scratch::for_trials(&model);
             let mut with_irr = 0;
-            let factors = TeiPeriods::of_horizon(model.horizon, model.discount_rate).monthly_factors();
+            let factors =
+                TeiPeriods::of_horizon(model.horizon, model.discount_rate).monthly_factors();
             for i in 0..spec.trials as usize {
                 drawer.draw_lane(&model, spec.first_trial + i as u64, 1, &mut lanes);
                 drawer.gather(&lanes, 0, &mut draws);

@@ -11,4 +11,5 @@ pub mod format;
 pub mod html;
 mod plot;
 pub mod sentences;
+pub mod tei;
 pub mod terminal;

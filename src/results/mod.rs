@@ -12,7 +12,9 @@ pub mod tei;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use cashflow::CashflowTable;
-pub use tei::{Tei, TeiLine, TeiLineKind, TeiTable};
+pub use tei::{
+    Tei, TeiDiscrepancy, TeiFigures, TeiLine, TeiLineKind, TeiPublished, TeiTable, TeiVendor,
+};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see

@@ -74,3 +74,75 @@ pub struct Tei {
     /// The trials' ROI by TEI conventions.
     pub simulated_roi: DefinedStats,
 }
+
+/// The figures of a TEI table (`finance::tei` conventions).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct TeiFigures {
+    pub pv_costs: f64,
+    pub pv_benefits: f64,
+    pub npv: f64,
+    /// Null when PV of costs is 0.
+    pub roi: Option<f64>,
+    /// Null when the cumulative net never recovers.
+    pub payback_months: Option<f64>,
+}
+
+/// The figures a study publishes, as printed; each may be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct TeiPublished {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pv_costs: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pv_benefits: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub npv: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roi: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payback_months: Option<f64>,
+}
+
+/// A published figure that does not follow from the study's own table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeiDiscrepancy {
+    /// `pv_costs`, `pv_benefits`, `npv`, `roi` or `payback_months`.
+    pub figure: String,
+    pub published: f64,
+    /// Null when the table gives no value (ROI without costs, payback that never happens).
+    pub recomputed: Option<f64>,
+    /// The range the published figure may take and still follow from the table: every table
+    /// whose rows round to the printed ones, and the published figure's own rounding.
+    pub allowed_min: f64,
+    pub allowed_max: f64,
+}
+
+/// A vendor's TEI study, recomputed from its own table and placed in this case's simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeiVendor {
+    pub name: String,
+    pub discount_rate: f64,
+    /// "Initial", "Year 1", ….
+    pub periods: Vec<String>,
+    /// The study's rows, as printed.
+    pub costs: Vec<f64>,
+    pub benefits: Vec<f64>,
+    /// The precision the rows are taken to be printed to (1 = whole currency units).
+    pub rows_rounded_to: f64,
+    pub recomputed: TeiFigures,
+    pub published: TeiPublished,
+    /// Whether every published figure follows from the table.
+    pub consistent: bool,
+    pub discrepancies: Vec<TeiDiscrepancy>,
+    /// What the study's NPV is multiplied by before it is placed (ROI is a ratio: unscaled).
+    pub scale: f64,
+    /// Where the scale comes from, in words.
+    pub scale_basis: String,
+    /// The NPV placed: published (or recomputed, when not published) × scale.
+    pub placed_npv: f64,
+    /// The ROI placed: published, or recomputed when not published.
+    pub placed_roi: Option<f64>,
+    /// Where `placed_npv` sits among this case's trials (TEI-convention NPV), in percent.
+    pub npv_percentile: Option<f64>,
+    /// Where `placed_roi` sits among this case's trials (TEI-convention ROI), in percent.
+    pub roi_percentile: Option<f64>,
+}
