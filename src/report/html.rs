@@ -107,6 +107,8 @@ struct BoardPack<'a> {
     npv_margin: String,
     /// The sketches' relative error and the adoption histograms' absolute error, in points.
     sketch_errors: Option<(String, String)>,
+    /// The case as a TEI table.
+    tei: crate::report::tei::BoardTei,
 }
 
 /// A headline figure on the cover.
@@ -208,6 +210,7 @@ impl<'a> BoardPack<'a> {
                     (max_adoption_error * 100.0).to_string(),
                 )
             }),
+            tei: crate::report::tei::board(s),
         }
     }
 }

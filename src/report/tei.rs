@@ -96,9 +96,14 @@ pub fn placement_sentence(tei: &Tei, currency: &str, trials: u64) -> String {
         ),
         None => String::new(),
     };
+    let which = if tei.lines.iter().any(|l| l.adjustment != 0.0) {
+        "The risk-adjusted TEI NPV"
+    } else {
+        "The base case's TEI NPV"
+    };
     format!(
-        "The risk-adjusted TEI NPV of {} sits {} of the {} simulated outcomes, valued by the \
-         same conventions (median {}){roi}.",
+        "{which} of {} sits {} of the {} simulated outcomes, valued by the same conventions \
+         (median {}){roi}.",
         money(tei.risk_adjusted.npv, currency),
         percentile_words(Some(tei.npv_percentile)),
         super::format::thousands(trials),
@@ -380,6 +385,92 @@ fn trim(x: f64, figure: &str) -> String {
         "roi" => format!("{:.3}%", 100.0 * x),
         "payback_months" => format!("{x:.3}"),
         _ => cents(x),
+    }
+}
+
+/// The TEI table of the board pack: the risk-adjusted totals by period (money with its
+/// symbol, whole units), the figures, and the sentences around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardTei {
+    /// Column headings after the first: the periods, then "Present value".
+    pub header: Vec<String>,
+    /// Row label and cells.
+    pub rows: Vec<(String, Vec<String>)>,
+    /// "NPV … · ROI … · payback …" of the risk-adjusted table.
+    pub figures: String,
+    /// The unadjusted figures, when the scenario adjusts any line.
+    pub unadjusted: Option<String>,
+    /// Where the figures sit in the simulation.
+    pub placement: String,
+    /// The conventions, in one note.
+    pub conventions: String,
+}
+
+/// The board pack's TEI table of a run.
+pub fn board(s: &crate::results::Summary) -> BoardTei {
+    let tei = &s.tei;
+    let symbol = super::format::currency_symbol(&s.currency);
+    let amount = |v: f64| {
+        let w = whole(v);
+        match w.strip_prefix('-') {
+            Some(rest) => format!("−{symbol}{rest}"),
+            None => format!("{symbol}{w}"),
+        }
+    };
+    let t = &tei.risk_adjusted;
+    let pv = |rows: &[f64]| {
+        rows.iter()
+            .zip(&tei.discount_factors)
+            .map(|(a, f)| a * f)
+            .sum::<f64>()
+    };
+    let mut cumulative = Vec::with_capacity(t.net.len());
+    let mut sum = 0.0;
+    for n in &t.net {
+        sum += n;
+        cumulative.push(sum);
+    }
+    let row = |name: &str, values: &[f64], present: Option<f64>| {
+        let mut cells: Vec<String> = values.iter().map(|&v| amount(v)).collect();
+        cells.push(present.map(amount).unwrap_or_default());
+        (name.to_string(), cells)
+    };
+    let mut header = tei.periods.clone();
+    header.push("Present value".into());
+    let adjusted = tei.lines.iter().any(|l| l.adjustment != 0.0);
+    BoardTei {
+        header,
+        rows: vec![
+            row("Costs", &t.costs, Some(t.pv_costs)),
+            row("Benefits", &t.benefits, Some(t.pv_benefits)),
+            row("Net benefits", &t.net, Some(pv(&t.net))),
+            row("Cumulative net", &cumulative, None),
+        ],
+        figures: format!(
+            "{}: NPV {}, ROI {}, payback {}.",
+            if adjusted { "Risk-adjusted" } else { "Base case" },
+            amount(t.npv),
+            ratio_percent(t.roi),
+            t.payback_months
+                .map_or("not within the horizon".to_string(), |m| format!("{m:.1} months"))
+        ),
+        unadjusted: adjusted.then(|| {
+            let u = &tei.unadjusted;
+            format!(
+                "Before the scenario's risk adjustments (benefit haircuts, cost uplifts): NPV {}, ROI {}.",
+                amount(u.npv),
+                ratio_percent(u.roi)
+            )
+        }),
+        placement: placement_sentence(tei, &s.currency, s.trials),
+        conventions: format!(
+            "As vendors' Total Economic Impact studies present a case: Initial is month 0, not \
+             discounted; Year k is months 12(k−1)+1 to 12k, summed and discounted at the end of \
+             year k at {}; ROI = (PV benefits − PV costs) / PV costs; payback interpolated \
+             within the year in which the cumulative net turns positive. The simulated outcomes \
+             are valued by the same conventions.",
+            ratio_percent(Some(s.discount_rate_annual))
+        ),
     }
 }
 
