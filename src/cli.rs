@@ -187,6 +187,17 @@ pub struct PublishArgs {
     /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
     #[arg(long, value_name = "FILE")]
     pub png_font: Option<PathBuf>,
+    /// Also write FORMAT beside results.json (repeat for several): `sipmath` writes sips.json,
+    /// a SIPmath 3.0 library of NPV, ROI, payback and the uncertain inputs (docs/MODEL.md).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Vec<ExportFormat>,
+}
+
+/// The formats `--export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// sips.json: a SIPmath 3.0 library (Metalog SIPs, HDR generators, Gaussian copula).
+    Sipmath,
 }
 
 /// Options of `valuecase validate`.

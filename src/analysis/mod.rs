@@ -7,4 +7,5 @@
 //! the same numbers in every run (common random numbers): differences between runs are the
 //! differences between the scenarios, not Monte Carlo noise.
 
+pub mod sipmath;
 pub mod tei;

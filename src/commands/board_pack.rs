@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::PublishArgs;
+use crate::cli::{ExportFormat, PublishArgs};
 use crate::error::{AppError, print};
 use crate::export::{self, json::Json};
 use crate::files::write_atomically;
@@ -50,6 +50,29 @@ fn write_charts_and_report(
     Ok((files, notes.chain(warnings).collect()))
 }
 
+/// What the exports asked for need from the run beyond its results (while its per-trial table
+/// is still at hand): the SIPmath library's quantiles and correlations.
+pub fn gather_exports(
+    results: &mut RunResults,
+    args: &PublishArgs,
+    scenario: &crate::scenario::Scenario,
+    model: &crate::model::Model,
+    output: &crate::engine::RunOutput,
+) {
+    if args.export.contains(&ExportFormat::Sipmath) {
+        results.sips = Some(crate::analysis::sipmath::sip_source(
+            scenario, model, output,
+        ));
+    }
+}
+
+/// The exporter of a format.
+fn exporter(format: ExportFormat) -> &'static dyn export::Exporter {
+    match format {
+        ExportFormat::Sipmath => &export::sipmath::Sipmath,
+    }
+}
+
 /// Write `results.json` (and the board pack unless `--no-charts`) into the output set and
 /// commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
 /// by [`read_png_font`] before the run, so a wrong path fails before any work is done.
@@ -64,6 +87,11 @@ pub fn publish(
     let staging = out.staging();
     let staged = (|| {
         let mut staged = vec![export::write(&Json, results, staging)?];
+        for (i, &format) in args.export.iter().enumerate() {
+            if !args.export[..i].contains(&format) {
+                staged.push(export::write(exporter(format), results, staging)?);
+            }
+        }
         let mut warnings = Vec::new();
         if !args.no_charts {
             let (files, messages) = write_charts_and_report(results, staging, png_font)?;

@@ -22,7 +22,7 @@ use crate::report::charts::ChartError;
 
 /// Files a run may write, by name or name pattern (`*` stands for any chart name): the set the
 /// commit replaces. Anything else in the output folder is left alone.
-const OWNED: [&str; 4] = ["results.json", "report.html", "*.png", "*.svg"];
+const OWNED: [&str; 5] = ["results.json", "report.html", "sips.json", "*.png", "*.svg"];
 
 /// Whether `name` is one of the files a run writes (see [`OWNED`]): only these are replaced
 /// or removed on commit.

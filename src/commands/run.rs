@@ -65,6 +65,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let t_engine = started.elapsed();
     let identity = ScenarioIdentity::new(meta, loaded.file.clone(), loaded.sha256.clone());
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
+    super::board_pack::gather_exports(
+        &mut results,
+        &args.publish,
+        &loaded.scenario,
+        &model,
+        &output,
+    );
     drop(output);
     results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     let t_summary = started.elapsed();

@@ -45,15 +45,13 @@ fn basis(y: f64, k: usize, out: &mut [f64]) {
     }
 }
 
-/// dM/dy of `a` at `y`.
-fn slope(a: &[f64], y: f64) -> f64 {
+/// The derivatives in y of the first `k` basis terms at `y`, into `out`.
+fn slope_basis(y: f64, k: usize, out: &mut [f64]) {
     let l = (y / (1.0 - y)).ln();
     let dl = 1.0 / (y * (1.0 - y));
     let c = y - 0.5;
-    let mut s = 0.0;
-    for (j, &aj) in a.iter().enumerate() {
-        let term = j + 1;
-        let d = match term {
+    for (j, slot) in out.iter_mut().enumerate().take(k) {
+        *slot = match j + 1 {
             1 => 0.0,
             2 => dl,
             3 => l + c * dl,
@@ -67,9 +65,24 @@ fn slope(a: &[f64], y: f64) -> f64 {
                 p as f64 * c.powi(p - 1) * l + c.powi(p) * dl
             }
         };
-        s += aj * d;
     }
-    s
+}
+
+/// dM/dy of `a` at `y`.
+fn slope(a: &[f64], y: f64) -> f64 {
+    let mut d = [0.0; MAX_TERMS];
+    let k = a.len().min(MAX_TERMS);
+    slope_basis(y, k, &mut d);
+    a[..k].iter().zip(&d[..k]).map(|(a, d)| a * d).sum()
+}
+
+/// Where a constrained fit holds its slope positive: the tails down to 1e−9 and a grid of
+/// 400 points between.
+fn constraint_levels() -> Vec<f64> {
+    let tails = [1e-9, 1e-7, 1e-5, 1e-4, 2e-4, 5e-4];
+    let mut ys: Vec<f64> = tails.iter().flat_map(|&t| [t, 1.0 - t]).collect();
+    ys.extend((1..400).map(|i| i as f64 / 400.0));
+    ys
 }
 
 impl Metalog {
@@ -104,13 +117,18 @@ impl Metalog {
     /// Whether M'(y) > 0 across (0, 1): on a grid of 4,000 points, denser towards the tails
     /// (down to 1e−12 from either end), where a fit that turns back does so first.
     pub fn is_feasible(&self) -> bool {
+        self.falls_at().next().is_none()
+    }
+
+    /// The points of the feasibility grid where M'(y) <= 0.
+    fn falls_at(&self) -> impl Iterator<Item = f64> + '_ {
         let tails = (1..=60).map(|i| 10f64.powf(-12.0 + 9.0 * i as f64 / 60.0));
         let inner = (1..4000).map(|i| i as f64 / 4000.0);
         tails
             .clone()
             .chain(tails.map(|t| 1.0 - t))
             .chain(inner)
-            .all(|y| slope(&self.a, y) > 0.0)
+            .filter(|&y| slope(&self.a, y) <= 0.0)
     }
 }
 
@@ -118,7 +136,8 @@ impl Metalog {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetalogFit {
     pub metalog: Metalog,
-    /// The largest |fitted − given| quantile over the levels, in the variable's unit.
+    /// The largest |fitted − given| quantile over the levels from 0.01 to 0.99, in the
+    /// variable's unit.
     pub max_error: f64,
     /// `max_error` as a share of the spread the fit is judged on (P99 − P1 of the given
     /// quantiles, or their whole range when those are not among the levels).
@@ -139,8 +158,11 @@ pub enum FitError {
 }
 
 /// Fit quantiles `q` at `levels` (increasing, in (0, 1)) by least squares, trying 2 to
-/// `max_terms` terms: the fewest whose largest error is within `target` of the spread, among
-/// the feasible fits; when none is that close, the feasible fit with the smallest error.
+/// `max_terms` terms, each by plain least squares or, when that fit's density turns negative
+/// somewhere, by least squares with its slope held positive ([`least_squares_with_bounds`]).
+/// The error of a fit is its largest |fitted − given| quantile at the levels from 0.01 to 0.99,
+/// as a share of the spread P99 − P1. Chosen: the fewest terms within `target`; when none is
+/// that close, the fewest within 10% of the smallest error.
 pub fn fit(
     levels: &[f64],
     q: &[f64],
@@ -188,94 +210,102 @@ pub fn fit(
     for (i, &y) in levels.iter().enumerate() {
         basis(y, MAX_TERMS, &mut rows[i * MAX_TERMS..(i + 1) * MAX_TERMS]);
     }
-    let mut best: Option<MetalogFit> = None;
+    let judged: Vec<usize> = (0..n)
+        .filter(|&i| (0.01 - 1e-12..=0.99 + 1e-12).contains(&levels[i]))
+        .collect();
+    let judged = if judged.is_empty() {
+        (0..n).collect()
+    } else {
+        judged
+    };
+    // Fitted in standard units (the transformed quantiles centred and scaled to a unit range)
+    // so that the constrained solve is well scaled; M is linear and its first term constant,
+    // so the coefficients scale back exactly: a = scale · a', a1 += centre.
+    let (centre, scale) = (0.5 * (z[0] + z[n - 1]), z[n - 1] - z[0]);
+    if !(scale > 0.0) {
+        return Err(FitError::Constant);
+    }
+    let z: Vec<f64> = z.iter().map(|v| (v - centre) / scale).collect();
+    let unscale = |mut a: Vec<f64>| {
+        a.iter_mut().for_each(|v| *v *= scale);
+        a[0] += centre;
+        a
+    };
+    let ys = constraint_levels();
+    let mut candidates: Vec<MetalogFit> = Vec::new();
     for k in 2..=max_terms.clamp(2, MAX_TERMS).min(n) {
         let design: Vec<f64> = (0..n)
             .flat_map(|i| rows[i * MAX_TERMS..i * MAX_TERMS + k].iter().copied())
             .collect();
-        let Some(a) = least_squares(&design, n, k, &z) else {
-            continue;
+        let plain = least_squares(&design, n, k, &z).map(|a| Metalog {
+            a: unscale(a),
+            lower,
+            upper,
+        });
+        let metalog = match plain {
+            Some(m) if m.is_feasible() => m,
+            _ => {
+                // Least squares with y(1 − y) M'(y) >= a sliver of the range at every
+                // constraint level: the closest fit whose density stays positive. Where the
+                // density still turns negative between those levels, the points where it does
+                // are added and the fit made again.
+                let mut ys = ys.clone();
+                let mut found = None;
+                for _ in 0..4 {
+                    let mut g = vec![0.0; ys.len() * k];
+                    for (i, &y) in ys.iter().enumerate() {
+                        slope_basis(y, k, &mut g[i * k..(i + 1) * k]);
+                        let w = y * (1.0 - y);
+                        g[i * k..(i + 1) * k].iter_mut().for_each(|v| *v *= w);
+                    }
+                    let h = vec![1e-6; ys.len()];
+                    let Some(a) = least_squares_with_bounds(&design, n, k, &z, &g, &h) else {
+                        break;
+                    };
+                    let m = Metalog {
+                        a: unscale(a),
+                        lower,
+                        upper,
+                    };
+                    let falls: Vec<f64> = m.falls_at().take(64).collect();
+                    if falls.is_empty() {
+                        found = Some(m);
+                        break;
+                    }
+                    ys.extend(falls);
+                }
+                match found {
+                    Some(m) => m,
+                    None => continue,
+                }
+            }
         };
-        let metalog = Metalog { a, lower, upper };
-        if !metalog.is_feasible() {
-            continue;
-        }
-        let max_error = levels
+        let max_error = judged
             .iter()
-            .zip(q)
-            .map(|(&y, &x)| (metalog.quantile(y) - x).abs())
+            .map(|&i| (metalog.quantile(levels[i]) - q[i]).abs())
             .fold(0.0, f64::max);
-        let candidate = MetalogFit {
+        candidates.push(MetalogFit {
             metalog,
             max_error,
             relative_error: max_error / spread,
-        };
-        if candidate.relative_error <= target {
-            return Ok(candidate);
-        }
-        if best
-            .as_ref()
-            .is_none_or(|b| candidate.relative_error < b.relative_error)
-        {
-            best = Some(candidate);
-        }
+        });
     }
-    best.ok_or(FitError::NoFeasibleFit)
+    // The fewest terms within the target; failing that, the fewest within a tenth of the best
+    // error (more terms than that chase the noise of the simulated quantiles).
+    let best = candidates
+        .iter()
+        .map(|c| c.relative_error)
+        .fold(f64::INFINITY, f64::min);
+    let good_enough = target.max(1.1 * best);
+    candidates
+        .into_iter()
+        .find(|c| c.relative_error <= good_enough)
+        .ok_or(FitError::NoFeasibleFit)
 }
 
-/// The least-squares solution of `a x ≈ b` for a row-major `m × k` matrix `a` (m ≥ k), by
-/// Householder QR: accurate where the normal equations of 16 Metalog terms would not be.
-/// `None` when `a` is rank deficient.
-pub fn least_squares(a: &[f64], m: usize, k: usize, b: &[f64]) -> Option<Vec<f64>> {
-    if m < k || a.len() != m * k || b.len() != m {
-        return None;
-    }
-    // Column-major copy: each reflection works down columns.
-    let mut r: Vec<f64> = (0..k)
-        .flat_map(|j| (0..m).map(move |i| a[i * k + j]))
-        .collect();
-    let mut rhs = b.to_vec();
-    let scale = r.iter().fold(0.0f64, |s, v| s.max(v.abs()));
-    for j in 0..k {
-        let col = j * m;
-        let norm = r[col + j..col + m]
-            .iter()
-            .map(|v| v * v)
-            .sum::<f64>()
-            .sqrt();
-        if norm <= 1e-13 * scale.max(f64::MIN_POSITIVE) {
-            return None;
-        }
-        let alpha = if r[col + j] > 0.0 { -norm } else { norm };
-        // v = x − alpha e1, stored in place of the column below the diagonal.
-        let mut v: Vec<f64> = r[col + j..col + m].to_vec();
-        v[0] -= alpha;
-        let vv: f64 = v.iter().map(|x| x * x).sum();
-        if vv == 0.0 {
-            continue;
-        }
-        for jj in j..k {
-            let c = jj * m;
-            let dot: f64 = v.iter().zip(&r[c + j..c + m]).map(|(a, b)| a * b).sum();
-            let f = 2.0 * dot / vv;
-            for (x, vi) in r[c + j..c + m].iter_mut().zip(&v) {
-                *x -= f * vi;
-            }
-        }
-        let dot: f64 = v.iter().zip(&rhs[j..]).map(|(a, b)| a * b).sum();
-        let f = 2.0 * dot / vv;
-        for (x, vi) in rhs[j..].iter_mut().zip(&v) {
-            *x -= f * vi;
-        }
-    }
-    // Back substitution on the upper triangle.
-    let mut x = vec![0.0; k];
-    for j in (0..k).rev() {
-        let s: f64 = (j + 1..k).map(|jj| r[jj * m + j] * x[jj]).sum();
-        x[j] = (rhs[j] - s) / r[j * m + j];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
-}
+mod solve;
+
+pub use solve::{least_squares, least_squares_with_bounds};
 
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,7 @@ pub fn run_results(
         summary,
         assumptions: assumptions(scenario, model),
         base_cashflow: base_cashflow(model),
+        sips: None,
     }
 }
 

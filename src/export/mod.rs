@@ -5,6 +5,7 @@
 
 pub mod cashflow_csv;
 pub mod json;
+pub mod sipmath;
 
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
 pub mod cashflow;
+pub mod sips;
 pub mod tei;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
@@ -289,6 +290,9 @@ pub struct RunResults {
     pub assumptions: Assumptions,
     /// The base case month by month.
     pub base_cashflow: CashflowTable,
+    /// What a SIPmath library of the run is made from, when one is asked for
+    /// (`--export sipmath`; it redraws the inputs of every trial).
+    pub sips: Option<sips::SipSource>,
 }
 
 #[cfg(test)]

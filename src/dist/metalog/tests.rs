@@ -154,17 +154,60 @@ fn infeasible_coefficients_are_seen() {
 }
 
 #[test]
-fn least_squares_solves_exactly_determined_and_overdetermined_systems() {
-    let a = [2.0, 1.0, 1.0, 3.0, 1.0, 1.0];
-    // Rows (2,1), (1,3), (1,1); b from x = (1, 2) plus nothing.
-    let b = [4.0, 7.0, 3.0];
-    let x = least_squares(&a, 3, 2, &b).expect("full rank");
-    assert!(
-        (x[0] - 1.0).abs() < 1e-12 && (x[1] - 2.0).abs() < 1e-12,
-        "{x:?}"
-    );
-    assert_eq!(
-        least_squares(&[1.0, 2.0, 2.0, 4.0], 2, 2, &[1.0, 2.0]),
-        None
-    );
+#[ignore]
+fn scratch_debug_fit() {
+    let text = std::fs::read_to_string("/tmp/npvq.txt").unwrap();
+    let q: Vec<f64> = text
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let y = levels();
+    let n = y.len();
+    let mut rows = vec![0.0; n * MAX_TERMS];
+    for (i, &p) in y.iter().enumerate() {
+        basis(p, MAX_TERMS, &mut rows[i * MAX_TERMS..(i + 1) * MAX_TERMS]);
+    }
+    let spread = q[989] - q[9];
+    for k in 2..=16 {
+        let design: Vec<f64> = (0..n)
+            .flat_map(|i| rows[i * MAX_TERMS..i * MAX_TERMS + k].iter().copied())
+            .collect();
+        let plain = least_squares(&design, n, k, &q).map(|a| Metalog {
+            a,
+            lower: None,
+            upper: None,
+        });
+        let pf = plain.as_ref().map(|m| m.is_feasible());
+        let ys = constraint_levels();
+        let mut g = vec![0.0; ys.len() * k];
+        for (i, &yy) in ys.iter().enumerate() {
+            slope_basis(yy, k, &mut g[i * k..(i + 1) * k]);
+            let w = yy * (1.0 - yy);
+            g[i * k..(i + 1) * k].iter_mut().for_each(|v| *v *= w);
+        }
+        let h = vec![1e-6; ys.len()];
+        let (c0, sc) = (0.5 * (q[0] + q[n - 1]), q[n - 1] - q[0]);
+        let qn: Vec<f64> = q.iter().map(|v| (v - c0) / sc).collect();
+        let c = least_squares_with_bounds(&design, n, k, &qn, &g, &h).map(|a| {
+            let mut a: Vec<f64> = a.iter().map(|v| v * sc).collect();
+            a[0] += c0;
+            Metalog {
+                a,
+                lower: None,
+                upper: None,
+            }
+        });
+        let err = |m: &Metalog| {
+            (9..990)
+                .map(|i| (m.quantile(y[i]) - q[i]).abs())
+                .fold(0.0, f64::max)
+                / spread
+        };
+        eprintln!(
+            "k {k}: plain feasible {pf:?} err {:?}; constrained {:?} feasible {:?}",
+            plain.as_ref().map(err),
+            c.as_ref().map(err),
+            c.as_ref().map(|m| m.is_feasible())
+        );
+    }
 }
