@@ -239,7 +239,7 @@ pub struct TeiArgs {
     pub vendor: Option<PathBuf>,
     /// Scale the vendor's NPV to this case before placing it: a factor (e.g. 0.25), or `seats`
     /// for this case's seats divided by the study's `seats`. ROI is a ratio and is not scaled.
-    #[arg(long, value_name = "FACTOR|seats", requires = "vendor", value_parser = parse_vendor_scale)]
+    #[arg(long, value_name = "FACTOR|seats", requires = "vendor", value_parser = parse_vendor_scale, allow_negative_numbers = true)]
     pub vendor_scale: Option<VendorScale>,
     /// Print JSON instead of tables.
     #[arg(long)]

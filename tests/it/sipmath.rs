@@ -449,3 +449,34 @@ fn a_split_outcome_is_flagged_not_hidden() {
             .is_some_and(|v| v.contains("do not pay back"))
     );
 }
+
+/// Every file a full run writes (board pack and exports included) belongs to the run's output
+/// set: a later run that writes fewer files removes the rest, and leaves other files alone.
+#[test]
+fn every_file_a_full_run_writes_is_owned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("valuecase")
+            .expect("binary builds")
+            .args(["run", "--trials", "300", "--quiet", "--out"])
+            .arg(dir.path())
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let names = || -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("output folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    std::fs::write(dir.path().join("notes.txt"), "mine").expect("write");
+    run(&["--export", "sipmath"]);
+    let full = names();
+    assert!(full.contains(&"sips.json".to_string()), "{full:?}");
+    assert!(full.iter().any(|n| n.ends_with(".svg")), "{full:?}");
+    run(&["--no-charts"]);
+    assert_eq!(names(), ["notes.txt", "results.json"]);
+}
