@@ -303,6 +303,19 @@ mod tests {
         assert_eq!(p.npv.unwrap().unit, 1.0);
     }
 
+    /// The example of docs/SCENARIO.md reads, and its published figures follow from its table.
+    #[test]
+    fn the_documented_example_reads() {
+        let doc = include_str!("../../../docs/SCENARIO.md");
+        let block = doc
+            .split("```toml\n")
+            .find(|b| b.starts_with("[study]"))
+            .and_then(|b| b.split("```").next())
+            .expect("a [study] example in docs/SCENARIO.md");
+        let s = parse_study(block, None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(super::super::check(&s).consistent);
+    }
+
     #[test]
     fn units_of_written_numbers() {
         assert_eq!(unit_of("2.62"), 10f64.powi(-2));
