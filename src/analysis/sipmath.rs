@@ -38,6 +38,9 @@ struct Measured {
     scores: Option<Vec<f64>>,
 }
 
+/// An output of the run: its name, unit, HDR variable id, bounds and per-trial values.
+type Output<'a> = (&'a str, String, u64, (Option<f64>, Option<f64>), &'a [f64]);
+
 /// The statistics and quantiles of `values` (every one defined).
 fn describe(
     name: String,
@@ -139,7 +142,7 @@ pub fn sip_source(scenario: &Scenario, model: &Model, out: &RunOutput) -> SipSou
 
     // The outputs.
     let mut measured: Vec<Measured> = Vec::new();
-    let outputs: [(&str, String, u64, (Option<f64>, Option<f64>), &[f64]); 3] = [
+    let outputs: [Output<'_>; 3] = [
         ("NPV", currency.clone(), 1, (None, None), out.npv()),
         (
             "ROI",

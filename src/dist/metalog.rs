@@ -222,7 +222,7 @@ pub fn fit(
     // so that the constrained solve is well scaled; M is linear and its first term constant,
     // so the coefficients scale back exactly: a = scale · a', a1 += centre.
     let (centre, scale) = (0.5 * (z[0] + z[n - 1]), z[n - 1] - z[0]);
-    if !(scale > 0.0) {
+    if scale.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return Err(FitError::Constant);
     }
     let z: Vec<f64> = z.iter().map(|v| (v - centre) / scale).collect();

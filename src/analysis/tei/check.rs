@@ -116,13 +116,16 @@ pub fn check(study: &Study) -> TeiVendor {
             figures(&shift(&costs, dc), &shift(&benefits, db), &periods).payback_months
         })
         .collect();
-    let payback_range = match paybacks.iter().copied().collect::<Option<Vec<f64>>>() {
-        Some(p) => Some((
-            p.iter().copied().fold(f64::INFINITY, f64::min),
-            p.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        )),
-        None => None,
-    };
+    let payback_range = paybacks
+        .iter()
+        .copied()
+        .collect::<Option<Vec<f64>>>()
+        .map(|p| {
+            (
+                p.iter().copied().fold(f64::INFINITY, f64::min),
+                p.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            )
+        });
     let money_unit = |p: Printed| study.rounding.unwrap_or(p.unit);
     let published = &study.published;
     let mut discrepancies = Vec::new();
