@@ -477,6 +477,38 @@ pub fn board(s: &crate::results::Summary) -> BoardTei {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::fixture;
+
+    /// The board pack's table and the terminal's speak of the run's own figures: periods,
+    /// whole amounts with the currency, and the percentile sentence.
+    #[test]
+    fn the_board_table_and_the_terminal_table_show_the_run() {
+        let s = fixture::summary();
+        let b = board(&s);
+        assert_eq!(b.header.len(), s.tei.periods.len() + 1);
+        assert_eq!(b.header.last().map(String::as_str), Some("Present value"));
+        let costs = &b.rows[0];
+        assert_eq!(costs.0, "Costs");
+        assert_eq!(
+            costs.1.last(),
+            Some(&format!("${}", whole(s.tei.risk_adjusted.pv_costs)))
+        );
+        assert!(
+            b.placement.contains(&ordinal(s.tei.npv_percentile)),
+            "{}",
+            b.placement
+        );
+        assert!(b.conventions.contains("end of year k"));
+        assert!(
+            b.unadjusted.is_none(),
+            "the fixture has no [tei] adjustments"
+        );
+        let text = tables(&s.tei, &s.currency, s.discount_rate_annual, s.trials);
+        for line in &s.tei.lines {
+            assert!(text.contains(line.name.as_str()), "{} missing", line.name);
+        }
+        assert!(text.contains(&whole(s.tei.unadjusted.npv)), "{text}");
+    }
 
     #[test]
     fn whole_amounts_and_places() {

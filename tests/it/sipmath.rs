@@ -480,3 +480,59 @@ fn every_file_a_full_run_writes_is_owned() {
     run(&["--no-charts"]);
     assert_eq!(names(), ["notes.txt", "results.json"]);
 }
+
+/// Parts merged with `--export sipmath` give the library (and the TEI section) of one run over
+/// all their trials: the inputs are drawn again by trial number, whichever part ran them.
+#[test]
+fn merged_parts_give_the_library_of_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = scenario("scenarios/bench-peer.toml");
+    let valuecase = || Command::cargo_bin("valuecase").expect("binary builds");
+    for range in ["0..1500", "1500..3000"] {
+        valuecase()
+            .arg("run")
+            .arg(&file)
+            .args(["--quiet", "--trials-range", range, "--out"])
+            .arg(dir.path().join("parts"))
+            .assert()
+            .success();
+    }
+    let parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
+        .expect("parts")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    valuecase()
+        .arg("merge")
+        .args(&parts)
+        .args(["--quiet", "--no-charts", "--export", "sipmath", "--out"])
+        .arg(dir.path().join("merged"))
+        .assert()
+        .success();
+    valuecase()
+        .arg("run")
+        .arg(&file)
+        .args([
+            "--quiet",
+            "--no-charts",
+            "--trials",
+            "3000",
+            "--export",
+            "sipmath",
+            "--out",
+        ])
+        .arg(dir.path().join("whole"))
+        .assert()
+        .success();
+    let read = |sub: &str, name: &str| -> Value {
+        let bytes = std::fs::read(dir.path().join(sub).join(name)).expect("written");
+        serde_json::from_slice(&bytes).expect("JSON")
+    };
+    let (merged, whole) = (read("merged", "sips.json"), read("whole", "sips.json"));
+    for key in ["sips", "U01", "globalVariables", "metadata"] {
+        assert_eq!(merged[key], whole[key], "{key}");
+    }
+    assert_eq!(
+        read("merged", "results.json")["tei"],
+        read("whole", "results.json")["tei"]
+    );
+}
