@@ -615,6 +615,11 @@ fn rank_quantiles_rise_with_the_rank() {
             values: vec![1.0, 2.0, 3.0],
             weights: vec![0.2, 0.3, 0.5],
         },
+        // Written out of order: the ranks still map to ascending values.
+        Dist::Discrete {
+            values: vec![3e6, 1e6, 2e6],
+            weights: vec![1.0, 1.0, 1.0],
+        },
         Dist::Pert {
             min: 1.0,
             mode: 2.0,
@@ -645,5 +650,43 @@ fn rank_quantiles_rise_with_the_rank() {
                 assert_eq!(v.to_bits(), s.quantile(u).to_bits(), "{dist:?} at {u}");
             }
         }
+    }
+}
+
+/// A discrete input's values are ranked by value, not by their order in the file: the base
+/// value is the weighted median in ascending order (the lower value on a tie), and the inverse
+/// CDF runs through the sorted values (docs/MODEL.md, section 7).
+#[test]
+fn discrete_values_are_taken_in_ascending_order() {
+    let discrete = |values: &[f64], weights: &[f64]| Dist::Discrete {
+        values: values.to_vec(),
+        weights: weights.to_vec(),
+    };
+    // [3e6, 1e6, 2e6], equally likely: the median is 2e6 (file order would give 1e6).
+    let d = Sampler::new(&discrete(&[3e6, 1e6, 2e6], &[1.0, 1.0, 1.0]), None);
+    assert_eq!(d.base_value(), 2e6);
+    assert_eq!(d.quantile(0.1), 1e6);
+    assert_eq!(d.quantile(0.5), 2e6);
+    assert_eq!(d.quantile(0.9), 3e6);
+    // Weights travel with their values: 10 (2), 20 (3), 30 (1) of 6; 2 < 3 <= 5.
+    let d = Sampler::new(&discrete(&[30.0, 10.0, 20.0], &[1.0, 2.0, 3.0]), None);
+    assert_eq!(d.base_value(), 20.0);
+    assert_eq!(d.quantile(0.2), 10.0);
+    assert_eq!(d.quantile(0.6), 20.0);
+    assert_eq!(d.quantile(0.95), 30.0);
+    // A tie (running weight exactly half the total) takes the lower value.
+    let d = Sampler::new(&discrete(&[2.0, 1.0], &[1.0, 1.0]), None);
+    assert_eq!(d.base_value(), 1.0);
+    let d = Sampler::new(&discrete(&[40.0, 10.0, 30.0, 20.0], &[1.0, 2.0, 3.0, 4.0]), None);
+    // 10 (2), 20 (4), 30 (3), 40 (1): 2, 6 >= 5 -> 20.
+    assert_eq!(d.base_value(), 20.0);
+    // Truncation: the median of the values kept, [1, 2] here: a tie, so 1.
+    let d = Sampler::new(
+        &discrete(&[4.0, 3.0, 2.0, 1.0], &[1.0, 1.0, 1.0, 1.0]),
+        Some((f64::NEG_INFINITY, 2.5)),
+    );
+    assert_eq!(d.base_value(), 1.0);
+    for u in [0.01, 0.3, 0.49, 0.51, 0.99] {
+        assert!(d.quantile(u) <= 2.0, "u = {u}: {}", d.quantile(u));
     }
 }
