@@ -63,6 +63,9 @@ pub(crate) struct GroupModel {
     pub curve: CurveIds,
     pub data_quality: InputId,
     pub hourly_cost: Option<InputId>,
+    /// Working weeks a year of the group's role (0 without a role: only `hours_saved` reads
+    /// it, and the reader requires a role there).
+    pub working_weeks: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -345,6 +348,7 @@ impl Model {
                     curve,
                     data_quality: reg.add(&g.data_quality),
                     hourly_cost: g.role.map(|r| role_cost[r]),
+                    working_weeks: g.role.map_or(0.0, |r| s.roles[r].working_weeks),
                 }
             })
             .collect();

@@ -10,9 +10,6 @@ use crate::scenario::{CostSchedule, Driver};
 use super::adoption::{self, Curve, ExpMemo};
 use super::compile::{CurveIds, Model, NewBusinessIds};
 
-/// Hours in a month per hour a week (52 weeks / 12 months).
-const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
-
 /// The summary numbers of one trial. Undefined quantities are NaN here (IRR without a root,
 /// ROI with zero costs, payback that never happens); results turn them into nulls.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -527,19 +524,22 @@ impl Model {
             }
         }
 
+        // Hours saved: time saved by active users, whatever the data quality (a rep saves the
+        // same typing time with good data or bad), valued at the role's hourly cost.
         for &c in &ix.hours_saved {
             let cm = &self.capability_models[c];
-            let hours = d(cm.effect) * WEEKS_PER_MONTH * d(cm.value_share);
+            let hours = d(cm.effect) * d(cm.value_share);
             let row = &mut out[c * h..(c + 1) * h];
             let lag = cm.lag.min(h);
-            // Month by month, Σ_g seats_g · â_g(t − lag) · hours · cost_g added in group
-            // order from 0.0; here group by group over the whole row.
+            // Month by month, Σ_g k_g · a_g(t − lag), k_g = seats_g · hours · W_g / 12 · cost_g,
+            // added in group order from 0.0; here group by group over the whole row.
             row.fill(0.0);
             for &(g, _) in &cm.groups {
                 let gm = &self.group_models[g];
-                let (seats, cost) = (gm.seats, gm.hourly_cost.map_or(0.0, d));
-                for (o, &a) in row[lag..].iter_mut().zip(rows.row(g)) {
-                    *o += seats * a * hours * cost;
+                let cost = gm.hourly_cost.map_or(0.0, d);
+                let k = gm.seats * hours * (gm.working_weeks / 12.0) * cost;
+                for (o, &a) in row[lag..].iter_mut().zip(&s.adoption[g * h..(g + 1) * h]) {
+                    *o += k * a;
                 }
             }
         }

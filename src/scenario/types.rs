@@ -127,7 +127,14 @@ pub struct Role {
     pub headcount: f64,
     /// Loaded cost of one hour, in the scenario currency.
     pub hourly_cost: Uncertain,
+    /// Weeks a year a person in the role works (after leave and public holidays): hours saved
+    /// a week become hours a month at this / 12. Default [`DEFAULT_WORKING_WEEKS`].
+    pub working_weeks: f64,
 }
+
+/// Working weeks a year when a role does not say: 52 weeks less about four weeks of paid
+/// leave and about two of public holidays (docs/MODEL.md, "Hours saved"; docs/DOMAIN.md).
+pub const DEFAULT_WORKING_WEEKS: f64 = 46.0;
 
 /// A set of users going live together: a rollout wave.
 #[derive(Debug, Clone, PartialEq, Serialize)]

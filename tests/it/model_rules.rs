@@ -1,0 +1,122 @@
+//! The model's rules pinned to hand-computed months and values (docs/MODEL.md): when a funnel
+//! uplift's revenue arrives, what a go-live slip moves, how hours saved, retention, dis-benefits
+//! and scheduled direct value are counted. Each scenario is small enough to work out on paper;
+//! the base case is read month by month, as `valuecase cashflow` prints it.
+
+use valuecase::engine::base_case;
+use valuecase::model::{Model, Scratch, TrialOutcome};
+use valuecase::scenario::parse_str;
+
+/// A scenario of `horizon` months at a 0% discount rate, with `body` appended.
+fn scenario(horizon: u32, body: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "rules"
+currency = "USD"
+horizon_months = {horizon}
+discount_rate = 0.0
+{body}
+"#
+    )
+}
+
+/// The base case of a scenario text: the model and its month-by-month detail.
+fn base(text: &str) -> (Model, TrialOutcome, Scratch) {
+    let model = Model::compile(&parse_str(text, None).unwrap_or_else(|e| panic!("{e}")));
+    let (outcome, scratch) = base_case(&model);
+    (model, outcome, scratch)
+}
+
+/// The base-case benefit of capability `name` by month.
+fn benefit(model: &Model, s: &Scratch, name: &str) -> Vec<f64> {
+    let c = model
+        .capabilities
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no capability {name}"));
+    s.capability_benefits(c).to_vec()
+}
+
+/// The base-case cost of line `name` by month.
+fn cost(model: &Model, s: &Scratch, name: &str) -> Vec<f64> {
+    let l = model
+        .cost_lines
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no cost line {name}"));
+    s.cost_line_costs(l).to_vec()
+}
+
+/// `a` and `b` agree to 1e-9 relative (or 1e-9 absolute near zero), month by month.
+fn assert_close(got: &[f64], want: &[f64], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (t, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+            "{what}, month {t}: got {g}, want {w}\n got  {got:?}\n want {want:?}"
+        );
+    }
+}
+
+/// One group of 10 seats, fully adopted from its go-live month (a table curve of one value
+/// 1.0), with the given role and data quality lines.
+fn full_group(go_live: u32, extra: &str) -> String {
+    format!(
+        r#"
+[[user_groups]]
+name = "Team"
+seats = 10
+go_live_month = {go_live}
+{extra}
+[user_groups.adoption]
+curve = "table"
+values = [1.0]
+"#
+    )
+}
+
+/// Hours saved: h hours a week × the role's working weeks / 12 a month, for every active user,
+/// whatever the group's data quality.
+#[test]
+fn hours_saved_use_the_roles_working_weeks_and_ignore_data_quality() {
+    let roles = r#"
+[[roles]]
+name = "Rep"
+headcount = 10
+hourly_cost = 50
+working_weeks = 48
+
+[[roles]]
+name = "Default rep"
+headcount = 10
+hourly_cost = 50
+"#;
+    let body = format!(
+        "{roles}{}{}{}",
+        full_group(0, "role = \"Rep\"\ndata_quality = 0.5"),
+        full_group(0, "role = \"Default rep\"").replace("\"Team\"", "\"Team B\""),
+        r#"
+[[capabilities]]
+name = "Capture"
+used_by = ["Team"]
+driver = "hours_saved"
+hours_per_week = 2
+value_share = 0.5
+
+[[capabilities]]
+name = "Capture B"
+used_by = ["Team B"]
+driver = "hours_saved"
+hours_per_week = 2
+value_share = 0.5
+"#
+    );
+    let (m, _, s) = base(&scenario(3, &body));
+    // 10 seats × 2 h × 0.5 × 48 / 12 weeks a month × $50 = $2,000 a month; data quality 0.5
+    // does not halve it.
+    assert_close(&benefit(&m, &s, "Capture"), &[2000.0; 3], "48 weeks");
+    // The default is 46 working weeks: 10 × 2 × 0.5 × 46 / 12 × 50.
+    let want = 10.0 * 2.0 * 0.5 * 46.0 / 12.0 * 50.0;
+    assert_close(&benefit(&m, &s, "Capture B"), &[want; 3], "46 weeks");
+}
