@@ -616,10 +616,20 @@ impl Model {
 
         // --- Totals, discounting, summary numbers. Sums over capabilities and cost lines run
         // in their order for each month; sums over months use a fixed four-way split.
+        // The risks' benefit share ρ cuts every benefit line except dis-benefits: a capability
+        // whose effect is negative in this trial keeps its full (negative) value, because a
+        // programme that fails to deliver its gains still bears what it costs the business.
+        let haircut = |c: usize| {
+            if d(self.capability_models[c].effect) < 0.0 {
+                1.0
+            } else {
+                benefit_share
+            }
+        };
         s.benefits.fill(0.0);
         for &c in &ix.row_caps {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
-            s.capability_pv[c] = scale_add_dot(row, benefit_share, &mut s.benefits, &self.discount);
+            s.capability_pv[c] = scale_add_dot(row, haircut(c), &mut s.benefits, &self.discount);
         }
         // Single-group direct value: benefit_c(t) = k_c · â_g(t − lag) with k_c = V_c / 12 · ρ,
         // so PV_c = k_c · Σ_t â_g(t − lag) d(t), and the bucket adds (Σ k_c) · â_g(t − lag).
@@ -629,7 +639,7 @@ impl Model {
             // k_c, kept in `capability_pv` until the row's discounted sum is known.
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {
-                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                let k = d(self.capability_models[c].effect) / 12.0 * w * haircut(c);
                 s.capability_pv[c] = k;
                 k_total += k;
             }

@@ -120,3 +120,56 @@ value_share = 0.5
     let want = 10.0 * 2.0 * 0.5 * 46.0 / 12.0 * 50.0;
     assert_close(&benefit(&m, &s, "Capture B"), &[want; 3], "46 weeks");
 }
+
+/// A risk's benefit share cuts gains, not dis-benefits: a capability whose effect is negative
+/// keeps its full value whatever the risks (direct value alone or shared by groups, and a
+/// negative funnel uplift alike).
+#[test]
+fn a_failed_programme_keeps_its_dis_benefits_in_full() {
+    let body = format!(
+        "{}{}{}",
+        r#"
+[baseline]
+new_business_revenue = 1_200_000
+gross_margin = 0.5
+"#,
+        full_group(0, "") + &full_group(0, "").replace("\"Team\"", "\"Team B\""),
+        r#"
+[[capabilities]]
+name = "Gain"
+used_by = ["Team"]
+driver = "direct_value"
+annual_value = 1_200
+
+[[capabilities]]
+name = "Loss alone"
+used_by = ["Team"]
+driver = "direct_value"
+annual_value = -240
+
+[[capabilities]]
+name = "Loss shared"
+driver = "direct_value"
+annual_value = -600
+
+[[capabilities]]
+name = "Worse win rate"
+driver = "win_rate"
+uplift = -0.1
+
+[[risks]]
+name = "Half the gains"
+probability = 1.0
+benefit_realised = 0.5
+"#
+    );
+    let (m, o, s) = base(&scenario(2, &body));
+    // $100 a month, halved.
+    assert_close(&benefit(&m, &s, "Gain"), &[50.0; 2], "gain");
+    // −$20 and −$50 a month, in full.
+    assert_close(&benefit(&m, &s, "Loss alone"), &[-20.0; 2], "loss alone");
+    assert_close(&benefit(&m, &s, "Loss shared"), &[-50.0; 2], "loss shared");
+    // $100,000 of new business a month × 50% margin × −10%, in full.
+    assert_close(&benefit(&m, &s, "Worse win rate"), &[-5000.0; 2], "win rate");
+    assert!((o.pv_benefits - 2.0 * (50.0 - 20.0 - 50.0 - 5000.0)).abs() < 1e-6);
+}
