@@ -164,6 +164,22 @@ fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
     finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
 }
 
+/// The rise of the monthly survival of the installed base when annual churn `churn` falls by
+/// `reduction` (0 ≤ reduction ≤ churn ≤ 1): (1 − churn + reduction)^(1/12) − s, with
+/// `survival` s = (1 − churn)^(1/12), written as s · expm1(ln_1p(reduction / (1 − churn)) / 12)
+/// where churn < 1, which keeps its precision when the reduction is small (the difference of
+/// two powers near 1 would lose it). 0 without a reduction, and no logarithm then.
+#[inline]
+pub(super) fn monthly_survival_gain(churn: f64, survival: f64, reduction: f64) -> f64 {
+    if reduction <= 0.0 {
+        0.0
+    } else if churn < 1.0 {
+        survival * ((reduction / (1.0 - churn)).ln_1p() / 12.0).exp_m1()
+    } else {
+        reduction.powf(1.0 / 12.0)
+    }
+}
+
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
 /// exactly 1 reads its adoption row (x · 1 = x), the others their scaled row.
 #[derive(Clone, Copy)]
@@ -399,8 +415,13 @@ impl Model {
         let cost_to_serve = b.cost_to_serve.map_or(0.0, d);
         let marketing = b.marketing.map_or(0.0, d);
         let cycle_months = b.sales_cycle.map_or(0.0, d);
+        // G(t) = g^t with g = (1 + γ)^(1/12), by repeated multiplication.
+        let growth_step = if self.uses_growth {
+            (1.0 + d(b.growth)).powf(1.0 / 12.0)
+        } else {
+            1.0
+        };
         if self.uses_growth {
-            let growth_step = (1.0 + d(b.growth)).powf(1.0 / 12.0);
             let mut growth = 1.0;
             for g in s.growth.iter_mut() {
                 *g = growth;
@@ -490,26 +511,26 @@ impl Model {
             }
         }
 
-        // Retention: churn reduction (points a year) is capped at the churn itself; the saved
-        // revenue is a stock that churns at the baseline rate.
+        // Retention: the churn reduction X (points a year, capped at the churn itself) raises
+        // the monthly survival of the installed base from s = (1 − ch)^(1/12) to
+        // (1 − ch + X)^(1/12); the revenue kept each month is a stock that then survives at s
+        // and grows with the baseline, like the rest of the installed base.
         if !ix.retention.is_empty() {
             for &c in &ix.retention {
                 s.retention_stock[c] = 0.0;
             }
+            let survival = (1.0 - churn).powf(1.0 / 12.0);
+            let keep = survival * growth_step;
             for t in 0..h {
-                let mut retention_total = 0.0;
+                let mut total = 0.0;
                 for &c in &ix.retention {
-                    retention_total += x[c * h + t];
+                    total += x[c * h + t];
                 }
-                let retention_scale = if retention_total > churn && retention_total > 0.0 {
-                    churn / retention_total
-                } else {
-                    1.0
-                };
-                let ib_annual = installed_base * s.growth[t];
+                let gain = monthly_survival_gain(churn, survival, total.min(churn));
+                let kept_revenue = installed_base * s.growth[t] * gain;
                 for &c in &ix.retention {
-                    let saved = ib_annual * x[c * h + t] * retention_scale / 12.0;
-                    let stock = s.retention_stock[c] * (1.0 - churn / 12.0) + saved;
+                    let share = if total > 0.0 { x[c * h + t] / total } else { 0.0 };
+                    let stock = s.retention_stock[c] * keep + kept_revenue * share;
                     s.retention_stock[c] = stock;
                     out[c * h + t] = stock / 12.0 * margin;
                 }

@@ -173,3 +173,66 @@ benefit_realised = 0.5
     assert_close(&benefit(&m, &s, "Worse win rate"), &[-5000.0; 2], "win rate");
     assert!((o.pv_benefits - 2.0 * (50.0 - 20.0 - 50.0 - 5000.0)).abs() < 1e-6);
 }
+
+/// Retention: a churn reduction X raises the monthly survival from s = (1 − ch)^(1/12) to
+/// (1 − ch + X)^(1/12); the revenue kept is a stock that survives at s a month and grows with
+/// the baseline: K(t) = K(t−1) · s · g + IB · G(t) · Δ, Δ = (1 − ch + X)^(1/12) − s, so
+/// K(t) = IB · Δ · g^t · (1 − s^(t+1)) / (1 − s); the benefit is K(t) / 12 at gross margin.
+#[test]
+fn retention_uses_the_monthly_survival_and_grows_with_the_baseline() {
+    let baseline = r#"
+[baseline]
+installed_base_revenue = 1_200_000
+churn = 0.12
+growth = 0.1
+gross_margin = 0.5
+"#;
+    let body = format!(
+        "{baseline}{}{}",
+        full_group(0, ""),
+        r#"
+[[capabilities]]
+name = "Churn warning"
+driver = "retention"
+uplift = 0.01
+"#
+    );
+    let (m, _, s) = base(&scenario(36, &body));
+    let (ib, ch, x, margin) = (1_200_000.0f64, 0.12f64, 0.01f64, 0.5);
+    let survival = (1.0 - ch).powf(1.0 / 12.0);
+    let g = 1.1f64.powf(1.0 / 12.0);
+    let delta = (1.0 - ch + x).powf(1.0 / 12.0) - survival;
+    let want: Vec<f64> = (0..36)
+        .map(|t| {
+            let stock = ib * delta * g.powi(t) * (1.0 - survival.powi(t + 1)) / (1.0 - survival);
+            stock / 12.0 * margin
+        })
+        .collect();
+    let got = benefit(&m, &s, "Churn warning");
+    assert_close(&got, &want, "retention");
+    // Not churn / 12: the stock decays by the survival, 0.98940 a month, not 0.99.
+    let churn_over_12 = ib * x / 12.0 / 12.0 * margin;
+    assert!((got[0] - churn_over_12).abs() > 1e-3 * churn_over_12, "{}", got[0]);
+
+    // Reductions above the churn are capped at it, and the capped gain is shared in
+    // proportion to the uplifts: X = 0.12 of 0.16, so Δ = 1 − s, split 10 : 6.
+    let body = format!(
+        "{baseline}{}{}",
+        full_group(0, ""),
+        r#"
+[[capabilities]]
+name = "A"
+driver = "retention"
+uplift = 0.10
+
+[[capabilities]]
+name = "B"
+driver = "retention"
+uplift = 0.06
+"#
+    );
+    let (m, _, s) = base(&scenario(2, &body));
+    let month0 = ib * (1.0 - survival) / 12.0 * margin;
+    assert_close(&benefit(&m, &s, "A")[..1], &[month0 * 10.0 / 16.0], "A");
+    assert_close(&benefit(&m, &s, "B")[..1], &[month0 * 6.0 / 16.0], "B");
+}
