@@ -603,17 +603,24 @@ impl Model {
                     let end = to_month.map_or(h, |m| m as usize + 1);
                     add(*from_month as usize, end, amount);
                 }
-                CostSchedule::PerSeatMonthly { groups, to_month } => {
+                // Per-seat costs from each group's start: its go-live (moved by the delay) or
+                // the contract's month (not moved), see `SeatStart`.
+                CostSchedule::PerSeatMonthly {
+                    groups,
+                    to_month,
+                    starts,
+                } => {
                     let end = to_month.map_or(h, |m| m as usize + 1);
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        add(gm.go_live as usize + delay, end, amount * gm.seats);
+                        let from = starts.month(gm.go_live, delay as u32) as usize;
+                        add(from, end, amount * gm.seats);
                     }
                 }
-                CostSchedule::PerSeatOneOff { groups } => {
+                CostSchedule::PerSeatOneOff { groups, starts } => {
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        let m = gm.go_live as usize + delay;
+                        let m = starts.month(gm.go_live, delay as u32) as usize;
                         add(m, m + 1, amount * gm.seats);
                     }
                 }

@@ -387,13 +387,42 @@ pub enum CostSchedule {
         from_month: u32,
         to_month: Option<u32>,
     },
-    /// `amount` per seat per month for each group, from its go-live to `to_month` (or the end).
+    /// `amount` per seat per month for each group, from its start (`starts`) to `to_month` (or
+    /// the end).
     PerSeatMonthly {
         groups: Vec<usize>,
         to_month: Option<u32>,
+        starts: SeatStart,
     },
-    /// `amount` per seat once, in each group's go-live month.
-    PerSeatOneOff { groups: Vec<usize> },
+    /// `amount` per seat once, in each group's start month (`starts`).
+    PerSeatOneOff {
+        groups: Vec<usize>,
+        starts: SeatStart,
+    },
+}
+
+/// When a per-seat cost starts for a group's seats, and so whether a go-live delay moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "starts", rename_all = "snake_case")]
+pub enum SeatStart {
+    /// At the group's actual go-live: a go-live delay moves it (training, floor support).
+    GoLive,
+    /// On the contract's schedule, which a go-live delay does not move (subscriptions are paid
+    /// for the seats bought, used or not): from `month` for every group, or, without one, from
+    /// each group's planned go-live month (a seat ramp contracted to the rollout plan).
+    Contract { month: Option<u32> },
+}
+
+impl SeatStart {
+    /// The first month of a group planned to go live in `planned`, when go-lives slip by
+    /// `delay` months.
+    pub fn month(self, planned: u32, delay: u32) -> u32 {
+        match self {
+            SeatStart::GoLive => planned.saturating_add(delay),
+            SeatStart::Contract { month: Some(m) } => m,
+            SeatStart::Contract { month: None } => planned,
+        }
+    }
 }
 
 /// One line of the cost plan.

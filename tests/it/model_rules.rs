@@ -236,3 +236,77 @@ uplift = 0.06
     assert_close(&benefit(&m, &s, "A")[..1], &[month0 * 10.0 / 16.0], "A");
     assert_close(&benefit(&m, &s, "B")[..1], &[month0 * 6.0 / 16.0], "B");
 }
+
+/// A go-live slip moves what starts at go-live, not what the contract fixes: per-seat monthly
+/// costs start on the contract's schedule by default (each group's planned go-live, or a
+/// contract month), per-seat one-off costs at the actual go-live.
+#[test]
+fn a_go_live_slip_leaves_licences_at_the_contract_start() {
+    let body = format!(
+        "{}{}",
+        full_group(2, ""),
+        r#"
+[[capabilities]]
+name = "Value"
+driver = "direct_value"
+annual_value = 12_000
+
+[[costs]]
+name = "Licences"
+category = "licence"
+kind = "per_seat_monthly"
+amount = 100
+
+[[costs]]
+name = "Licences at go-live"
+category = "licence"
+kind = "per_seat_monthly"
+starts = "go_live"
+amount = 100
+
+[[costs]]
+name = "Enterprise agreement"
+category = "licence"
+kind = "per_seat_monthly"
+starts = "contract"
+contract_month = 0
+to_month = 6
+amount = 10
+
+[[costs]]
+name = "Training"
+category = "training"
+kind = "per_seat_one_off"
+amount = 50
+
+[[costs]]
+name = "Training on contract"
+category = "training"
+kind = "per_seat_one_off"
+starts = "contract"
+contract_month = 1
+amount = 50
+
+[[risks]]
+name = "Slip"
+probability = 0.9
+delay_months = 3
+"#
+    );
+    let (m, _, s) = base(&scenario(9, &body));
+    // Planned go-live month 2, actual month 5 (the slip happens in the base case: p > 0.5).
+    let value = benefit(&m, &s, "Value");
+    assert_eq!(value.iter().position(|&v| v > 0.0), Some(5), "{value:?}");
+    let from = |first: usize, to: usize, v: f64| -> Vec<f64> {
+        (0..9)
+            .map(|t| if t >= first && t <= to { v } else { 0.0 })
+            .collect()
+    };
+    // 10 seats × $100 from the planned go-live, month 2, whatever the slip.
+    assert_close(&cost(&m, &s, "Licences"), &from(2, 8, 1000.0), "licences");
+    assert_close(&cost(&m, &s, "Licences at go-live"), &from(5, 8, 1000.0), "at go-live");
+    assert_close(&cost(&m, &s, "Enterprise agreement"), &from(0, 6, 100.0), "agreement");
+    // 10 seats × $50 once: at the actual go-live, or in the contract month.
+    assert_close(&cost(&m, &s, "Training"), &from(5, 5, 500.0), "training");
+    assert_close(&cost(&m, &s, "Training on contract"), &from(1, 1, 500.0), "on contract");
+}

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Names, item_name, keyword, opt, req};
 use crate::scenario::read::{Bounds, Table, join_words};
-use crate::scenario::types::{CostCategory, CostLine, CostSchedule};
+use crate::scenario::types::{CostCategory, CostLine, CostSchedule, SeatStart};
 
 /// Every top-level `[[costs]]` entry; per-seat costs apply to every group unless they name some.
 pub(in crate::scenario) fn parse_costs(root: &mut Table<'_>, ctx: &Ctx<'_>) -> Vec<CostLine> {
@@ -21,7 +21,14 @@ pub(in crate::scenario) fn parse_costs(root: &mut Table<'_>, ctx: &Ctx<'_>) -> V
 }
 
 /// Every schedule's fields: a field of another cost kind is refused by name.
-const SCHEDULE_FIELDS: [&str; 4] = ["month", "from_month", "to_month", "groups"];
+const SCHEDULE_FIELDS: [&str; 6] = [
+    "month",
+    "from_month",
+    "to_month",
+    "groups",
+    "starts",
+    "contract_month",
+];
 
 /// One cost line (`[[costs]]` or `[[levers.costs]]`).
 pub(super) fn parse_cost(
@@ -52,8 +59,8 @@ pub(super) fn parse_cost(
     let fields: &[&str] = match kind {
         Some(0) => &["month"],
         Some(1) => &["from_month", "to_month"],
-        Some(2) => &["groups", "to_month"],
-        Some(3) => &["groups"],
+        Some(2) => &["groups", "to_month", "starts", "contract_month"],
+        Some(3) => &["groups", "starts", "contract_month"],
         _ => &[],
     };
     if let Some(k) = kind {
@@ -95,12 +102,21 @@ pub(super) fn parse_cost(
         }
         Some(2) => {
             let groups = ctx.group_list(t, "groups", default_groups);
-            let to_month = to_month(t, 0);
-            CostSchedule::PerSeatMonthly { groups, to_month }
+            // Subscriptions are paid for the seats bought, from the contract's schedule.
+            let starts = seat_start(t, ctx, "per_seat_monthly", SeatStartKind::Contract);
+            let to_month = to_month(t, starts.month(0, 0));
+            CostSchedule::PerSeatMonthly {
+                groups,
+                to_month,
+                starts,
+            }
         }
-        Some(3) => CostSchedule::PerSeatOneOff {
-            groups: ctx.group_list(t, "groups", default_groups),
-        },
+        Some(3) => {
+            let groups = ctx.group_list(t, "groups", default_groups);
+            // Training and other one-off costs per seat happen when the group goes live.
+            let starts = seat_start(t, ctx, "per_seat_one_off", SeatStartKind::GoLive);
+            CostSchedule::PerSeatOneOff { groups, starts }
+        }
         _ => CostSchedule::OneOff {
             month: ctx.month(t, "month", 0),
         },
@@ -117,5 +133,51 @@ pub(super) fn parse_cost(
         schedule,
         amount,
         overrun,
+    }
+}
+
+/// The two values of `starts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SeatStartKind {
+    GoLive,
+    Contract,
+}
+
+/// `starts` and `contract_month` of a per-seat cost of kind `kind`, whose default start is
+/// `default`: `contract_month` only with `starts = "contract"`.
+fn seat_start(
+    t: &mut Table<'_>,
+    ctx: &Ctx<'_>,
+    kind: &str,
+    default: SeatStartKind,
+) -> SeatStart {
+    let options = [
+        ("go_live", SeatStartKind::GoLive),
+        ("contract", SeatStartKind::Contract),
+    ];
+    let starts = keyword(t, "starts", &options, Some(default)).unwrap_or(default);
+    match starts {
+        SeatStartKind::Contract => SeatStart::Contract {
+            month: t
+                .has("contract_month")
+                .then(|| ctx.month(t, "contract_month", 0)),
+        },
+        SeatStartKind::GoLive => {
+            let default_word = if default == SeatStartKind::GoLive {
+                format!(" (the default for a {kind} cost)")
+            } else {
+                String::new()
+            };
+            t.reject_with(
+                "contract_month",
+                |f| {
+                    format!(
+                        "`{f}` is the month a contract starts, but this cost starts at each group's go-live{default_word}"
+                    )
+                },
+                Some("add `starts = \"contract\"` to pay from the contract month, or remove `contract_month`".to_string()),
+            );
+            SeatStart::GoLive
+        }
     }
 }
