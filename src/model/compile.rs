@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::finance::{discount_factors, monthly_rate};
 use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
+    ValueSchedule,
 };
 
 use crate::dist::Sampler;
@@ -76,6 +77,8 @@ pub(crate) struct CapabilityModel {
     pub lag: usize,
     /// (group index, seats of that group / seats of all the capability's groups)
     pub groups: Vec<(usize, f64)>,
+    /// A direct value on a schedule instead of adoption.
+    pub schedule: Option<ValueSchedule>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +121,8 @@ pub(crate) struct DriverIndex {
     pub hours_saved: Vec<usize>,
     /// Direct-value capabilities used by several groups (each gets a benefit row).
     pub direct_value: Vec<usize>,
+    /// Direct-value capabilities on a schedule (each gets a benefit row).
+    pub direct_scheduled: Vec<usize>,
     /// Direct-value capabilities used by one group, bucketed by (group, lag): the benefit of
     /// each is its own constant times the bucket's lagged adoption row, so a trial sums the
     /// bucket's constants once and discounts the row once, whatever the number of capabilities.
@@ -149,9 +154,12 @@ impl DriverIndex {
                 Driver::Retention => &mut ix.retention,
                 Driver::CrossSell => &mut ix.cross_sell,
                 Driver::HoursSaved => &mut ix.hours_saved,
+                Driver::DirectValue if cm.schedule.is_some() => &mut ix.direct_scheduled,
                 Driver::DirectValue => &mut ix.direct_value,
             };
-            if let (Driver::DirectValue, [(g, w)]) = (cm.driver, cm.groups.as_slice()) {
+            if let (Driver::DirectValue, None, [(g, w)]) =
+                (cm.driver, cm.schedule, cm.groups.as_slice())
+            {
                 match ix
                     .direct_buckets
                     .iter_mut()
@@ -376,6 +384,7 @@ impl Model {
                     value_share: reg.add(&c.value_share),
                     lag: c.lag_months as usize,
                     groups,
+                    schedule: c.schedule,
                 }
             })
             .collect();

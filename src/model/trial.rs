@@ -191,6 +191,16 @@ struct QualityRows<'a> {
 }
 
 impl<'a> QualityRows<'a> {
+    /// The same rows without the data quality: adoption alone, for the drivers that data
+    /// quality does not reach (direct value, like hours saved).
+    #[inline]
+    fn adoption_only(self) -> QualityRows<'a> {
+        QualityRows {
+            scaled: self.adoption,
+            ..self
+        }
+    }
+
     /// Adoption × data quality of group `g` by month.
     #[inline]
     fn row(&self, g: usize) -> &'a [f64] {
@@ -565,11 +575,26 @@ impl Model {
             }
         }
 
-        // Direct value: V_c / 12 · A_c(t), straight into the benefit row.
+        // Direct value on a schedule: V_c / 12 · σ_c(t), σ_c the schedule's share, which a
+        // go-live delay moves with the go-lives.
+        for &c in &ix.direct_scheduled {
+            let cm = &self.capability_models[c];
+            let monthly = d(cm.effect) / 12.0;
+            if let Some(schedule) = cm.schedule {
+                let row = &mut out[c * h..(c + 1) * h];
+                for (t, o) in row.iter_mut().enumerate() {
+                    *o = monthly * schedule.share(t, delay);
+                }
+            }
+        }
+
+        // Direct value: V_c / 12 · (seat-weighted adoption, without data quality), straight into
+        // the benefit row.
         for &c in &ix.direct_value {
             let cm = &self.capability_models[c];
             let row = &mut out[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect) / 12.0);
+            let adoption = rows.adoption_only();
+            realised_share(row, cm.lag, &cm.groups, adoption, d(cm.effect) / 12.0);
         }
 
         // --- Costs by month: each line's amount over its months, then the months' totals in
@@ -659,11 +684,11 @@ impl Model {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
             s.capability_pv[c] = scale_add_dot(row, haircut(c), &mut s.benefits, &self.discount);
         }
-        // Single-group direct value: benefit_c(t) = k_c · â_g(t − lag) with k_c = V_c / 12 · ρ,
-        // so PV_c = k_c · Σ_t â_g(t − lag) d(t), and the bucket adds (Σ k_c) · â_g(t − lag).
+        // Single-group direct value: benefit_c(t) = k_c · a_g(t − lag) with k_c = V_c / 12 · ρ,
+        // so PV_c = k_c · Σ_t a_g(t − lag) d(t), and the bucket adds (Σ k_c) · a_g(t − lag).
         for b in &ix.direct_buckets {
             let lag = b.lag.min(h);
-            let src = &rows.row(b.group)[..h - lag];
+            let src = &rows.adoption_only().row(b.group)[..h - lag];
             // k_c, kept in `capability_pv` until the row's discounted sum is known.
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {

@@ -141,7 +141,18 @@ impl<'a> Walk<'a> {
 
         self.section = InputSection::Capabilities;
         for c in &sc.capabilities {
-            self.uplift(&c.effect, c.driver);
+            match c.schedule {
+                Some(sch) => {
+                    let ramp = match sch.ramp_months {
+                        0 => String::new(),
+                        1 => ", after 1 month of ramp".to_string(),
+                        r => format!(", after {r} months of ramp"),
+                    };
+                    let per = format!("per year from month {}{ramp}", sch.from_month);
+                    self.money(&c.effect, &per);
+                }
+                None => self.uplift(&c.effect, c.driver),
+            }
             self.share(&c.value_share, "of saved time turned into value");
         }
 

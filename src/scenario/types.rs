@@ -283,6 +283,34 @@ pub struct Capability {
     pub value_share: Uncertain,
     /// Months after each group's go-live before the capability starts to act.
     pub lag_months: u32,
+    /// `direct_value` only: the value follows this schedule instead of adoption.
+    pub schedule: Option<ValueSchedule>,
+}
+
+/// A direct value that arrives on a date rather than with adoption (a legacy system retired in
+/// a given month): zero before `from_month`, then rising in `ramp_months` equal steps to the
+/// full annual value (at once when `ramp_months` is 0). A go-live delay moves it with the
+/// go-lives, since the old system can go only once the new one runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ValueSchedule {
+    /// First month with value (before any go-live delay).
+    pub from_month: u32,
+    /// Months to reach the full value, the first being `from_month`; 0 = at once.
+    pub ramp_months: u32,
+}
+
+impl ValueSchedule {
+    /// Share of the full value in month `t` when go-lives slip by `delay` months.
+    pub fn share(self, t: usize, delay: usize) -> f64 {
+        let start = self.from_month as usize + delay;
+        if t < start {
+            0.0
+        } else if self.ramp_months == 0 {
+            1.0
+        } else {
+            ((t - start + 1) as f64 / f64::from(self.ramp_months)).min(1.0)
+        }
+    }
 }
 
 /// The four lever kinds of a change programme.

@@ -310,3 +310,53 @@ delay_months = 3
     assert_close(&cost(&m, &s, "Training"), &from(5, 5, 500.0), "training");
     assert_close(&cost(&m, &s, "Training on contract"), &from(1, 1, 500.0), "on contract");
 }
+
+/// Direct value on a schedule: nothing before `from_month` (moved by a go-live slip), then
+/// `ramp_months` equal steps to the full value, the first in `from_month` itself. Direct value
+/// that follows adoption is not scaled by data quality.
+#[test]
+fn direct_value_follows_its_schedule_or_adoption_without_data_quality() {
+    let body = format!(
+        "{}{}",
+        full_group(0, "data_quality = 0.5"),
+        r#"
+[[capabilities]]
+name = "Retire legacy"
+driver = "direct_value"
+annual_value = 1_200
+from_month = 3
+ramp_months = 4
+
+[[capabilities]]
+name = "Switch off at once"
+driver = "direct_value"
+annual_value = 1_200
+from_month = 6
+
+[[capabilities]]
+name = "Per active user"
+driver = "direct_value"
+annual_value = 1_200
+"#
+    );
+    let (m, _, s) = base(&scenario(10, &body));
+    let ramp = [0.0, 0.0, 0.0, 25.0, 50.0, 75.0, 100.0, 100.0, 100.0, 100.0];
+    assert_close(&benefit(&m, &s, "Retire legacy"), &ramp, "ramp");
+    let at_once = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 100.0, 100.0, 100.0];
+    assert_close(&benefit(&m, &s, "Switch off at once"), &at_once, "at once");
+    // Full adoption from month 0; data quality 0.5 does not halve a direct value.
+    assert_close(&benefit(&m, &s, "Per active user"), &[100.0; 10], "adoption");
+
+    // A go-live slip of 2 months moves the schedule by 2 months.
+    let slipped = body.clone()
+        + r#"
+[[risks]]
+name = "Slip"
+probability = 0.9
+delay_months = 2
+"#;
+    let (m, _, s) = base(&scenario(10, &slipped));
+    let mut moved = vec![0.0, 0.0];
+    moved.extend_from_slice(&ramp[..8]);
+    assert_close(&benefit(&m, &s, "Retire legacy"), &moved, "ramp after a slip");
+}
