@@ -79,6 +79,9 @@ pub(crate) struct CapabilityModel {
     pub groups: Vec<(usize, f64)>,
     /// A direct value on a schedule instead of adoption.
     pub schedule: Option<ValueSchedule>,
+    /// The uplift acts at the top of the funnel (leads, conversion): its revenue comes one
+    /// sales cycle later.
+    pub through_pipeline: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -385,6 +388,7 @@ impl Model {
                     lag: c.lag_months as usize,
                     groups,
                     schedule: c.schedule,
+                    through_pipeline: c.driver.acts_through_pipeline(),
                 }
             })
             .collect();

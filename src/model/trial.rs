@@ -180,6 +180,19 @@ pub(super) fn monthly_survival_gain(churn: f64, survival: f64, reduction: f64) -
     }
 }
 
+/// `row[t] ← (1 − f) · row[t] + f · row[t − 1]` for every month, `row[−1]` = 0: a row delayed
+/// by a further fraction `f` of a month, shared linearly between the month and the one after.
+#[inline]
+pub(super) fn blend_with_previous_month(row: &mut [f64], f: f64) {
+    let keep = 1.0 - f;
+    let mut previous = 0.0;
+    for x in row.iter_mut() {
+        let here = *x;
+        *x = keep * here + f * previous;
+        previous = here;
+    }
+}
+
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
 /// exactly 1 reads its adoption row (x · 1 = x), the others their scaled row.
 #[derive(Clone, Copy)]
@@ -393,12 +406,26 @@ impl Model {
         // --- Realised uplift of each capability, x_c(t) = U_c · A_c(t), once per capability
         // as a whole row (A_c: seat-weighted, lagged quality-weighted adoption). Hours-saved
         // and direct-value capabilities are computed straight from adoption below.
+        // Uplifts at the top of the funnel (more leads, better conversion) bring revenue when
+        // the extra deals close, one baseline sales cycle S later: x̃_c(t) = (1 − f) x_c(t − n)
+        // + f x_c(t − n − 1), n = ⌊S⌋, f = S − n (a delay of S months, a fractional one
+        // shared between the two whole months around it).
+        let cycle_months = self.baseline.sales_cycle.map_or(0.0, d).max(0.0);
+        let (cycle_whole, cycle_frac) = (cycle_months.floor(), cycle_months - cycle_months.floor());
         for (c, cm) in self.capability_models.iter().enumerate() {
             if matches!(cm.driver, Driver::HoursSaved | Driver::DirectValue) {
                 continue;
             }
             let row = &mut s.uplift[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect));
+            if cm.through_pipeline {
+                let lag = cm.lag.saturating_add(cycle_whole as usize);
+                realised_share(row, lag, &cm.groups, rows, d(cm.effect));
+                if cycle_frac > 0.0 {
+                    blend_with_previous_month(row, cycle_frac);
+                }
+            } else {
+                realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect));
+            }
         }
 
         // --- Baseline amounts.
@@ -424,7 +451,6 @@ impl Model {
         let churn = b.churn.map_or(0.0, d);
         let cost_to_serve = b.cost_to_serve.map_or(0.0, d);
         let marketing = b.marketing.map_or(0.0, d);
-        let cycle_months = b.sales_cycle.map_or(0.0, d);
         // G(t) = g^t with g = (1 + γ)^(1/12), by repeated multiplication.
         let growth_step = if self.uses_growth {
             (1.0 + d(b.growth)).powf(1.0 / 12.0)

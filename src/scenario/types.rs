@@ -259,6 +259,13 @@ impl Driver {
         }
     }
 
+    /// True for the drivers that act at the top of the funnel (more leads, better
+    /// conversion): the extra opportunities close, and bring revenue, one sales cycle later.
+    /// Win rate and deal size act on the deals being closed, so they count at once.
+    pub fn acts_through_pipeline(self) -> bool {
+        matches!(self, Driver::LeadVolume | Driver::Conversion)
+    }
+
     /// True for the drivers that multiply new-business revenue.
     pub fn is_funnel(self) -> bool {
         matches!(

@@ -360,3 +360,61 @@ delay_months = 2
     moved.extend_from_slice(&ramp[..8]);
     assert_close(&benefit(&m, &s, "Retire legacy"), &moved, "ramp after a slip");
 }
+
+/// A lead-volume (or conversion) uplift brings revenue one sales cycle after it acts: its first
+/// revenue month is go-live + lag + sales cycle; a win-rate uplift counts at once. A fractional
+/// cycle shares the delay between the two whole months around it.
+#[test]
+fn a_lead_uplift_pays_one_sales_cycle_after_it_acts() {
+    let body = |cycle: &str| {
+        format!(
+            "{}{}{}",
+            format!(
+                "[baseline]\nnew_business_revenue = 1_200_000\ngross_margin = 0.5\nsales_cycle_months = {cycle}\n"
+            ),
+            full_group(2, ""),
+            r#"
+[[capabilities]]
+name = "More leads"
+driver = "lead_volume"
+uplift = 0.1
+lag_months = 1
+
+[[capabilities]]
+name = "Better conversion"
+driver = "conversion"
+uplift = 0.1
+
+[[capabilities]]
+name = "Better win rate"
+driver = "win_rate"
+uplift = 0.1
+"#
+        )
+    };
+    let first = |row: &[f64]| row.iter().position(|&v| v != 0.0);
+    let (m, _, s) = base(&scenario(24, &body("6")));
+    // Go-live 2 + lag 1 + cycle 6 = month 9; go-live 2 + cycle 6 = month 8; go-live 2.
+    assert_eq!(first(&benefit(&m, &s, "More leads")), Some(9));
+    assert_eq!(first(&benefit(&m, &s, "Better conversion")), Some(8));
+    assert_eq!(first(&benefit(&m, &s, "Better win rate")), Some(2));
+    // In month 9 and after all three compound: $100,000 a month × 50% × (1.1³ − 1), the
+    // parts split by ln(1.1) each, so a third each.
+    let total = 100_000.0 * 0.5 * (1.1f64.powi(3) - 1.0);
+    assert_close(&benefit(&m, &s, "More leads")[9..], &[total / 3.0; 15], "leads");
+    // Month 8: conversion and win rate only: 50,000 × (1.1² − 1) / 2 each.
+    let two = 100_000.0 * 0.5 * (1.1f64.powi(2) - 1.0) / 2.0;
+    assert_close(&benefit(&m, &s, "Better conversion")[8..9], &[two], "month 8");
+    // Months 2-7: win rate alone, 50,000 × 0.1.
+    assert_close(&benefit(&m, &s, "Better win rate")[2..8], &[5_000.0; 6], "win rate");
+
+    // A cycle of 5.25 months: a quarter of the uplift a month later than 5 months.
+    let (m, _, s) = base(&scenario(24, &body("5.25")));
+    let conversion = benefit(&m, &s, "Better conversion");
+    assert_eq!(first(&conversion), Some(7));
+    // Month 7: conversion at 0.75 × 10% (with the win rate's 10%), then fully from month 8.
+    let x: f64 = 0.75 * 0.1;
+    let gain = 100_000.0 * 0.5 * ((1.0 + x) * 1.1 - 1.0);
+    let part = gain * (1.0 + x).ln() / ((1.0 + x).ln() + 1.1f64.ln());
+    assert_close(&conversion[7..8], &[part], "month 7");
+}

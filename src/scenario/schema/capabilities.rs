@@ -241,6 +241,13 @@ fn check_prerequisites(
             "add `sales_cycle_months = ...` to [baseline]",
         );
     }
+    if driver.acts_through_pipeline() {
+        need(
+            p.sales_cycle_months,
+            "baseline.sales_cycle_months (the extra opportunities close, and bring revenue, one sales cycle later)",
+            "add `sales_cycle_months = ...` (the average months from first contact to signature) to [baseline]",
+        );
+    }
     if driver == Driver::Retention {
         need(
             p.churn,
