@@ -231,8 +231,11 @@ impl Sampler {
             Dist::Discrete { values, weights } => {
                 // Ascending value order (ties keep file order): the inverse CDF of a rank, so
                 // a higher uniform never gives a lower value (rank correlations need that).
-                let mut pairs: Vec<(f64, f64)> =
-                    values.iter().copied().zip(weights.iter().copied()).collect();
+                let mut pairs: Vec<(f64, f64)> = values
+                    .iter()
+                    .copied()
+                    .zip(weights.iter().copied())
+                    .collect();
                 pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let total: f64 = pairs.iter().map(|p| p.1).sum();
                 let mut acc = 0.0;
@@ -280,6 +283,24 @@ impl Sampler {
             (Some(m), Some((lo, hi)), _) => m.clamp(lo, hi),
             (Some(m), None, _) => m,
             (None, _, Some(median)) => median,
+            // A truncated Beta's median, F⁻¹((F(lo) + F(hi)) / 2), solved exactly rather than
+            // read from the table (within 1e-8 of its width): the base case is reproducible
+            // from the documented rule to the last digits.
+            (None, Some((lo, hi)), None) if matches!(sampler.kind, Kind::Table(_)) => {
+                let Kind::Table(table) = &sampler.kind else {
+                    unreachable!("matched just above")
+                };
+                let f = |x: f64| {
+                    if x.is_finite() {
+                        table.exact_cdf(x).clamp(0.0, 1.0)
+                    } else if x > 0.0 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                };
+                table.exact_quantile((f(lo) + f(hi)) / 2.0)
+            }
             _ => sampler.quantile(0.5),
         };
         if let Some((lo, hi)) = truncate {

@@ -10,6 +10,10 @@ use crate::scenario::{CostSchedule, Driver};
 use super::adoption::{self, Curve, ExpMemo};
 use super::compile::{CurveIds, Model, NewBusinessIds};
 
+/// The range of a logistic or Gompertz midpoint (months after go-live), also after levers.
+const MIDPOINT_MIN: f64 = -24.0;
+const MIDPOINT_MAX: f64 = 120.0;
+
 /// The summary numbers of one trial. Undefined quantities are NaN here (IRR without a root,
 /// ROI with zero costs, payback that never happens); results turn them into nulls.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -365,18 +369,21 @@ impl Model {
             let ceiling = (d(gm.ceiling) + s.ceiling_add[g]).clamp(0.0, 1.0);
             let speed = s.speed[g];
             let shift = s.midpoint_shift[g];
+            // Lever-shifted parameters are held to the ranges a scenario may give them
+            // (midpoint [−24, 120] months, Bass p (0, 1] and q [0, 2]), as the ceiling and
+            // data quality are to [0, 1].
             let curve = match &gm.curve {
                 CurveIds::Logistic { growth, midpoint } => Curve::Logistic {
                     growth: d(*growth) * speed,
-                    midpoint: d(*midpoint) + shift,
+                    midpoint: (d(*midpoint) + shift).clamp(MIDPOINT_MIN, MIDPOINT_MAX),
                 },
                 CurveIds::Bass { p, q } => Curve::Bass {
-                    p: (d(*p) * s.bass_p[g]).max(1e-12),
-                    q: d(*q) * s.bass_q[g],
+                    p: (d(*p) * s.bass_p[g]).clamp(1e-12, 1.0),
+                    q: (d(*q) * s.bass_q[g]).min(2.0),
                 },
                 CurveIds::Gompertz { rate, midpoint } => Curve::Gompertz {
                     rate: d(*rate) * speed,
-                    midpoint: d(*midpoint) + shift,
+                    midpoint: (d(*midpoint) + shift).clamp(MIDPOINT_MIN, MIDPOINT_MAX),
                 },
                 CurveIds::Linear { ramp_months } => Curve::Linear {
                     ramp_months: (d(*ramp_months) / speed).max(1e-9),
@@ -565,7 +572,11 @@ impl Model {
                 let gain = monthly_survival_gain(churn, survival, total.min(churn));
                 let kept_revenue = installed_base * s.growth[t] * gain;
                 for &c in &ix.retention {
-                    let share = if total > 0.0 { x[c * h + t] / total } else { 0.0 };
+                    let share = if total > 0.0 {
+                        x[c * h + t] / total
+                    } else {
+                        0.0
+                    };
                     let stock = s.retention_stock[c] * keep + kept_revenue * share;
                     s.retention_stock[c] = stock;
                     out[c * h + t] = stock / 12.0 * margin;

@@ -170,7 +170,11 @@ benefit_realised = 0.5
     assert_close(&benefit(&m, &s, "Loss alone"), &[-20.0; 2], "loss alone");
     assert_close(&benefit(&m, &s, "Loss shared"), &[-50.0; 2], "loss shared");
     // $100,000 of new business a month × 50% margin × −10%, in full.
-    assert_close(&benefit(&m, &s, "Worse win rate"), &[-5000.0; 2], "win rate");
+    assert_close(
+        &benefit(&m, &s, "Worse win rate"),
+        &[-5000.0; 2],
+        "win rate",
+    );
     assert!((o.pv_benefits - 2.0 * (50.0 - 20.0 - 50.0 - 5000.0)).abs() < 1e-6);
 }
 
@@ -212,7 +216,11 @@ uplift = 0.01
     assert_close(&got, &want, "retention");
     // Not churn / 12: the stock decays by the survival, 0.98940 a month, not 0.99.
     let churn_over_12 = ib * x / 12.0 / 12.0 * margin;
-    assert!((got[0] - churn_over_12).abs() > 1e-3 * churn_over_12, "{}", got[0]);
+    assert!(
+        (got[0] - churn_over_12).abs() > 1e-3 * churn_over_12,
+        "{}",
+        got[0]
+    );
 
     // Reductions above the churn are capped at it, and the capped gain is shared in
     // proportion to the uplifts: X = 0.12 of 0.16, so Δ = 1 − s, split 10 : 6.
@@ -304,11 +312,23 @@ delay_months = 3
     };
     // 10 seats × $100 from the planned go-live, month 2, whatever the slip.
     assert_close(&cost(&m, &s, "Licences"), &from(2, 8, 1000.0), "licences");
-    assert_close(&cost(&m, &s, "Licences at go-live"), &from(5, 8, 1000.0), "at go-live");
-    assert_close(&cost(&m, &s, "Enterprise agreement"), &from(0, 6, 100.0), "agreement");
+    assert_close(
+        &cost(&m, &s, "Licences at go-live"),
+        &from(5, 8, 1000.0),
+        "at go-live",
+    );
+    assert_close(
+        &cost(&m, &s, "Enterprise agreement"),
+        &from(0, 6, 100.0),
+        "agreement",
+    );
     // 10 seats × $50 once: at the actual go-live, or in the contract month.
     assert_close(&cost(&m, &s, "Training"), &from(5, 5, 500.0), "training");
-    assert_close(&cost(&m, &s, "Training on contract"), &from(1, 1, 500.0), "on contract");
+    assert_close(
+        &cost(&m, &s, "Training on contract"),
+        &from(1, 1, 500.0),
+        "on contract",
+    );
 }
 
 /// Direct value on a schedule: nothing before `from_month` (moved by a go-live slip), then
@@ -345,7 +365,11 @@ annual_value = 1_200
     let at_once = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 100.0, 100.0, 100.0];
     assert_close(&benefit(&m, &s, "Switch off at once"), &at_once, "at once");
     // Full adoption from month 0; data quality 0.5 does not halve a direct value.
-    assert_close(&benefit(&m, &s, "Per active user"), &[100.0; 10], "adoption");
+    assert_close(
+        &benefit(&m, &s, "Per active user"),
+        &[100.0; 10],
+        "adoption",
+    );
 
     // A go-live slip of 2 months moves the schedule by 2 months.
     let slipped = body.clone()
@@ -358,7 +382,11 @@ delay_months = 2
     let (m, _, s) = base(&scenario(10, &slipped));
     let mut moved = vec![0.0, 0.0];
     moved.extend_from_slice(&ramp[..8]);
-    assert_close(&benefit(&m, &s, "Retire legacy"), &moved, "ramp after a slip");
+    assert_close(
+        &benefit(&m, &s, "Retire legacy"),
+        &moved,
+        "ramp after a slip",
+    );
 }
 
 /// A lead-volume (or conversion) uplift brings revenue one sales cycle after it acts: its first
@@ -401,12 +429,24 @@ uplift = 0.1
     // In month 9 and after all three compound: $100,000 a month × 50% × (1.1³ − 1), the
     // parts split by ln(1.1) each, so a third each.
     let total = 100_000.0 * 0.5 * (1.1f64.powi(3) - 1.0);
-    assert_close(&benefit(&m, &s, "More leads")[9..], &[total / 3.0; 15], "leads");
+    assert_close(
+        &benefit(&m, &s, "More leads")[9..],
+        &[total / 3.0; 15],
+        "leads",
+    );
     // Month 8: conversion and win rate only: 50,000 × (1.1² − 1) / 2 each.
     let two = 100_000.0 * 0.5 * (1.1f64.powi(2) - 1.0) / 2.0;
-    assert_close(&benefit(&m, &s, "Better conversion")[8..9], &[two], "month 8");
+    assert_close(
+        &benefit(&m, &s, "Better conversion")[8..9],
+        &[two],
+        "month 8",
+    );
     // Months 2-7: win rate alone, 50,000 × 0.1.
-    assert_close(&benefit(&m, &s, "Better win rate")[2..8], &[5_000.0; 6], "win rate");
+    assert_close(
+        &benefit(&m, &s, "Better win rate")[2..8],
+        &[5_000.0; 6],
+        "win rate",
+    );
 
     // A cycle of 5.25 months: a quarter of the uplift a month later than 5 months.
     let (m, _, s) = base(&scenario(24, &body("5.25")));
@@ -417,4 +457,68 @@ uplift = 0.1
     let gain = 100_000.0 * 0.5 * ((1.0 + x) * 1.1 - 1.0);
     let part = gain * (1.0 + x).ln() / ((1.0 + x).ln() + 1.1f64.ln());
     assert_close(&conversion[7..8], &[part], "month 7");
+}
+
+/// Lever-shifted adoption parameters are held to the ranges a scenario may give them: a
+/// midpoint shifted to −40 months counts as −24, a Bass p multiplied past 1 as 1, q past 2 as 2.
+#[test]
+fn lever_shifted_parameters_stay_in_their_allowed_ranges() {
+    let body = r#"
+[[user_groups]]
+name = "Logistic"
+seats = 10
+go_live_month = 0
+[user_groups.adoption]
+curve = "logistic"
+ceiling = 1
+growth = 0.1
+midpoint = 0
+
+[[user_groups]]
+name = "Bass"
+seats = 10
+go_live_month = 0
+[user_groups.adoption]
+curve = "bass"
+ceiling = 1
+p = 0.5
+q = 1.5
+
+[[capabilities]]
+name = "Value"
+driver = "direct_value"
+annual_value = 1
+
+[[levers]]
+name = "Push"
+kind = "generic"
+[levers.effects]
+midpoint_shift = -20
+bass_p = 4
+bass_q = 2
+
+[[levers]]
+name = "Push again"
+kind = "generic"
+applies_to = ["Logistic"]
+[levers.effects]
+midpoint_shift = -20
+"#;
+    let (m, _, s) = base(&scenario(4, body));
+    let logistic = s.group_adoption(m.groups.iter().position(|g| g.name == "Logistic").unwrap());
+    // Midpoint 0 − 40 → −24: a(τ) = 1 / (1 + e^(−0.1 (τ + 24))).
+    let want: Vec<f64> = (0..4)
+        .map(|t| 1.0 / (1.0 + (-0.1 * (t as f64 + 24.0)).exp()))
+        .collect();
+    assert_close(logistic, &want, "logistic");
+    // p = min(0.5 × 4, 1) = 1, q = min(1.5 × 2, 2) = 2.
+    let bass = s.group_adoption(m.groups.iter().position(|g| g.name == "Bass").unwrap());
+    let (p, q) = (1.0f64, 2.0f64);
+    let want: Vec<f64> = (0..4)
+        .map(|t| {
+            let e = (-(p + q) * t as f64).exp();
+            (1.0 - e) / (1.0 + q / p * e)
+        })
+        .collect();
+    assert_close(bass, &want, "bass");
 }

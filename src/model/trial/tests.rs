@@ -452,5 +452,8 @@ fn monthly_survival_gain_is_the_difference_of_the_survivals() {
             );
         }
     }
-    assert_eq!(monthly_survival_gain(0.12, 0.88f64.powf(1.0 / 12.0), 0.0), 0.0);
+    assert_eq!(
+        monthly_survival_gain(0.12, 0.88f64.powf(1.0 / 12.0), 0.0),
+        0.0
+    );
 }

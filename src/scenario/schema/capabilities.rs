@@ -148,7 +148,10 @@ fn value_schedule(t: &mut Table<'_>, ctx: &Ctx<'_>) -> Option<ValueSchedule> {
         t.reject_with(
             "ramp_months",
             |f| format!("`{f}` ramps a direct value up from its from_month, and there is none"),
-            Some("add `from_month = ...` (the month the value starts), or remove `ramp_months`".to_string()),
+            Some(
+                "add `from_month = ...` (the month the value starts), or remove `ramp_months`"
+                    .to_string(),
+            ),
         );
         return None;
     }

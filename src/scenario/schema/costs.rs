@@ -1,9 +1,11 @@
 //! `[[costs]]` (and `[[levers.costs]]`, read the same way): when each cost falls due, how much,
 //! and how much it may overrun (docs/SCENARIO.md, section 9).
 
+use super::names::comparison_key;
 use super::{Ctx, Names, item_name, keyword, opt, req};
-use crate::scenario::read::{Bounds, Table, join_words};
-use crate::scenario::types::{CostCategory, CostLine, CostSchedule, SeatStart};
+use crate::scenario::diagnostic::Diagnostic;
+use crate::scenario::read::{Bounds, Table, join_words, quoted};
+use crate::scenario::types::{CostCategory, CostLine, CostSchedule, Location, SeatStart};
 
 /// Every top-level `[[costs]]` entry; per-seat costs apply to every group unless they name some.
 pub(in crate::scenario) fn parse_costs(root: &mut Table<'_>, ctx: &Ctx<'_>) -> Vec<CostLine> {
@@ -13,7 +15,7 @@ pub(in crate::scenario) fn parse_costs(root: &mut Table<'_>, ctx: &Ctx<'_>) -> V
         .into_iter()
         .enumerate()
         .map(|(i, mut t)| {
-            let line = parse_cost(&mut t, "costs", None, &all, ctx, &mut names, i);
+            let line = parse_cost(&mut t, "costs", None, None, &all, ctx, &mut names, i);
             t.finish();
             line
         })
@@ -30,10 +32,12 @@ const SCHEDULE_FIELDS: [&str; 6] = [
     "contract_month",
 ];
 
-/// One cost line (`[[costs]]` or `[[levers.costs]]`).
+/// One cost line (`[[costs]]`, or `[[levers.costs]]` of the lever named `lever`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn parse_cost(
     t: &mut Table<'_>,
     section: &str,
+    lever: Option<&str>,
     default_category: Option<CostCategory>,
     default_groups: &[usize],
     ctx: &Ctx<'_>,
@@ -44,6 +48,16 @@ pub(super) fn parse_cost(
     if let Some((n, loc)) = name {
         let field = t.field_path("name");
         names.add(ctx.r, &field, n, loc, index);
+        ctx.cost_columns.borrow_mut().push(CostColumn {
+            column: match lever {
+                Some(l) => format!("{l}: {n}"),
+                None => n.to_string(),
+            },
+            field,
+            name: n.to_string(),
+            lever: lever.map(str::to_string),
+            at: loc,
+        });
     }
     let categories: Vec<(&'static str, CostCategory)> =
         CostCategory::ALL.iter().map(|c| (c.key(), *c)).collect();
@@ -145,12 +159,7 @@ enum SeatStartKind {
 
 /// `starts` and `contract_month` of a per-seat cost of kind `kind`, whose default start is
 /// `default`: `contract_month` only with `starts = "contract"`.
-fn seat_start(
-    t: &mut Table<'_>,
-    ctx: &Ctx<'_>,
-    kind: &str,
-    default: SeatStartKind,
-) -> SeatStart {
+fn seat_start(t: &mut Table<'_>, ctx: &Ctx<'_>, kind: &str, default: SeatStartKind) -> SeatStart {
     let options = [
         ("go_live", SeatStartKind::GoLive),
         ("contract", SeatStartKind::Contract),
@@ -178,6 +187,70 @@ fn seat_start(
                 Some("add `starts = \"contract\"` to pay from the contract month, or remove `contract_month`".to_string()),
             );
             SeatStart::GoLive
+        }
+    }
+}
+
+/// A cost line's name as the cash flow table and the cost charts show it.
+#[derive(Debug, Clone)]
+pub(super) struct CostColumn {
+    /// The column's name: the line's name, or "lever: cost" for a lever's cost.
+    column: String,
+    /// The line's `name` field, for messages.
+    field: String,
+    /// The name as written.
+    name: String,
+    /// The lever a lever's cost belongs to.
+    lever: Option<String>,
+    at: Location,
+}
+
+impl CostColumn {
+    fn describe(&self) -> String {
+        match &self.lever {
+            Some(l) => format!("the cost {} of lever {}", quoted(&self.name), quoted(l)),
+            None => format!("the cost line {}", quoted(&self.name)),
+        }
+    }
+}
+
+/// Two cost lines that the cash flow table (`valuecase cashflow`) and the charts would show
+/// under one name: a `[[costs]]` line named "A: B" and lever A's cost "B", or lever "A: B"'s
+/// cost "C" and lever A's cost "B: C". Compared as names are (case, spaces at the ends,
+/// invisible characters and Unicode form do not tell them apart). Duplicates within one list
+/// are reported where the names are read; this finds the ones across lists.
+pub(in crate::scenario) fn check_cost_columns(ctx: &Ctx<'_>) {
+    let columns = ctx.cost_columns.borrow();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, c) in columns.iter().enumerate() {
+        let key = comparison_key(&c.column);
+        match seen.get(&key) {
+            Some(&first) => {
+                let earlier = &columns[first];
+                // Within one list the names were already compared.
+                if earlier.lever == c.lever {
+                    continue;
+                }
+                ctx.r.report(
+                    Diagnostic::new(
+                        c.field.clone(),
+                        format!(
+                            "{} and {} (line {}) would both be shown as {} in the cash flow table and the cost charts",
+                            c.describe(),
+                            earlier.describe(),
+                            earlier.at.line,
+                            quoted(&format!("cost: {}", c.column))
+                        ),
+                    )
+                    .at(Some(c.at))
+                    .allowed(
+                        "a lever's cost is shown as \"lever: cost\"; rename one of the two so that every cost line has a name of its own",
+                    ),
+                );
+            }
+            None => {
+                seen.insert(key, i);
+            }
         }
     }
 }
