@@ -168,35 +168,6 @@ fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
     finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
 }
 
-/// The rise of the monthly survival of the installed base when annual churn `churn` falls by
-/// `reduction` (0 ≤ reduction ≤ churn ≤ 1): (1 − churn + reduction)^(1/12) − s, with
-/// `survival` s = (1 − churn)^(1/12), written as s · expm1(ln_1p(reduction / (1 − churn)) / 12)
-/// where churn < 1, which keeps its precision when the reduction is small (the difference of
-/// two powers near 1 would lose it). 0 without a reduction, and no logarithm then.
-#[inline]
-pub(super) fn monthly_survival_gain(churn: f64, survival: f64, reduction: f64) -> f64 {
-    if reduction <= 0.0 {
-        0.0
-    } else if churn < 1.0 {
-        survival * ((reduction / (1.0 - churn)).ln_1p() / 12.0).exp_m1()
-    } else {
-        reduction.powf(1.0 / 12.0)
-    }
-}
-
-/// `row[t] ← (1 − f) · row[t] + f · row[t − 1]` for every month, `row[−1]` = 0: a row delayed
-/// by a further fraction `f` of a month, shared linearly between the month and the one after.
-#[inline]
-pub(super) fn blend_with_previous_month(row: &mut [f64], f: f64) {
-    let keep = 1.0 - f;
-    let mut previous = 0.0;
-    for x in row.iter_mut() {
-        let here = *x;
-        *x = keep * here + f * previous;
-        previous = here;
-    }
-}
-
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
 /// exactly 1 reads its adoption row (x · 1 = x), the others their scaled row.
 #[derive(Clone, Copy)]
@@ -230,70 +201,10 @@ impl<'a> QualityRows<'a> {
     }
 }
 
-/// The month structure of a trial's costs. Every cost line is one or more spans (an amount
-/// over a range of months, within the horizon and not empty), in line order; the costs of a
-/// month are the amounts of the spans covering it, added up in span order from 0.0. Between
-/// two span boundaries the covering spans do not change, so each such stretch needs one sum,
-/// not one addition per span and month. The ranges depend only on the trial's delay, so the
-/// structure is built once per delay seen and reused.
-#[derive(Debug, Clone, Default)]
-struct CostSteps {
-    /// Delay the structure was built for (None: not built yet).
-    delay: Option<usize>,
-    /// (cost line, from, to) of each span, in span order: months from..to.
-    ranges: Vec<(usize, usize, usize)>,
-    /// (from, to, start, end): months from..to are covered by the spans `cover[start..end]`.
-    stretches: Vec<(usize, usize, usize, usize)>,
-    /// Span indices, ascending within each stretch.
-    cover: Vec<usize>,
-    /// The span boundaries, sorted: working memory of [`CostSteps::build`], kept so that a
-    /// rebuild (the delay varies from trial to trial when a risk delays go-live) allocates
-    /// nothing.
-    bounds: Vec<usize>,
-}
-
-impl CostSteps {
-    /// Build the stretches of `ranges` over a horizon of `h` months.
-    fn build(&mut self, h: usize) {
-        let bounds = &mut self.bounds;
-        bounds.clear();
-        bounds.extend([0, h]);
-        for &(_, from, to) in &self.ranges {
-            bounds.push(from);
-            bounds.push(to);
-        }
-        bounds.sort_unstable();
-        bounds.dedup();
-        self.stretches.clear();
-        self.cover.clear();
-        for w in self.bounds.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let start = self.cover.len();
-            for (k, &(_, from, to)) in self.ranges.iter().enumerate() {
-                if from <= a && a < to {
-                    self.cover.push(k);
-                }
-            }
-            self.stretches.push((a, b, start, self.cover.len()));
-        }
-    }
-
-    /// `out[t]` = Σ `values[k]` over the spans k covering month t, in span order from 0.0
-    /// (0.0 where none does): the same bits as adding each span's value month by month into
-    /// a zeroed row.
-    #[inline]
-    fn sums(&self, values: &[f64], out: &mut [f64]) {
-        for &(from, to, start, end) in &self.stretches {
-            let mut sum = 0.0;
-            for &k in &self.cover[start..end] {
-                sum += values[k];
-            }
-            out[from..to].fill(sum);
-        }
-    }
-}
-
+mod cost_steps;
 mod kernels;
+
+use cost_steps::CostSteps;
 
 use kernels::*;
 

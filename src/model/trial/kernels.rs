@@ -565,3 +565,32 @@ pub(super) fn month_pass(
     }
     (total(npv4), total(pvb4), total(pvc4), finite)
 }
+
+/// The rise of the monthly survival of the installed base when annual churn `churn` falls by
+/// `reduction` (0 ≤ reduction ≤ churn ≤ 1): (1 − churn + reduction)^(1/12) − s, with
+/// `survival` s = (1 − churn)^(1/12), written as s · expm1(ln_1p(reduction / (1 − churn)) / 12)
+/// where churn < 1, which keeps its precision when the reduction is small (the difference of
+/// two powers near 1 would lose it). 0 without a reduction, and no logarithm then.
+#[inline]
+pub(super) fn monthly_survival_gain(churn: f64, survival: f64, reduction: f64) -> f64 {
+    if reduction <= 0.0 {
+        0.0
+    } else if churn < 1.0 {
+        survival * ((reduction / (1.0 - churn)).ln_1p() / 12.0).exp_m1()
+    } else {
+        reduction.powf(1.0 / 12.0)
+    }
+}
+
+/// `row[t] ← (1 − f) · row[t] + f · row[t − 1]` for every month, `row[−1]` = 0: a row delayed
+/// by a further fraction `f` of a month, shared linearly between the month and the one after.
+#[inline]
+pub(super) fn blend_with_previous_month(row: &mut [f64], f: f64) {
+    let keep = 1.0 - f;
+    let mut previous = 0.0;
+    for x in row.iter_mut() {
+        let here = *x;
+        *x = keep * here + f * previous;
+        previous = here;
+    }
+}
