@@ -396,10 +396,7 @@ delay_months = 2
 fn a_lead_uplift_pays_one_sales_cycle_after_it_acts() {
     let body = |cycle: &str| {
         format!(
-            "{}{}{}",
-            format!(
-                "[baseline]\nnew_business_revenue = 1_200_000\ngross_margin = 0.5\nsales_cycle_months = {cycle}\n"
-            ),
+            "[baseline]\nnew_business_revenue = 1_200_000\ngross_margin = 0.5\nsales_cycle_months = {cycle}\n{}{}",
             full_group(2, ""),
             r#"
 [[capabilities]]
