@@ -25,6 +25,10 @@ pub struct TrialOutcome {
     pub irr_annual: f64,
     pub payback_months: f64,
     pub discounted_payback_months: f64,
+    /// Months until the cumulative net falls below zero for good after paying back (NaN when
+    /// it does not: it never pays back, or stays paid back to the end). See
+    /// [`falls_back_months`].
+    pub falls_back_months: f64,
 }
 
 /// The annual IRR of a monthly one, NaN when there is none (or it overflows).
@@ -166,6 +170,22 @@ fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
         return f64::NAN;
     }
     finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
+}
+
+/// When a case that paid back falls below zero again for good: with `balances` the running
+/// balances of `flows` (as [`month_pass`] leaves them, signs exact) and `paid_back` its first-
+/// crossing payback, `j + B_j / (−CF_{j+1})` for the last month j with B_j ≥ 0, when the last
+/// balance is negative; NaN when it never paid back or ends non-negative (docs/MODEL.md,
+/// section 6, "Falling back"). Reads the last balance only, unless the case does fall back.
+#[inline]
+fn falls_back_months(flows: &[f64], balances: &[f64], paid_back: f64) -> f64 {
+    if paid_back.is_nan() || balances.last().is_none_or(|&b| b >= 0.0) {
+        return f64::NAN;
+    }
+    match balances.iter().rposition(|&b| b >= 0.0) {
+        Some(j) => j as f64 + (balances[j] / -flows[j + 1]).clamp(0.0, 1.0),
+        None => f64::NAN,
+    }
 }
 
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
@@ -673,18 +693,20 @@ impl Model {
         } else {
             f64::NAN
         };
+        let payback = payback_months(&s.net, &s.cumulative_net, finite);
         TrialOutcome {
             npv,
             pv_benefits: pv_b,
             pv_costs: pv_c,
             roi,
             irr_annual: f64::NAN,
-            payback_months: payback_months(&s.net, &s.cumulative_net, finite),
+            payback_months: payback,
             discounted_payback_months: payback_months(
                 &s.discounted_net,
                 &s.discounted_cumulative,
                 finite,
             ),
+            falls_back_months: falls_back_months(&s.net, &s.cumulative_net, payback),
         }
     }
 }

@@ -519,3 +519,67 @@ midpoint_shift = -20
         .collect();
     assert_close(bass, &want, "bass");
 }
+
+/// A case that pays back and later falls below zero for good reports both months: the payback
+/// (first crossing) and where it falls back (the last month with a non-negative balance, plus
+/// the share of the next month's loss that balance covers).
+#[test]
+fn a_case_that_falls_back_below_zero_says_when() {
+    let body = format!(
+        "{}{}",
+        full_group(0, ""),
+        r#"
+[[capabilities]]
+name = "Value"
+driver = "direct_value"
+annual_value = 12_000
+
+[[costs]]
+name = "Build"
+category = "implementation"
+kind = "one_off"
+amount = 2_000
+
+[[costs]]
+name = "Run"
+category = "other"
+kind = "monthly"
+from_month = 5
+amount = 3_000
+"#
+    );
+    // Net: −1,000, then +1,000 a month to month 4, then −2,000 a month. Balances: −1,000, 0,
+    // 1,000, 2,000, 3,000, 1,000, −1,000, −3,000, −5,000.
+    let (_, o, s) = base(&scenario(9, &body));
+    assert_close(
+        &s.cumulative_net,
+        &[-1e3, 0.0, 1e3, 2e3, 3e3, 1e3, -1e3, -3e3, -5e3],
+        "balances",
+    );
+    assert_eq!(o.payback_months, 1.0);
+    // Last non-negative balance in month 5 (1,000), month 6 loses 2,000: 5 + 1,000 / 2,000.
+    assert_eq!(o.falls_back_months, 5.5);
+
+    // Without the running cost it stays paid back: no fall-back.
+    let kept = body.replace("amount = 3_000", "amount = 0");
+    let (_, o, _) = base(&scenario(9, &kept));
+    assert_eq!(o.payback_months, 1.0);
+    assert!(o.falls_back_months.is_nan());
+    // Never paid back: no fall-back either.
+    let never = body.replace("amount = 2_000", "amount = 200_000");
+    let (_, o, _) = base(&scenario(9, &never));
+    assert!(o.payback_months.is_nan() && o.falls_back_months.is_nan());
+
+    // The run counts it: every trial of this fixed case falls back.
+    let model = Model::compile(&parse_str(&scenario(9, &body), None).unwrap());
+    let out = valuecase::engine::run(
+        &model,
+        valuecase::engine::RunSpec {
+            seed: 1,
+            first_trial: 0,
+            trials: 10,
+        },
+        &|_| {},
+    );
+    assert!(out.falls_back_months().iter().all(|&m| m == 5.5));
+}
