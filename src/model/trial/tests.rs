@@ -457,3 +457,18 @@ fn monthly_survival_gain_is_the_difference_of_the_survivals() {
         0.0
     );
 }
+
+/// The binomial series is (1 + y)^(1/12) − 1 to within 1e−15 of it wherever the survival gain
+/// takes it (0 < y ≤ 1/16), down to the smallest reductions.
+#[test]
+fn root12_series_matches_the_logarithmic_form() {
+    let mut worst: f64 = 0.0;
+    let mut ys: Vec<f64> = (1..=20_000).map(|i| i as f64 / 20_000.0 / 16.0).collect();
+    ys.extend((1..300).map(|e| 10f64.powi(-e)));
+    for y in ys {
+        let want = (y.ln_1p() / 12.0).exp_m1();
+        let got = root12_minus_one(y);
+        worst = worst.max(((got - want) / want).abs());
+    }
+    assert!(worst <= 1e-15, "worst relative difference {worst:e}");
+}
