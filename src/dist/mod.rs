@@ -36,7 +36,8 @@ pub enum Dist {
     LogNormal { mu: f64, sigma: f64 },
     /// Beta on `[0, 1]`, `alpha, beta > 0`.
     Beta { alpha: f64, beta: f64 },
-    /// Finite set of values; weights are positive and normalised to sum to 1.
+    /// Finite set of values, in any order, with positive relative weights (as written: the
+    /// sampler sorts the values and normalises the weights).
     Discrete { values: Vec<f64>, weights: Vec<f64> },
     /// 1 with probability `p`, else 0.
     Bernoulli { p: f64 },

@@ -23,7 +23,7 @@ pub const MAX_TRIALS: u64 = 100_000_000;
 pub const BLOCK: usize = 1024;
 
 /// Columns of the per-trial table before the per-capability contributions.
-pub const SCALARS: usize = 7;
+pub const SCALARS: usize = 8;
 /// Column indices of the per-trial table.
 pub mod col {
     pub const NPV: usize = 0;
@@ -33,6 +33,8 @@ pub mod col {
     pub const IRR_ANNUAL: usize = 4;
     pub const PAYBACK: usize = 5;
     pub const DISCOUNTED_PAYBACK: usize = 6;
+    /// Months until a trial that paid back falls below zero for good (NaN when it does not).
+    pub const FALLS_BACK: usize = 7;
 }
 
 /// Bytes a run of `trials` trials is expected to need: the per-trial table plus two working
@@ -185,6 +187,10 @@ impl RunOutput {
     }
     pub fn discounted_payback_months(&self) -> &[f64] {
         self.table.column(col::DISCOUNTED_PAYBACK)
+    }
+    /// When each trial that paid back falls below zero for good (NaN for the others).
+    pub fn falls_back_months(&self) -> &[f64] {
+        self.table.column(col::FALLS_BACK)
     }
     /// The PV of the benefits attributed to capability `c`, trial by trial.
     pub fn capability_contribution(&self, c: usize) -> &[f64] {
@@ -390,6 +396,7 @@ fn write_trial_but_irr(
         (col::ROI, o.roi),
         (col::PAYBACK, o.payback_months),
         (col::DISCOUNTED_PAYBACK, o.discounted_payback_months),
+        (col::FALLS_BACK, o.falls_back_months),
     ];
     for (c, v) in scalars {
         columns[c][i] = v;

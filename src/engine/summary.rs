@@ -66,6 +66,7 @@ fn base_case_block(o: &TrialOutcome) -> BaseCase {
         discounted_payback_months: nan_to_none(o.discounted_payback_months),
         pv_benefits: o.pv_benefits,
         pv_costs: o.pv_costs,
+        falls_back_months: nan_to_none(o.falls_back_months),
     }
 }
 
@@ -208,7 +209,8 @@ pub fn summarise(
     .into_iter()
     .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
+    let falls_back = table.column(col::FALLS_BACK);
+    let ((done, mut npv_charts), (positive, paid_by, fell_back)) = rayon::join(
         || -> (Vec<ColumnStats>, Vec<Option<NpvCharts>>) {
             columns
                 .par_iter()
@@ -228,6 +230,7 @@ pub fn summarise(
             (
                 npv.iter().filter(|&&v| v > 0.0).count(),
                 paid_by(payback, h),
+                falls_back.iter().filter(|v| !v.is_nan()).count(),
             )
         },
     );
@@ -356,6 +359,7 @@ pub fn summarise(
         payback_months,
         discounted_payback_months,
         prob_npv_positive,
+        prob_falls_back: fell_back as f64 / n.max(1) as f64,
         prob_payback_within_months,
         capabilities,
         charts,

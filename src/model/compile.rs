@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::finance::{discount_factors, monthly_rate};
 use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
+    ValueSchedule,
 };
 
 use crate::dist::Sampler;
@@ -63,6 +64,9 @@ pub(crate) struct GroupModel {
     pub curve: CurveIds,
     pub data_quality: InputId,
     pub hourly_cost: Option<InputId>,
+    /// Working weeks a year of the group's role (0 without a role: only `hours_saved` reads
+    /// it, and the reader requires a role there).
+    pub working_weeks: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +77,11 @@ pub(crate) struct CapabilityModel {
     pub lag: usize,
     /// (group index, seats of that group / seats of all the capability's groups)
     pub groups: Vec<(usize, f64)>,
+    /// A direct value on a schedule instead of adoption.
+    pub schedule: Option<ValueSchedule>,
+    /// The uplift acts at the top of the funnel (leads, conversion): its revenue comes one
+    /// sales cycle later.
+    pub through_pipeline: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +124,8 @@ pub(crate) struct DriverIndex {
     pub hours_saved: Vec<usize>,
     /// Direct-value capabilities used by several groups (each gets a benefit row).
     pub direct_value: Vec<usize>,
+    /// Direct-value capabilities on a schedule (each gets a benefit row).
+    pub direct_scheduled: Vec<usize>,
     /// Direct-value capabilities used by one group, bucketed by (group, lag): the benefit of
     /// each is its own constant times the bucket's lagged adoption row, so a trial sums the
     /// bucket's constants once and discounts the row once, whatever the number of capabilities.
@@ -146,9 +157,12 @@ impl DriverIndex {
                 Driver::Retention => &mut ix.retention,
                 Driver::CrossSell => &mut ix.cross_sell,
                 Driver::HoursSaved => &mut ix.hours_saved,
+                Driver::DirectValue if cm.schedule.is_some() => &mut ix.direct_scheduled,
                 Driver::DirectValue => &mut ix.direct_value,
             };
-            if let (Driver::DirectValue, [(g, w)]) = (cm.driver, cm.groups.as_slice()) {
+            if let (Driver::DirectValue, None, [(g, w)]) =
+                (cm.driver, cm.schedule, cm.groups.as_slice())
+            {
                 match ix
                     .direct_buckets
                     .iter_mut()
@@ -345,6 +359,7 @@ impl Model {
                     curve,
                     data_quality: reg.add(&g.data_quality),
                     hourly_cost: g.role.map(|r| role_cost[r]),
+                    working_weeks: g.role.map_or(0.0, |r| s.roles[r].working_weeks),
                 }
             })
             .collect();
@@ -372,6 +387,8 @@ impl Model {
                     value_share: reg.add(&c.value_share),
                     lag: c.lag_months as usize,
                     groups,
+                    schedule: c.schedule,
+                    through_pipeline: c.driver.acts_through_pipeline(),
                 }
             })
             .collect();

@@ -161,6 +161,7 @@ impl<'a> BoardPack<'a> {
                     sentences::payback_mean_of(what, st, s.horizon_months)
                         .map(|note| format!("{marker} {note}."))
                 })
+                .chain(sentences::irr_not_meaningful_note(s).map(|note| format!("{note}.")))
                 .collect(),
             undefined: [
                 ("ROI", s.roi.undefined_fraction),
@@ -275,7 +276,20 @@ fn key_figures(s: &Summary) -> Vec<(&'static str, [String; 5])> {
         ("PV of benefits", m(&s.pv_benefits, b.pv_benefits)),
         ("PV of costs", m(&s.pv_costs, b.pv_costs)),
         ("ROI", r(&s.roi.stats, b.roi)),
-        ("IRR (a year)", r(&s.irr_annual.stats, b.irr_annual)),
+        (
+            "IRR (a year)",
+            [
+                b.irr_annual,
+                s.irr_annual.stats.mean,
+                s.irr_annual.stats.p10,
+            ]
+            .into_iter()
+            .chain([s.irr_annual.stats.p50, s.irr_annual.stats.p90])
+            .map(format::irr_percent)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("five figures")),
+        ),
     ];
     for (what, st, base, marker) in paybacks(s) {
         let p = &st.stats;

@@ -4,7 +4,7 @@
 //! probabilities are "in x% of simulated outcomes" (a statement about the model, not a
 //! promise), and a sentence is left out rather than guessed when its figure is undefined.
 
-use crate::report::format::{money, months, percent, ratio_percent};
+use crate::report::format::{irr_not_meaningful, money, months, percent, ratio_percent};
 use crate::results::{CapabilityResult, PaybackStats, Summary};
 
 /// Findings, most important first, as plain text (callers escape for their medium).
@@ -63,6 +63,8 @@ pub fn findings(s: &Summary) -> Vec<String> {
         ));
     }
 
+    out.extend(falls_back(s));
+
     if let Some(sentence) = top_capabilities(&s.capabilities) {
         out.push(sentence);
     }
@@ -91,6 +93,64 @@ pub fn findings(s: &Summary) -> Vec<String> {
         out.push(sentence);
     }
     out
+}
+
+/// A payback is read as "recovered for good"; where the balance falls below zero again by the
+/// end of the horizon, say so: for the base case with both months, and the share of outcomes
+/// that do (from 0.5% up).
+pub fn falls_back(s: &Summary) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = &s.base_case;
+    if let (Some(paid), Some(fell)) = (b.payback_months, b.falls_back_months) {
+        out.push(format!(
+            "The base case pays back after {} but falls below zero again after {} and stays \
+             there to the end of the {}-month horizon: its payback is not a recovery for good.",
+            months(Some(paid)),
+            months(Some(fell)),
+            s.horizon_months
+        ));
+    }
+    if s.prob_falls_back >= 0.005 {
+        out.push(format!(
+            "In {} of simulated outcomes the programme pays back and then falls below zero \
+             again for good before the end of the horizon; the payback figures count them as \
+             paying back.",
+            percent(s.prob_falls_back)
+        ));
+    }
+    out
+}
+
+/// Why IRR figures shown as "not meaningful" are so (−100% or above 10,000% a year), naming
+/// which of the base case, mean, P10, P50 and P90 they are; `None` when every IRR shown is
+/// meaningful. results.json keeps the numbers.
+pub fn irr_not_meaningful_note(s: &Summary) -> Option<String> {
+    let st = &s.irr_annual.stats;
+    let figures = [
+        ("base case", s.base_case.irr_annual),
+        ("mean", st.mean),
+        ("P10", st.p10),
+        ("P50", st.p50),
+        ("P90", st.p90),
+    ];
+    let mut which = Vec::new();
+    let mut reasons: Vec<&str> = Vec::new();
+    for (what, r) in figures {
+        if let Some(reason) = irr_not_meaningful(r) {
+            which.push(what);
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    (!which.is_empty()).then(|| {
+        format!(
+            "IRR not meaningful ({}): {}; judge the case by its NPV and payback (results.json \
+             keeps the numbers)",
+            which.join(", "),
+            reasons.join("; ")
+        )
+    })
 }
 
 /// What a payback mean is the mean of, when some outcomes never pay back (the mean is then
@@ -220,15 +280,47 @@ mod tests {
         let s = fixture::summary();
         let f = findings(&s);
         let all = f.join("\n");
-        assert!(all.contains("The expected (mean) NPV is $32.0M"), "{all}");
+        assert!(all.contains("The expected (mean) NPV is $31.2M"), "{all}");
         assert!(all.contains("chance the programme pays back within 24 months"));
         assert!(all.contains(
             "The three capabilities that carry most of the value are Opportunity management, \
              Lead scoring and Service case management"
         ));
-        assert!(all.contains("in 1 of 10 simulated outcomes it is below -73.6%"));
+        assert!(
+            all.contains("in 1 of 10 simulated outcomes it is below -74.3%"),
+            "{all}"
+        );
         assert!(all.contains("does not pay back within the 60-month horizon"));
         assert!(f.iter().all(|s| s.ends_with('.')));
+    }
+
+    /// A payback that does not last is said so, for the base case with both months and for
+    /// the share of outcomes; IRR figures out of their meaningful range are named with why.
+    #[test]
+    fn a_payback_that_does_not_last_and_a_meaningless_irr_are_said_plainly() {
+        let mut s = fixture::summary();
+        assert!(falls_back(&s).is_empty(), "{:?}", falls_back(&s));
+        assert_eq!(irr_not_meaningful_note(&s), None);
+        s.base_case.payback_months = Some(14.0);
+        s.base_case.falls_back_months = Some(41.5);
+        s.prob_falls_back = 0.12;
+        let said = falls_back(&s).join("\n");
+        assert!(
+            said.contains("The base case pays back after 14.0 months but falls below zero again after 41.5 months"),
+            "{said}"
+        );
+        assert!(said.contains(
+            "In 12% of simulated outcomes the programme pays back and then falls below zero"
+        ));
+        assert!(findings(&s).join("\n").contains("not a recovery for good"));
+        s.base_case.irr_annual = Some(250.0);
+        s.irr_annual.stats.p90 = Some(-1.0);
+        let note = irr_not_meaningful_note(&s).expect("a note");
+        assert!(
+            note.starts_with("IRR not meaningful (base case, P90): "),
+            "{note}"
+        );
+        assert!(note.contains("10,000%") && note.contains("−100%"), "{note}");
     }
 
     #[test]

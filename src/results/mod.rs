@@ -18,13 +18,14 @@ pub use cashflow::CashflowTable;
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 10] = [
+pub const NULLABLE_PATHS: [&str; 11] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
     "base_case.irr_annual",
     "base_case.payback_months",
     "base_case.discounted_payback_months",
+    "base_case.falls_back_months",
     "roi.",
     "irr_annual.",
     "payback_months.",
@@ -117,6 +118,10 @@ pub struct BaseCase {
     pub discounted_payback_months: Option<f64>,
     pub pv_benefits: f64,
     pub pv_costs: f64,
+    /// When the cumulative net falls below zero for good after paying back (docs/MODEL.md,
+    /// "Falling back"); null when it does not. Absent from results written before it existed.
+    #[serde(default)]
+    pub falls_back_months: Option<f64>,
 }
 
 /// One capability's share of the value.
@@ -260,6 +265,11 @@ pub struct Summary {
     pub payback_months: PaybackStats,
     pub discounted_payback_months: PaybackStats,
     pub prob_npv_positive: f64,
+    /// Share of trials that pay back and then fall below zero again for good by the end of the
+    /// horizon (their payback still counts as a payback in `payback_months`). 0 in results
+    /// written before it existed.
+    #[serde(default)]
+    pub prob_falls_back: f64,
     pub prob_payback_within_months: PaybackWithin,
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,

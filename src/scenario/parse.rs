@@ -217,6 +217,7 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
     let capabilities = schema::parse_capabilities(&mut root, &ctx);
     let levers = schema::parse_levers(&mut root, &ctx);
     let costs = schema::parse_costs(&mut root, &ctx);
+    schema::check_cost_columns(&ctx);
     let risks = schema::parse_risks(&mut root, r);
     let mut scenario = Scenario {
         meta,

@@ -10,6 +10,7 @@
 //! - [`shards`]: parts of a run computed apart merge into the run over all their trials;
 //! - [`correlations`]: correlated inputs end to end;
 //! - [`model_properties`]: invariants of the model, and the engine against an analytic answer;
+//! - [`model_rules`]: the model's rules pinned to hand-computed months and values;
 //! - [`distributions`]: every inverse-CDF sampler against `rand_distr`'s (two-sample KS);
 //! - [`bad_inputs`]: the catalogue of bad scenario files and the message each must produce;
 //! - [`finance_vectors`]: NPV, IRR, MIRR and payback against published cases;
@@ -28,6 +29,7 @@ mod finance_vectors;
 mod json_contract;
 mod layers;
 mod model_properties;
+mod model_rules;
 mod names_in_outputs;
 mod output_set;
 mod png_font;

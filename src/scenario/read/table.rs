@@ -188,7 +188,6 @@ impl<'r> Table<'r> {
     }
 
     /// An optional plain number (`Err(())` when present but invalid).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn optional_number(
         &mut self,
         key: &'static str,

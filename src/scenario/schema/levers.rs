@@ -61,6 +61,7 @@ pub(in crate::scenario) fn parse_levers(root: &mut Table<'_>, ctx: &Ctx<'_>) -> 
                 let line = parse_cost(
                     &mut c,
                     &section,
+                    name.map(|(n, _)| n),
                     Some(default_category),
                     &applies_to,
                     ctx,
