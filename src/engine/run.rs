@@ -243,6 +243,11 @@ impl Drawer {
         self.random.len()
     }
 
+    /// The model indices of the inputs that vary, in the order of [`Drawer::draw_lane`]'s rows.
+    pub fn random_input_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.random.iter().map(|&(k, _)| k)
+    }
+
     /// A `draws` vector with every fixed input set (the random ones are overwritten per trial).
     pub fn base(&self) -> Vec<f64> {
         self.base.clone()
