@@ -54,6 +54,15 @@ pub struct RunArgs {
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
     #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with = "trials")]
     pub trials_range: Option<(u64, u64)>,
+    /// Add trials in blocks until the 95% half-width of mean NPV is within this share of
+    /// |mean NPV| and that of P(NPV > 0) within this many probability units (0.005: ±0.5% and
+    /// ±0.5 points), or until --max-trials. Starts from --trials (or the scenario's trials);
+    /// the result is the same as a plain run of the final number of trials.
+    #[arg(long, value_name = "SHARE", value_parser = parse_precision, conflicts_with = "trials_range")]
+    pub precision: Option<f64>,
+    /// Most trials a --precision run may reach (default 10,000,000).
+    #[arg(long, value_name = "N", default_value_t = 10_000_000, value_parser = parse_trials, allow_negative_numbers = true, requires = "precision")]
+    pub max_trials: u64,
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
@@ -127,6 +136,16 @@ fn parse_seed(s: &str) -> Result<u64, String> {
     );
     let n = whole_number(s).map_err(|e| format!("{e}: {allowed}"))?;
     u64::try_from(n).map_err(|_| format!("{s} is out of range: {allowed}"))
+}
+
+/// `--precision`: a share above 0 and below 1, e.g. 0.005.
+fn parse_precision(s: &str) -> Result<f64, String> {
+    let allowed = "give a share above 0 and below 1, e.g. --precision 0.005 (±0.5%)";
+    match s.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        Ok(_) => Err(format!("{s} is out of range: {allowed}")),
+        Err(_) => Err(format!("`{s}` is not a number: {allowed}")),
+    }
 }
 
 /// `--trials-range START..END`: 0 ≤ START < END ≤ 100,000,000.

@@ -11,6 +11,8 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::results::{PaybackWithin, Precision};
 
+use super::run::{RunOutput, RunSpec, TrialTable};
+
 /// Confidence level of every interval.
 pub const CONFIDENCE: f64 = 0.95;
 /// The two-sided 95% point of the standard normal distribution.
@@ -116,6 +118,47 @@ pub fn trials_needed(n: u64, target: f64, npv_mean: f64, p: &Precision) -> u64 {
     }
 }
 
+/// Trials a `run --precision` adds at a time, at least: it grows by whole blocks.
+pub const BLOCK_TRIALS: u64 = 10_000;
+
+/// The trial count a `run --precision` goes on to from `n` trials: the projected need
+/// ([`trials_needed`], with 10% to spare) rounded up to whole [`BLOCK_TRIALS`], at least one
+/// block more than `n`, at most `max_trials`.
+pub fn next_trial_count(n: u64, needed: u64, max_trials: u64) -> u64 {
+    let want = needed.saturating_add(needed / 10).max(n + 1);
+    let blocks = want.div_ceil(BLOCK_TRIALS).max(n / BLOCK_TRIALS + 1);
+    blocks.saturating_mul(BLOCK_TRIALS).min(max_trials)
+}
+
+/// A run of trials `0..a` followed by the run of trials `a..b` of the same model and seed:
+/// exactly the run of `0..b` (rows are positional and the sketches integer counts, as
+/// [`super::shard::merge`] relies on too).
+pub fn extend(earlier: RunOutput, later: RunOutput) -> RunOutput {
+    debug_assert_eq!(
+        earlier.spec.first_trial + earlier.spec.trials,
+        later.spec.first_trial
+    );
+    let width = earlier.table.width;
+    let (r1, r2) = (earlier.table.rows, later.table.rows);
+    let rows = r1 + r2;
+    let mut data = Vec::with_capacity(rows * width);
+    for c in 0..width {
+        data.extend_from_slice(earlier.table.column(c));
+        data.extend_from_slice(later.table.column(c));
+    }
+    let mut sketches = earlier.sketches;
+    sketches.merge(&later.sketches);
+    RunOutput {
+        spec: RunSpec {
+            seed: earlier.spec.seed,
+            first_trial: earlier.spec.first_trial,
+            trials: earlier.spec.trials + later.spec.trials,
+        },
+        table: TrialTable { width, rows, data },
+        sketches,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +206,37 @@ mod tests {
             ..Precision::default()
         };
         assert_eq!(trials_needed(1000, 0.005, 100.0, &p), 4000);
+    }
+
+    #[test]
+    fn runs_grow_by_whole_blocks_up_to_the_limit() {
+        assert_eq!(next_trial_count(1000, 4000, 1_000_000), 10_000);
+        assert_eq!(next_trial_count(10_000, 5_000, 1_000_000), 20_000);
+        assert_eq!(next_trial_count(10_000, 150_000, 1_000_000), 170_000);
+        assert_eq!(next_trial_count(10_000, u64::MAX, 1_000_000), 1_000_000);
+        assert_eq!(next_trial_count(15_000, 0, 25_000), 20_000);
+    }
+
+    /// Trials 0..a and a..b put together are the run of 0..b, bit for bit.
+    #[test]
+    fn an_extended_run_is_the_longer_run() {
+        use crate::engine::run;
+        use crate::model::Model;
+        let scenario =
+            crate::scenario::parse_str(crate::scenario::BUILT_IN, None).expect("built-in parses");
+        let model = Model::compile(&scenario);
+        let spec = |first_trial, trials| RunSpec {
+            seed: 5,
+            first_trial,
+            trials,
+        };
+        let whole = run(&model, spec(0, 3000), &|_| {});
+        let joined = extend(
+            run(&model, spec(0, 1000), &|_| {}),
+            run(&model, spec(1000, 2000), &|_| {}),
+        );
+        assert_eq!(joined.spec, whole.spec);
+        assert_eq!(joined.table, whole.table);
+        assert_eq!(joined.sketches, whole.sketches);
     }
 }
