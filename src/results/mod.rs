@@ -7,11 +7,13 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
+pub mod breakeven;
 pub mod cashflow;
 pub mod precision;
 pub mod sensitivity;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
+pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
