@@ -33,11 +33,16 @@ pub enum BreakevenError {
         name: String,
         suggestion: Option<String>,
     },
-    #[error("the target `{text}` cannot be read: {problem}\n  help: {}", TARGET_HELP)]
+    #[error(
+        "the target `{text}` cannot be read: {problem}\n  help: {}",
+        TARGET_HELP
+    )]
     Target { text: String, problem: String },
     #[error("{name} cannot be moved: {problem}")]
     CannotMove { name: String, problem: String },
-    #[error("--range {lo}..{hi} is not inside the range {name} allows, [{allowed_lo}, {allowed_hi}]")]
+    #[error(
+        "--range {lo}..{hi} is not inside the range {name} allows, [{allowed_lo}, {allowed_hi}]"
+    )]
     Range {
         name: String,
         lo: f64,
@@ -95,11 +100,13 @@ pub fn breakeven(
     drop(now);
 
     let mut simulate = |v: f64| -> Result<f64, BreakevenError> {
-        let (dist, truncate) = shift::shifted(&moved.dist, moved.truncate, moved.base, v, moved.allowed)
-            .map_err(|problem| BreakevenError::CannotMove {
-                name: moved.name.clone(),
-                problem,
-            })?;
+        let (dist, truncate) =
+            shift::shifted(&moved.dist, moved.truncate, moved.base, v, moved.allowed).map_err(
+                |problem| BreakevenError::CannotMove {
+                    name: moved.name.clone(),
+                    problem,
+                },
+            )?;
         model.inputs[moved.k].sampler = Sampler::new(&dist, truncate);
         let out = engine::run(&model, spec, &|_| {});
         Ok(req.target.statistic.of(&out))
@@ -248,11 +255,7 @@ fn find_input(scenario: &Scenario, model: &Model, name: &str) -> Result<Moved, B
 /// spread, as a probability or an adoption ceiling is), else the part of it within twice that
 /// scale of the base value (a cost may be any amount up to 10^15; a search there would be
 /// meaningless).
-fn search_range(
-    m: &Moved,
-    sampler: &Sampler,
-    req: &Request,
-) -> Result<(f64, f64), BreakevenError> {
+fn search_range(m: &Moved, sampler: &Sampler, req: &Request) -> Result<(f64, f64), BreakevenError> {
     let (lo, hi) = m.allowed;
     if let Some((a, b)) = req.range {
         if !(a >= lo && b <= hi && a < b) {
@@ -271,5 +274,8 @@ fn search_range(
     if hi - lo <= 10.0 * scale {
         return Ok((lo, hi));
     }
-    Ok(((m.base - 2.0 * scale).max(lo), (m.base + 2.0 * scale).min(hi)))
+    Ok((
+        (m.base - 2.0 * scale).max(lo),
+        (m.base + 2.0 * scale).min(hi),
+    ))
 }

@@ -107,7 +107,10 @@ impl InputLabel {
         if self.is_event() {
             return format!("whether “{item}” happens");
         }
-        match (self.section.as_str(), self.field_words().strip_suffix(" if it happens")) {
+        match (
+            self.section.as_str(),
+            self.field_words().strip_suffix(" if it happens"),
+        ) {
             ("risks", Some(what)) => format!("the {what} if “{item}” happens"),
             _ => format!("the {} of {item}", self.field_words()),
         }
@@ -135,7 +138,10 @@ mod tests {
             l.phrase(),
             "the adoption ceiling of Wave 1 - North America sales"
         );
-        assert_eq!(InputLabel::of("baseline.growth").phrase(), "the baseline growth");
+        assert_eq!(
+            InputLabel::of("baseline.growth").phrase(),
+            "the baseline growth"
+        );
         assert_eq!(
             InputLabel::of(r#"risks."Fails".benefit_realised"#).phrase(),
             "the benefits kept if “Fails” happens"

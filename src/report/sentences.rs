@@ -109,7 +109,12 @@ pub fn drivers(s: &Sensitivity) -> Option<String> {
         .map(|i| InputLabel::of(&i.input).phrase())
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let count = ["", "One input explains", "Two inputs explain", "Three inputs explain"][k];
+    let count = [
+        "",
+        "One input explains",
+        "Two inputs explain",
+        "Three inputs explain",
+    ][k];
     let shared = if s.inputs[..k].iter().any(|i| i.correlated) {
         " (correlated inputs each take the credit they share)"
     } else {

@@ -166,7 +166,11 @@ fn drivers(s: &Summary) -> String {
             format!("{:+.2}", input.rank_correlation),
             format!(
                 "{}{}",
-                if input.contribution_to_variance < 0.0 { "-" } else { "" },
+                if input.contribution_to_variance < 0.0 {
+                    "-"
+                } else {
+                    ""
+                },
                 percent(input.contribution_to_variance.abs())
             ),
             swing,

@@ -55,7 +55,9 @@ pub fn shifted(
             let t = truncate.and_then(|_| moved_truncation(&|x| x + d));
             (Dist::Triangular { min, mode: v, max }, t)
         }
-        Dist::Pert { min, max, shape, .. } => {
+        Dist::Pert {
+            min, max, shape, ..
+        } => {
             let (min, max) = three_point(*min, *max);
             let t = truncate.and_then(|_| moved_truncation(&|x| x + d));
             (
@@ -155,7 +157,13 @@ mod tests {
             ),
             (Dist::Normal { mean: 2.0, sd: 0.5 }, None),
             (Dist::Normal { mean: 2.0, sd: 0.5 }, Some((0.0, 5.0))),
-            (Dist::LogNormal { mu: 0.7, sigma: 0.3 }, None),
+            (
+                Dist::LogNormal {
+                    mu: 0.7,
+                    sigma: 0.3,
+                },
+                None,
+            ),
             (
                 Dist::Discrete {
                     values: vec![1.0, 2.0, 3.0],
@@ -175,7 +183,17 @@ mod tests {
             .expect("a probability");
         assert_eq!(p, Dist::Bernoulli { p: 0.2 });
         assert!(
-            shifted(&Dist::Beta { alpha: 2.0, beta: 3.0 }, None, 0.4, 0.5, (0.0, 1.0)).is_err()
+            shifted(
+                &Dist::Beta {
+                    alpha: 2.0,
+                    beta: 3.0
+                },
+                None,
+                0.4,
+                0.5,
+                (0.0, 1.0)
+            )
+            .is_err()
         );
     }
 }

@@ -144,9 +144,7 @@ impl Statistic {
             "npv" => Ok(Statistic::Npv(key)),
             "roi" => Ok(Statistic::Roi(key)),
             "payback" | "payback_months" => Ok(Statistic::Payback(key)),
-            other => Err(format!(
-                "unknown quantity `{other}` (npv, roi or payback)"
-            )),
+            other => Err(format!("unknown quantity `{other}` (npv, roi or payback)")),
         }
     }
 
@@ -155,9 +153,7 @@ impl Statistic {
     pub fn of(&self, out: &RunOutput) -> f64 {
         let n = out.trials().max(1) as f64;
         match self {
-            Statistic::ProbNpvPositive => {
-                out.npv().iter().filter(|&&v| v > 0.0).count() as f64 / n
-            }
+            Statistic::ProbNpvPositive => out.npv().iter().filter(|&&v| v > 0.0).count() as f64 / n,
             Statistic::ProbPaybackWithin(m) => {
                 let m = f64::from(*m);
                 out.payback_months().iter().filter(|&&p| p <= m).count() as f64 / n

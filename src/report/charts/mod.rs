@@ -14,9 +14,11 @@ mod adoption;
 mod annual_cash_flow;
 mod capability_value;
 mod cashflow_fan;
+mod drivers;
 mod npv_cdf;
 mod npv_distribution;
 mod payback_probability;
+mod tornado;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -67,12 +69,14 @@ pub(crate) trait Chart: Sync {
 }
 
 /// Every chart, in the order of the board pack.
-pub(crate) const CHARTS: [&dyn Chart; 7] = [
+pub(crate) const CHARTS: [&dyn Chart; 9] = [
     &npv_distribution::NpvDistribution,
     &npv_cdf::NpvCdf,
     &cashflow_fan::CashflowFan,
     &payback_probability::PaybackProbability,
     &capability_value::CapabilityValue,
+    &drivers::Drivers,
+    &tornado::Tornado,
     &adoption::Adoption,
     &annual_cash_flow::AnnualCashFlow,
 ];
