@@ -29,6 +29,69 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
+    /// Find the value of one input at which a statistic meets a target, e.g. how low adoption
+    /// can go before P(NPV > 0) falls below 80%.
+    Breakeven(BreakevenArgs),
+}
+
+/// Options of `valuecase breakeven`.
+#[derive(Debug, Args)]
+pub struct BreakevenArgs {
+    /// Scenario file (TOML). Without one, the built-in reference scenario.
+    pub scenario: Option<PathBuf>,
+    /// The input to move, by its stable name (as `validate` and the assumptions table write
+    /// it), e.g. 'user_groups."Sales".adoption.ceiling'; a risk's probability is
+    /// 'risks."NAME".probability'. Its whole distribution moves so that its most likely value
+    /// is the value tried.
+    #[arg(long, value_name = "NAME")]
+    pub input: String,
+    /// The target: 'prob_npv_positive >= 0.8', 'npv.p10 >= 0', 'npv.mean >= 5e6',
+    /// 'prob_payback_within(24) >= 0.5', or any npv.KEY, roi.KEY, payback.KEY (the STATS of
+    /// results.json) with >= or <=.
+    #[arg(long, value_name = "EXPR")]
+    pub target: String,
+    /// Trials per simulation, 1 to 100,000,000 (default: the scenario's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed, shared by every simulation (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Search LO..HI instead of the input's allowed range (or, for open-ended inputs such as
+    /// costs, the part of it near the current value).
+    #[arg(long, value_name = "LO..HI", value_parser = parse_value_range, allow_hyphen_values = true)]
+    pub range: Option<(f64, f64)>,
+    /// Where to write breakeven.png and breakeven.svg (default: `output/<scenario file name>/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not draw the chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `--range LO..HI` of a break-even search: two numbers, LO below HI.
+fn parse_value_range(s: &str) -> Result<(f64, f64), String> {
+    let help = "write LO..HI with LO < HI, e.g. --range 0.3..0.9";
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}` is not a range: {help}"))?;
+    let num = |t: &str| {
+        t.trim()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("`{t}` is not a number: {help}"))
+    };
+    let (lo, hi) = (num(a)?, num(b)?);
+    if lo >= hi {
+        return Err(format!("{s} is empty: {help}"));
+    }
+    Ok((lo, hi))
 }
 
 /// Options of `valuecase run`.

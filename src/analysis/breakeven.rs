@@ -74,6 +74,7 @@ struct Moved {
     truncate: Option<(f64, f64)>,
     base: f64,
     allowed: (f64, f64),
+    quantity: crate::scenario::Quantity,
 }
 
 /// Search `scenario` for the break-even value of `req.input`. Also returns the summary of the
@@ -174,6 +175,7 @@ pub fn breakeven(
     Ok((
         Breakeven {
             input: req.input.clone(),
+            quantity: moved.quantity,
             target: req.target_text.clone(),
             value,
             statistic_at_value: statistic_at_value.and_then(finite),
@@ -227,6 +229,12 @@ fn find_input(scenario: &Scenario, model: &Model, name: &str) -> Result<Moved, B
         });
     };
     let occurs = wanted != name || wanted.ends_with(".occurs");
+    // A risk's probability reads as a share, though its occurrence is a 0/1 number.
+    let quantity = if occurs {
+        crate::scenario::Quantity::Share
+    } else {
+        entry.quantity
+    };
     let allowed = if occurs {
         (0.0, 1.0)
     } else {
@@ -247,6 +255,7 @@ fn find_input(scenario: &Scenario, model: &Model, name: &str) -> Result<Moved, B
         truncate: entry.input.truncate,
         base,
         allowed,
+        quantity,
     })
 }
 

@@ -59,8 +59,12 @@ impl InputLabel {
         self.section == "risks" && self.field == "occurs"
     }
 
-    /// The field in words: `adoption.ceiling` → "adoption ceiling".
-    fn field_words(&self) -> String {
+    /// The field in words: `adoption.ceiling` → "adoption ceiling"; a risk event is
+    /// "probability".
+    pub fn field_words(&self) -> String {
+        if self.is_event() {
+            return "probability".to_string();
+        }
         let words = match self.field.as_str() {
             "uplift" => "uplift",
             "hours_per_week" => "hours saved a week",
@@ -106,6 +110,9 @@ impl InputLabel {
         };
         if self.is_event() {
             return format!("whether “{item}” happens");
+        }
+        if self.section == "risks" && self.field == "probability" {
+            return format!("the probability that “{item}” happens");
         }
         match (
             self.section.as_str(),

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct Breakeven {
     /// The input's stable name, as given.
     pub input: String,
+    /// How the input's values read: `money`, `share` or `number`.
+    pub quantity: crate::scenario::Quantity,
     /// The target as given, e.g. `prob_npv_positive >= 0.8`.
     pub target: String,
     /// The break-even value: the value nearest the input's current one at which the target

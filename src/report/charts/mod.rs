@@ -12,6 +12,7 @@
 
 mod adoption;
 mod annual_cash_flow;
+pub(crate) mod breakeven;
 mod capability_value;
 mod cashflow_fan;
 mod drivers;
