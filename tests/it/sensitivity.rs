@@ -137,7 +137,7 @@ fn a_run_grown_to_a_precision_is_the_plain_run_of_its_trials() {
     let rule = grown["precision"]["stopping_rule"].clone();
     assert_eq!(rule["met"], true, "{rule}");
     let trials = num(&grown["trials"]) as u64;
-    assert!(trials > 3000 && trials % 10_000 == 0, "{trials}");
+    assert!(trials > 3000 && trials.is_multiple_of(10_000), "{trials}");
     // Both criteria hold at the end.
     let p = &grown["precision"];
     assert!(num(&p["npv_mean"]) <= 0.03 * num(&grown["npv"]["mean"]).abs());
