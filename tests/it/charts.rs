@@ -264,6 +264,7 @@ fn empty_results_draw_a_plain_no_data_slide() {
     let mut s = s.clone();
     s.charts = Default::default();
     s.capabilities.clear();
+    s.sensitivity = Default::default();
     let dir = tempfile::tempdir().unwrap();
     let out = charts::write_all(
         &ChartContext {
