@@ -45,7 +45,10 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
             * h
             * 8;
     let workers = 4 * rayon::current_num_threads() as u64;
-    trials * width * 8 + workers * per_worker + 32 * 1024 * 1024
+    trials * width * 8
+        + workers * per_worker
+        + super::sensitivity::memory_bytes(model)
+        + 32 * 1024 * 1024
 }
 
 /// Columns of the per-trial table of `model`.

@@ -51,6 +51,14 @@ fn deciles(model: &Model, k: usize) -> (f64, f64) {
     (a.min(b), a.max(b))
 }
 
+/// Bytes the rank statistics hold at their peak: one key column per varying input over the
+/// sample, and each worker's sort buffers (the run's memory estimate adds it).
+pub fn memory_bytes(model: &Model) -> u64 {
+    let inputs = model.inputs.len() as u64;
+    let workers = rayon::current_num_threads() as u64;
+    SAMPLE_LIMIT * (inputs * 8 + workers * 24 + 12)
+}
+
 /// The sensitivity section of a run of `model` whose trials are `out` (a run from trial 0, as
 /// `run` and `merge` produce; a part of a run is not summarised).
 pub fn sensitivity(model: &Model, out: &RunOutput) -> Sensitivity {

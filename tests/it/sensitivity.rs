@@ -212,3 +212,36 @@ fn the_terminal_names_the_top_drivers_and_the_precision() {
         .count();
     assert_eq!(rows, 6, "{text}");
 }
+
+/// Correlated inputs keep their own rank correlations, each credited with what they share,
+/// and are marked so that a reader reads a correlated pair as one driver.
+#[test]
+fn correlated_inputs_are_marked_and_each_keep_their_own_credit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/correlated.toml");
+    let r = run(
+        &[file.to_str().expect("utf-8"), "--trials", "5000"],
+        dir.path(),
+    );
+    let inputs = r["sensitivity"]["inputs"].as_array().expect("inputs");
+    let correlated = [
+        r#"user_groups."Sales".adoption.ceiling"#,
+        r#"capabilities."Opportunity management".uplift"#,
+        r#"costs."CRM licences".overrun"#,
+        r#"costs."Implementation partner".overrun"#,
+        r#"costs."Implementation partner".amount"#,
+    ];
+    for i in inputs {
+        let name = i["input"].as_str().expect("name");
+        assert_eq!(i["correlated"], correlated.contains(&name), "{name}");
+    }
+    // The ceiling drives the uplift it is correlated with: both carry a large share.
+    let share = |name: &str| {
+        inputs
+            .iter()
+            .find(|i| i["input"] == name)
+            .map(|i| num(&i["contribution_to_variance"]))
+            .expect("listed")
+    };
+    assert!(share(correlated[0]) > 0.1 && share(correlated[1]) > 0.1);
+}

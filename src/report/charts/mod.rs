@@ -231,7 +231,8 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
 }
 
 /// The text of a run that comes from the user and can appear on a chart: the scenario, the
-/// currency, capability, group, user group and cost names. Everything else on a chart is
+/// currency, capability, group, user group and cost names, and the inputs the drivers and
+/// tornado charts name. Everything else on a chart is
 /// valuecase's own words, which DejaVu Sans draws.
 fn user_strings(s: &Summary) -> Vec<String> {
     let mut all: Vec<&str> = vec![&s.scenario.name, &s.currency];
@@ -241,6 +242,14 @@ fn user_strings(s: &Summary) -> Vec<String> {
     all.extend(s.charts.adoption.iter().map(|g| g.name.as_str()));
     all.extend(s.charts.benefit_groups.iter().map(String::as_str));
     all.extend(s.charts.cost_categories.iter().map(String::as_str));
+    // The inputs the drivers and tornado charts name, as they name them.
+    let labels: Vec<String> = s
+        .sensitivity
+        .inputs
+        .iter()
+        .map(|i| crate::report::input_label::InputLabel::of(&i.input).short())
+        .collect();
+    all.extend(labels.iter().map(String::as_str));
     let mut seen = BTreeSet::new();
     all.into_iter()
         .map(|t| escape::chart(t).into_owned())
