@@ -13,7 +13,7 @@ use crate::report::input_label::InputLabel;
 use crate::report::plot::theme::MUTED;
 use crate::report::plot::{
     ACCENT, Area, Axis, Cx, DrawResult, FrameOpts, INK, Key, LABEL, MARGIN, NAVY, dashed, frame,
-    legend, line, nice_step, polyline,
+    label_box, legend, line, nice_step, polyline,
 };
 use crate::results::{Breakeven, Summary};
 use crate::scenario::Quantity;
@@ -177,7 +177,7 @@ impl Chart for BreakevenChart<'_> {
         format!(
             "{} with the input's distribution moved so its most likely value is on the axis; \
              {} simulations of {} trials, seed {}.",
-            statistic_words(&b.target).0,
+            capital(&statistic_words(&b.target).0),
             b.curve.len(),
             format::thousands(b.trials),
             b.seed
@@ -222,7 +222,7 @@ impl Chart for BreakevenChart<'_> {
         }
         let x_title = capital(&InputLabel::of(&b.input).phrase());
         let x = axis(kind, b.range[0], b.range[1], &cur, &x_title);
-        let y = axis(stat_kind, lo, hi, &cur, &stat);
+        let y = axis(stat_kind, lo, hi, &cur, &capital(&stat));
         let plot = frame(
             cx,
             root,
@@ -244,10 +244,12 @@ impl Chart for BreakevenChart<'_> {
         }
         let now = plot.px(b.current_value);
         dashed(root, (now, plot.top), (now, plot.bottom), MUTED, 3, 10.0)?;
-        cx.text(
+        // On a white box: the target line may run through here.
+        label_box(
+            cx,
             root,
             &format!("now {}", written(kind, b.current_value, &cur)),
-            (now + 10, plot.top + 6),
+            (now + 12, plot.top + 12),
             LABEL * 0.8,
             false,
             MUTED,
