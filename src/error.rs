@@ -64,6 +64,12 @@ pub enum AppError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// A break-even search that cannot start (unknown input, unreadable target, bad range).
+    #[error(transparent)]
+    Breakeven(#[from] crate::analysis::breakeven::BreakevenError),
+    /// A break-even target met nowhere in the range searched (the result is printed first).
+    #[error("{0}")]
+    Unreachable(String),
     /// Standard output failed for a reason other than its reader going away.
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),

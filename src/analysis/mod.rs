@@ -6,3 +6,5 @@
 //! Every run inside an analysis uses the same seed, so inputs with the same stable name draw
 //! the same numbers in every run (common random numbers): differences between runs are the
 //! differences between the scenarios, not Monte Carlo noise.
+
+pub mod breakeven;

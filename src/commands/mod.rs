@@ -2,6 +2,7 @@
 //! [`dispatch`] and nothing else.
 
 mod board_pack;
+mod breakeven;
 mod cashflow;
 mod init;
 mod load;
@@ -23,6 +24,9 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+        Command::Breakeven(args) => {
+            on_threads(args.threads.threads, || breakeven::breakeven(&args))
+        }
     }
 }
 

@@ -6,8 +6,10 @@
 //! base-case cash flow beside it (all three make a [`crate::results::RunResults`]); [`shard`] stores a range of a run's trials
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
+pub mod precision;
 pub mod random;
 pub mod run;
+pub mod sensitivity;
 pub mod shard;
 pub mod sketch;
 pub mod stats;

@@ -51,7 +51,10 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
             * h
             * 8;
     let workers = 4 * rayon::current_num_threads() as u64;
-    trials * width * 8 + workers * per_worker + 32 * 1024 * 1024
+    trials * width * 8
+        + workers * per_worker
+        + super::sensitivity::memory_bytes(model)
+        + 32 * 1024 * 1024
 }
 
 /// Columns of the per-trial table of `model`.
@@ -251,6 +254,11 @@ impl Drawer {
     /// Number of inputs that vary between trials.
     pub fn random_inputs(&self) -> usize {
         self.random.len()
+    }
+
+    /// The model indices of the inputs that vary, in the order of [`Drawer::draw_lane`]'s rows.
+    pub fn random_input_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.random.iter().map(|&(k, _)| k)
     }
 
     /// A `draws` vector with every fixed input set (the random ones are overwritten per trial).

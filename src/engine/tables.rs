@@ -18,8 +18,10 @@ pub fn run_results(
     id: &ScenarioIdentity,
     elapsed_seconds: f64,
 ) -> RunResults {
+    let mut summary = summarise(model, out, id, elapsed_seconds);
+    summary.sensitivity = super::sensitivity::sensitivity(model, out);
     RunResults {
-        summary: summarise(model, out, id, elapsed_seconds),
+        summary,
         assumptions: assumptions(scenario, model),
         base_cashflow: base_cashflow(model),
     }

@@ -21,6 +21,7 @@ use crate::dist::Dist;
 use crate::report::charts;
 use crate::report::escape::hidden_in_html;
 use crate::report::format::{self, money, months, percent, ratio_percent};
+use crate::report::input_label::InputLabel;
 use crate::report::sentences;
 use crate::results::{
     Assumption, Assumptions, PartialStats, PaybackStats, RunResults, Stats, Summary,
@@ -107,6 +108,24 @@ struct BoardPack<'a> {
     npv_margin: String,
     /// The sketches' relative error and the adoption histograms' absolute error, in points.
     sketch_errors: Option<(String, String)>,
+    /// P(NPV > 0), its median and P(payback within m) with their 95% half-widths, in words.
+    precision_notes: Vec<String>,
+    /// "Two inputs explain 68% of the variance in NPV: …"; `None` when no input varies.
+    drivers_sentence: Option<String>,
+    /// The inputs that drive NPV most, as table rows.
+    drivers: Vec<DriverRow>,
+    /// How the drivers were computed: sample, noise, correlated inputs.
+    drivers_note: String,
+}
+
+/// A row of the "What drives the result" table.
+struct DriverRow {
+    name: String,
+    rank_correlation: String,
+    contribution: String,
+    low: String,
+    high: String,
+    swing: String,
 }
 
 /// A headline figure on the cover.
@@ -202,7 +221,11 @@ impl<'a> BoardPack<'a> {
             ),
             npv_stderr: money(s.npv.stderr, cur),
             npv_mean: money(s.npv.mean, cur),
-            npv_margin: money(1.96 * s.npv.stderr, cur),
+            npv_margin: money(s.precision.npv_mean, cur),
+            precision_notes: precision_notes(s),
+            drivers_sentence: sentences::drivers(&s.sensitivity),
+            drivers: driver_rows(s),
+            drivers_note: drivers_note(s),
             sketch_errors: (fan_error > 0.0).then(|| {
                 (
                     ratio_percent(Some(fan_error)),
@@ -227,12 +250,19 @@ fn tiles(s: &Summary) -> [Tile; 4] {
         Tile {
             label: "Expected NPV",
             value: money(s.npv.mean, cur),
-            note: format!("mean; median {}", money(s.npv.p50, cur)),
+            note: format!(
+                "mean ± {}; median {}",
+                money(s.precision.npv_mean, cur),
+                money(s.npv.p50, cur)
+            ),
         },
         Tile {
             label: "Chance NPV > 0",
             value: percent(s.prob_npv_positive),
-            note: "of simulated outcomes".into(),
+            note: format!(
+                "of simulated outcomes, {}",
+                sentences::plus_minus_points(s.precision.prob_npv_positive)
+            ),
         },
         Tile {
             label: "Median payback",
@@ -245,6 +275,90 @@ fn tiles(s: &Summary) -> [Tile; 4] {
             note: "P5 to P95 of simulated outcomes".into(),
         },
     ]
+}
+
+/// The inputs that drive NPV most (at most ten), with their statistics formatted.
+fn driver_rows(s: &Summary) -> Vec<DriverRow> {
+    let cur = s.currency.as_str();
+    let sens = &s.sensitivity;
+    let or_dash = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| money(v, cur));
+    sens.inputs
+        .iter()
+        .take(10)
+        .map(|i| DriverRow {
+            name: InputLabel::of(&i.input).short(),
+            rank_correlation: format!("{:+.2}", i.rank_correlation).replace('-', "−"),
+            contribution: format!(
+                "{}{}",
+                if i.contribution_to_variance < 0.0 {
+                    "−"
+                } else {
+                    ""
+                },
+                percent(i.contribution_to_variance.abs())
+            ),
+            low: or_dash(i.npv_mean_low_decile),
+            high: or_dash(i.npv_mean_high_decile),
+            swing: sens
+                .tornado
+                .iter()
+                .find(|b| b.input == i.input)
+                .map_or_else(|| "–".to_string(), |b| money(b.swing, cur)),
+        })
+        .collect()
+}
+
+/// How the drivers were found, under their table.
+fn drivers_note(s: &Summary) -> String {
+    let sens = &s.sensitivity;
+    let correlated = if sens.inputs.iter().any(|i| i.correlated) {
+        " Inputs the scenario correlates each keep their own rank correlation, so what they \
+         share is credited to each of them."
+    } else {
+        ""
+    };
+    format!(
+        "Rank correlation: Spearman's, between the input and NPV across {} simulated outcomes \
+         (ties, such as a risk that happens or not, share their ranks). Contribution to \
+         variance: the squared rank correlations scaled to add up to 100%, with the sign of \
+         the correlation (Crystal Ball's convention); below {:.2}% it is indistinguishable from \
+         noise. Mean NPV of the outcomes with the input in its lowest and its highest 10% (a \
+         risk: when it does not and when it does happen). Tornado swing: the change in \
+         base-case NPV between the input at its P10 and at its P90, every other input at its \
+         most likely value.{correlated}",
+        format::thousands(sens.sample_trials),
+        sens.contribution_noise * 100.0
+    )
+}
+
+/// The half-widths of the probabilities and the median, as the method section states them.
+fn precision_notes(s: &Summary) -> Vec<String> {
+    let p = &s.precision;
+    let mut notes = vec![
+        format!(
+            "P(NPV > 0) = {} {} (Wilson score interval).",
+            percent(s.prob_npv_positive),
+            sentences::plus_minus_points(p.prob_npv_positive)
+        ),
+        format!(
+            "Median NPV = {} ± {} (distribution-free interval between two order statistics).",
+            money(s.npv.p50, &s.currency),
+            money(p.npv_p50, &s.currency)
+        ),
+    ];
+    for ((m, prob), (_, hw)) in s
+        .prob_payback_within_months
+        .0
+        .iter()
+        .zip(&p.prob_payback_within_months.0)
+    {
+        notes.push(format!(
+            "P(payback within {m} months) = {} {}.",
+            percent(*prob),
+            sentences::plus_minus_points(*hw)
+        ));
+    }
+    notes
 }
 
 /// The two paybacks as the figures show them: name, statistics, base case, and the marker

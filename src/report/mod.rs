@@ -9,6 +9,7 @@ pub mod charts;
 pub mod escape;
 pub mod format;
 pub mod html;
+pub mod input_label;
 mod plot;
 pub mod sentences;
 pub mod terminal;

@@ -5,7 +5,8 @@
 //! promise), and a sentence is left out rather than guessed when its figure is undefined.
 
 use crate::report::format::{irr_not_meaningful, money, months, percent, ratio_percent};
-use crate::results::{CapabilityResult, PaybackStats, Summary};
+use crate::report::input_label::InputLabel;
+use crate::results::{CapabilityResult, PaybackStats, Sensitivity, Summary};
 
 /// Findings, most important first, as plain text (callers escape for their medium).
 pub fn findings(s: &Summary) -> Vec<String> {
@@ -26,9 +27,10 @@ pub fn findings(s: &Summary) -> Vec<String> {
             .to_string()
     } else {
         format!(
-            "The NPV is positive in {} of simulated outcomes; in the other {} the programme \
-             loses money in present-value terms.",
+            "The NPV is positive in {} of simulated outcomes ({} from sampling, 95%); in the \
+             other {} the programme loses money in present-value terms.",
             percent(s.prob_npv_positive),
+            plus_minus_points(s.precision.prob_npv_positive),
             percent(1.0 - s.prob_npv_positive)
         )
     });
@@ -66,6 +68,9 @@ pub fn findings(s: &Summary) -> Vec<String> {
     out.extend(falls_back(s));
 
     if let Some(sentence) = top_capabilities(&s.capabilities) {
+        out.push(sentence);
+    }
+    if let Some(sentence) = drivers(&s.sensitivity) {
         out.push(sentence);
     }
 
@@ -151,6 +156,58 @@ pub fn irr_not_meaningful_note(s: &Summary) -> Option<String> {
             reasons.join("; ")
         )
     })
+}
+
+/// The inputs that drive NPV, in one sentence: "Two inputs explain 68% of the variance in NPV:
+/// whether “Programme fails” happens and the uplift of Opportunity management." The fewest
+/// inputs (at most three) whose contributions to variance reach half of it; `None` when no
+/// input varies.
+pub fn drivers(s: &Sensitivity) -> Option<String> {
+    let (k, share) = top_drivers(s)?;
+    let names: Vec<String> = s.inputs[..k]
+        .iter()
+        .map(|i| InputLabel::of(&i.input).phrase())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let count = [
+        "",
+        "One input explains",
+        "Two inputs explain",
+        "Three inputs explain",
+    ][k];
+    let shared = if s.inputs[..k].iter().any(|i| i.correlated) {
+        " (correlated inputs each take the credit they share)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{count} {} of the variance in NPV{shared}: {}.",
+        percent(share),
+        join_and(&names)
+    ))
+}
+
+/// How many of the first inputs (at most three) explain half the variance in NPV, and the
+/// share they explain together; `None` without inputs.
+pub fn top_drivers(s: &Sensitivity) -> Option<(usize, f64)> {
+    let mut share = 0.0;
+    for (i, input) in s.inputs.iter().take(3).enumerate() {
+        share += input.contribution_to_variance.abs();
+        if share >= 0.5 || i == 2 || i + 1 == s.inputs.len() {
+            return (share > 0.0).then_some((i + 1, share));
+        }
+    }
+    None
+}
+
+/// A 95% half-width of a probability in percentage points: "± 0.3 points", "± 0.04 points".
+pub fn plus_minus_points(half_width: f64) -> String {
+    let points = half_width * 100.0;
+    if points >= 0.095 {
+        format!("± {points:.1} points")
+    } else {
+        format!("± {points:.2} points")
+    }
 }
 
 /// What a payback mean is the mean of, when some outcomes never pay back (the mean is then
@@ -366,6 +423,22 @@ mod tests {
         assert_eq!(share_at_least(&p, 500.0), Some(0.0));
         assert!((share_at_least(&p, 25.5).unwrap() - 0.745).abs() < 1e-12);
         assert_eq!(share_at_least(&[], 1.0), None);
+    }
+
+    #[test]
+    fn the_drivers_are_named_with_their_share() {
+        let s = fixture::summary();
+        let sentence = drivers(&s.sensitivity).expect("the fixture has uncertain inputs");
+        let (k, share) = top_drivers(&s.sensitivity).expect("drivers");
+        assert!(share >= 0.5 || k == 3, "{sentence}");
+        assert!(sentence.contains("of the variance in NPV: "), "{sentence}");
+        assert!(
+            sentence.contains("whether “Programme failure” happens"),
+            "{sentence}"
+        );
+        assert!(sentence.ends_with('.'));
+        assert_eq!(plus_minus_points(0.0033), "± 0.3 points");
+        assert_eq!(plus_minus_points(0.0004), "± 0.04 points");
     }
 
     #[test]

@@ -5,7 +5,10 @@ use comfy_table::{CellAlignment, Table};
 
 use crate::results::{CashflowTable, PartialStats, PaybackStats, Stats, Summary};
 
-use super::format::{irr_percent, money, months, probability_is, ratio_percent, thousands};
+use super::format::{
+    irr_percent, money, months, percent, probability_is, ratio_percent, thousands,
+};
+use super::input_label::InputLabel;
 use super::{escape, sentences};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
@@ -143,14 +146,98 @@ pub fn summary(s: &Summary) -> String {
         }
     }
     format!(
-        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}\n",
+        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}{}\n{}\n",
         escape::terminal(&s.scenario.name),
         thousands(s.trials),
         s.seed,
         s.horizon_months,
         ratio_percent(Some(s.discount_rate_annual)),
+        drivers(s),
+        precision(s),
         headline(s)
     )
+}
+
+/// The five inputs that drive NPV most, with their rank correlation, contribution to variance
+/// and tornado swing; empty when no input varies.
+fn drivers(s: &Summary) -> String {
+    let sens = &s.sensitivity;
+    if sens.inputs.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "What drives NPV",
+        "Rank correlation",
+        "Contribution to variance",
+        "Tornado swing (P10–P90)",
+    ]);
+    for input in sens.inputs.iter().take(5) {
+        let swing = sens
+            .tornado
+            .iter()
+            .find(|b| b.input == input.input)
+            .map_or_else(String::new, |b| money(b.swing, &s.currency));
+        t.add_row(vec![
+            escape::terminal(&InputLabel::of(&input.input).short()).into_owned(),
+            format!("{:+.2}", input.rank_correlation),
+            format!(
+                "{}{}",
+                if input.contribution_to_variance < 0.0 {
+                    "-"
+                } else {
+                    ""
+                },
+                percent(input.contribution_to_variance.abs())
+            ),
+            swing,
+        ]);
+    }
+    for i in 1..4 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let sentence = sentences::drivers(sens).unwrap_or_default();
+    format!(
+        "{t}\n{}\nRank statistics from {} trials: a contribution below {:.2}% is noise.\n\n",
+        escape::terminal(&sentence),
+        thousands(sens.sample_trials),
+        sens.contribution_noise * 100.0
+    )
+}
+
+/// The 95% half-widths of the headline figures, and how a `--precision` run ended.
+fn precision(s: &Summary) -> String {
+    let p = &s.precision;
+    let mut line = format!(
+        "Precision (95%, from sampling): mean NPV ± {}, P(NPV > 0) {}, median NPV ± {}\n",
+        money(p.npv_mean, &s.currency),
+        sentences::plus_minus_points(p.prob_npv_positive),
+        money(p.npv_p50, &s.currency)
+    );
+    if let Some(rule) = &p.stopping_rule {
+        let target = format!(
+            "±{} of mean NPV and {} on P(NPV > 0)",
+            percent(rule.target),
+            sentences::plus_minus_points(rule.target)
+        );
+        line.push_str(&if rule.met {
+            format!(
+                "The run grew to {} trials to reach {target}.\n",
+                thousands(s.trials)
+            )
+        } else {
+            format!(
+                "The run stopped at {} trials (--max-trials {} or the memory limit) before \
+                 reaching {target}.\n",
+                thousands(s.trials),
+                thousands(rule.max_trials)
+            )
+        });
+    }
+    line
 }
 
 /// The base-case cash flow as a terminal table (money formatted; CSV has full precision).

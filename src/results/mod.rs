@@ -7,10 +7,16 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
+pub mod breakeven;
 pub mod cashflow;
+pub mod precision;
+pub mod sensitivity;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
+pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
+pub use precision::{Precision, StoppingRule};
+pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -18,7 +24,7 @@ pub use cashflow::CashflowTable;
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 11] = [
+pub const NULLABLE_PATHS: [&str; 14] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
@@ -30,6 +36,9 @@ pub const NULLABLE_PATHS: [&str; 11] = [
     "irr_annual.",
     "payback_months.",
     "discounted_payback_months.",
+    "precision.stopping_rule",
+    "sensitivity.inputs.npv_mean_low_decile",
+    "sensitivity.inputs.npv_mean_high_decile",
 ];
 
 /// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
@@ -274,6 +283,12 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+    /// 95% half-widths of the headline figures.
+    #[serde(default)]
+    pub precision: Precision,
+    /// What drives NPV: rank statistics and the tornado.
+    #[serde(default)]
+    pub sensitivity: Sensitivity,
 }
 
 /// Everything the outputs of a run read: the summary (`results.json`) and the tables built

@@ -229,6 +229,7 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         costs,
         risks,
         correlations: Vec::new(),
+        allowed_ranges: Default::default(),
     };
     // Correlations name inputs of every other section: read them last.
     scenario.correlations = schema::parse_correlations(&mut root, r, &scenario);
@@ -247,5 +248,6 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         }
     }
     root.finish();
+    scenario.allowed_ranges = r.take_allowed();
     scenario
 }

@@ -521,4 +521,9 @@ pub struct Scenario {
     pub risks: Vec<Risk>,
     /// Rank correlations between uncertain inputs; empty when every input is independent.
     pub correlations: Vec<Correlation>,
+    /// The closed range every value of each input must lie in (the schema's bounds), by stable
+    /// name: what an analysis that moves an input (`valuecase breakeven`) may move it within.
+    /// Risk probabilities are not listed: they lie in [0, 1].
+    #[serde(skip)]
+    pub allowed_ranges: std::collections::BTreeMap<String, (f64, f64)>,
 }

@@ -17,9 +17,13 @@
 //! - [`layers`]: every `crate::` import in `src/` points down the layers of `lib.rs`;
 //! - [`charts`], [`report_browser`]: the charts of a real run, and the board pack in Chromium;
 //! - [`names_in_outputs`], [`png_font`]: names escaped for every output, fonts for every script;
-//! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk.
+//! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk;
+//! - [`sensitivity`], [`precision`], [`breakeven`]: what drives the result (planted inputs),
+//!   the stated precision's coverage and the stopping rule, break-even values checked by
+//!   running the scenario at them.
 
 mod bad_inputs;
+mod breakeven;
 mod charts;
 mod cli;
 mod correlations;
@@ -33,5 +37,7 @@ mod model_rules;
 mod names_in_outputs;
 mod output_set;
 mod png_font;
+mod precision;
 mod report_browser;
+mod sensitivity;
 mod shards;

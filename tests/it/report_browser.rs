@@ -229,8 +229,9 @@ fn board_pack_is_self_contained_and_renders_in_chromium() {
     let bytes = std::fs::read(&pdf).expect("no PDF");
     assert!(bytes.starts_with(b"%PDF"));
     let pages = count(&bytes, b"/Type /Page") - count(&bytes, b"/Type /Pages");
-    // Cover, figures, 7 charts, assumptions (one or more pages), method.
-    assert!(pages >= 11, "only {pages} printed pages");
+    // Cover, figures, what drives the result, 9 charts, assumptions (one or more pages),
+    // method.
+    assert!(pages >= 14, "only {pages} printed pages");
     let text = String::from_utf8_lossy(&bytes);
     let boxes: Vec<Vec<f64>> = text
         .split("/MediaBox [")

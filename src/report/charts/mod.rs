@@ -12,11 +12,14 @@
 
 mod adoption;
 mod annual_cash_flow;
+pub(crate) mod breakeven;
 mod capability_value;
 mod cashflow_fan;
+mod drivers;
 mod npv_cdf;
 mod npv_distribution;
 mod payback_probability;
+mod tornado;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -67,12 +70,14 @@ pub(crate) trait Chart: Sync {
 }
 
 /// Every chart, in the order of the board pack.
-pub(crate) const CHARTS: [&dyn Chart; 7] = [
+pub(crate) const CHARTS: [&dyn Chart; 9] = [
     &npv_distribution::NpvDistribution,
     &npv_cdf::NpvCdf,
     &cashflow_fan::CashflowFan,
     &payback_probability::PaybackProbability,
     &capability_value::CapabilityValue,
+    &drivers::Drivers,
+    &tornado::Tornado,
     &adoption::Adoption,
     &annual_cash_flow::AnnualCashFlow,
 ];
@@ -226,7 +231,8 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
 }
 
 /// The text of a run that comes from the user and can appear on a chart: the scenario, the
-/// currency, capability, group, user group and cost names. Everything else on a chart is
+/// currency, capability, group, user group and cost names, and the inputs the drivers and
+/// tornado charts name. Everything else on a chart is
 /// valuecase's own words, which DejaVu Sans draws.
 fn user_strings(s: &Summary) -> Vec<String> {
     let mut all: Vec<&str> = vec![&s.scenario.name, &s.currency];
@@ -236,6 +242,14 @@ fn user_strings(s: &Summary) -> Vec<String> {
     all.extend(s.charts.adoption.iter().map(|g| g.name.as_str()));
     all.extend(s.charts.benefit_groups.iter().map(String::as_str));
     all.extend(s.charts.cost_categories.iter().map(String::as_str));
+    // The inputs the drivers and tornado charts name, as they name them.
+    let labels: Vec<String> = s
+        .sensitivity
+        .inputs
+        .iter()
+        .map(|i| crate::report::input_label::InputLabel::of(&i.input).short())
+        .collect();
+    all.extend(labels.iter().map(String::as_str));
     let mut seen = BTreeSet::new();
     all.into_iter()
         .map(|t| escape::chart(t).into_owned())

@@ -258,7 +258,10 @@ impl<'r> Table<'r> {
         let path = self.field_path(key);
         match self.optional_uncertain(key, bounds) {
             Ok(Some(u)) => u,
-            _ => Uncertain::fixed(path, default),
+            _ => {
+                self.reader.allow(&path, bounds);
+                Uncertain::fixed(path, default)
+            }
         }
     }
 

@@ -279,6 +279,7 @@ impl Value<'_> {
             self.report(self.range_error(&dist, truncate, support, bounds, lo_ok, hi_ok));
             return None;
         }
+        self.reader.allow(&self.path, bounds);
         Some(Uncertain {
             name: self.path.clone(),
             dist,
