@@ -91,14 +91,49 @@ pub(crate) struct CostModel {
     pub schedule: CostSchedule,
     pub amount: InputId,
     pub overrun: Option<InputId>,
+    /// The lever whose cost line this is (index into `lever_models`), None for `[[costs]]`.
+    pub lever: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct RiskModel {
+    /// Whether it happens: a Bernoulli draw (1 or 0), or for a risk that levers make less
+    /// likely the uniform that decides it (see [`RiskEvent`]).
     pub occurs: InputId,
     pub benefit_realised: Option<InputId>,
     pub cost_multiplier: Option<InputId>,
     pub delay_months: Option<InputId>,
+    /// Set when levers multiply the risk's probability.
+    pub event: Option<RiskEvent>,
+}
+
+/// A risk whose probability levers multiply. Its occurrence input is drawn as the uniform u
+/// itself (a uniform on [0, 1] maps u to u), and the risk happens when v < p · Π multipliers,
+/// with v = u for an independent occurrence and v = 1 − u for a correlated one (the rank
+/// form the Bernoulli sampler uses): with every multiplier at 1 that is exactly the Bernoulli
+/// draw, and with and without a lever the same number decides.
+#[derive(Debug, Clone)]
+pub(crate) struct RiskEvent {
+    pub probability: f64,
+    /// (lever index, input of the multiplier), in lever order.
+    pub multipliers: Vec<(usize, InputId)>,
+    /// The occurrence is correlated: the uniform stands for a rank (v = 1 − u).
+    pub flipped: bool,
+}
+
+impl RiskEvent {
+    /// Whether the risk happens in a trial with `draws`, with the levers `on`.
+    #[inline]
+    pub fn happens(&self, u: f64, draws: &[f64], on: &[bool]) -> bool {
+        let v = if self.flipped { 1.0 - u } else { u };
+        let mut p = self.probability;
+        for &(l, id) in &self.multipliers {
+            if on[l] {
+                p *= draws[id];
+            }
+        }
+        v < p
+    }
 }
 
 /// Capability indices (into `capability_models`, ascending) by driver, precomputed so that a
@@ -216,8 +251,13 @@ pub struct Model {
     /// Whether any driver reads the baseline growth G(t) (else a trial skips it).
     pub(crate) uses_growth: bool,
     pub(crate) lever_models: Vec<LeverModel>,
+    /// The levers' names, as reports name them.
+    lever_names: Vec<String>,
     pub(crate) cost_models: Vec<CostModel>,
     pub(crate) risk_models: Vec<RiskModel>,
+    /// Σ_{k<t} discount[k] for t = 0..=horizon: the PV of a constant amount over months
+    /// a..b is amount × (cumulative[b] − cumulative[a]) (the levers' cost lines, per trial).
+    pub(crate) discount_cumulative: Vec<f64>,
     /// Groups of correlated inputs (members are indices into `inputs`); empty when every
     /// input is drawn independently. See [`correlation`].
     pub correlated: Vec<Block>,
@@ -270,6 +310,13 @@ impl Registry {
 
     fn add_opt(&mut self, u: Option<&Uncertain>) -> Option<InputId> {
         u.map(|u| self.add(u))
+    }
+
+    /// Draw input `name` (registered by the walk) from `dist` instead.
+    fn redraw_as(&mut self, name: &str, dist: crate::scenario::Dist) {
+        if let Some(&id) = self.by_name.get(name) {
+            self.inputs[id].dist = dist;
+        }
     }
 
     /// Every input with its sampler, in registration order.
@@ -383,6 +430,7 @@ impl Model {
                 schedule: c.schedule.clone(),
                 amount: reg.add(&c.amount),
                 overrun: reg.add_opt(c.overrun.as_ref()),
+                lever: None,
             });
             cost_lines.push(CostInfo {
                 name: c.name.clone(),
@@ -390,7 +438,7 @@ impl Model {
             });
         }
         let mut lever_models = Vec::new();
-        for l in &s.levers {
+        for (lever, l) in s.levers.iter().enumerate() {
             let e = &l.effects;
             lever_models.push(LeverModel {
                 groups: l.applies_to.clone(),
@@ -406,6 +454,7 @@ impl Model {
                     schedule: c.schedule.clone(),
                     amount: reg.add(&c.amount),
                     overrun: reg.add_opt(c.overrun.as_ref()),
+                    lever: Some(lever),
                 });
                 cost_lines.push(CostInfo {
                     name: format!("{}: {}", l.name, c.name),
@@ -414,31 +463,64 @@ impl Model {
             }
         }
 
-        let risk_models = s
+        let mut risk_models: Vec<RiskModel> = s
             .risks
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(k, r)| {
                 let occurs = reg.add(&Uncertain {
                     name: r.occurrence_name(),
                     dist: crate::scenario::Dist::Bernoulli { p: r.probability },
                     truncate: None,
                     location: None,
                 });
+                let multipliers: Vec<(usize, InputId)> = s
+                    .levers
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(l, lever)| lever.effects.risks.iter().map(move |e| (l, e)))
+                    .filter(|(_, e)| e.risk == k)
+                    .map(|(l, e)| (l, reg.add(&e.probability_multiplier)))
+                    .collect();
+                let event = (!multipliers.is_empty()).then(|| {
+                    reg.redraw_as(
+                        &r.occurrence_name(),
+                        crate::scenario::Dist::Uniform { min: 0.0, max: 1.0 },
+                    );
+                    RiskEvent {
+                        probability: r.probability,
+                        multipliers,
+                        flipped: false,
+                    }
+                });
                 RiskModel {
                     occurs,
                     benefit_realised: reg.add_opt(r.benefit_realised.as_ref()),
                     cost_multiplier: reg.add_opt(r.cost_multiplier.as_ref()),
                     delay_months: reg.add_opt(r.delay_months.as_ref()),
+                    event,
                 }
             })
             .collect();
 
         let inputs = reg.into_inputs();
         let correlated = correlated_blocks(s, &inputs);
+        for r in &mut risk_models {
+            if let Some(e) = &mut r.event {
+                e.flipped = correlated.iter().any(|b| b.members.contains(&r.occurs));
+            }
+        }
 
         let horizon = s.meta.horizon_months as usize;
         let monthly = monthly_rate(s.meta.discount_rate);
         let discount = discount_factors(monthly, horizon);
+        let mut discount_cumulative = Vec::with_capacity(horizon + 1);
+        let mut acc = 0.0;
+        discount_cumulative.push(acc);
+        for d in &discount {
+            acc += d;
+            discount_cumulative.push(acc);
+        }
         Model {
             inputs,
             horizon,
@@ -472,10 +554,22 @@ impl Model {
                 .any(|c| !matches!(c.driver, Driver::HoursSaved | Driver::DirectValue)),
             capability_models,
             lever_models,
+            lever_names: s.levers.iter().map(|l| l.name.clone()).collect(),
             cost_models,
             risk_models,
+            discount_cumulative,
             correlated,
         }
+    }
+
+    /// Whether the scenario has change levers (and so a trial without them to compare with).
+    pub fn has_levers(&self) -> bool {
+        !self.lever_models.is_empty()
+    }
+
+    /// The levers' names, in scenario order.
+    pub fn lever_names(&self) -> &[String] {
+        &self.lever_names
     }
 
     /// Draws for the base case: every input at its most likely value.
