@@ -206,7 +206,7 @@ pub fn summarise(
         (col::DISCOUNTED_PAYBACK, ColumnKind::Payback),
     ]
     .into_iter()
-    .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
+    .chain((SCALARS..SCALARS + model.capabilities.len()).map(|c| (c, ColumnKind::Plain)))
     .collect();
     let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
         || -> (Vec<ColumnStats>, Vec<Option<NpvCharts>>) {
@@ -360,6 +360,7 @@ pub fn summarise(
         capabilities,
         charts,
         elapsed_seconds,
+        change_programme: super::levers::change_programme(model, out),
     }
 }
 

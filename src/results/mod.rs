@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
 pub mod cashflow;
+pub mod change_programme;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use cashflow::CashflowTable;
+pub use change_programme::{ChangeProgramme, LeverShare};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -18,7 +20,7 @@ pub use cashflow::CashflowTable;
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 10] = [
+pub const NULLABLE_PATHS: [&str; 11] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
@@ -29,6 +31,7 @@ pub const NULLABLE_PATHS: [&str; 10] = [
     "irr_annual.",
     "payback_months.",
     "discounted_payback_months.",
+    "change_programme",
 ];
 
 /// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
@@ -264,6 +267,10 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+    /// What the change programme is worth, trial by trial; null when the scenario has no
+    /// levers.
+    #[serde(default)]
+    pub change_programme: Option<ChangeProgramme>,
 }
 
 /// Everything the outputs of a run read: the summary (`results.json`) and the tables built
