@@ -9,5 +9,5 @@ mod adoption;
 mod compile;
 mod trial;
 
-pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model};
+pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model, SamplerCache};
 pub use trial::{Scratch, TrialOutcome, annual_irr};
