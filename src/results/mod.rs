@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize, Serializer};
 pub mod assumptions;
 pub mod cashflow;
 pub mod change_programme;
+pub mod comparison;
+pub mod diff;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use cashflow::CashflowTable;
 pub use change_programme::{ChangeProgramme, LeverShare};
+pub use comparison::{Comparison, PairComparison};
+pub use diff::{Diff, DiffFigures, DiffItem};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
