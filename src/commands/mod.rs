@@ -3,6 +3,8 @@
 
 mod board_pack;
 mod cashflow;
+mod compare;
+mod diff;
 mod init;
 mod load;
 mod merge;
@@ -23,6 +25,8 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+        Command::Compare(args) => on_threads(args.threads.threads, || compare::compare(&args)),
+        Command::Diff(args) => on_threads(args.threads.threads, || diff::diff(&args)),
     }
 }
 
