@@ -12,6 +12,9 @@ use crate::report::plot::{
 };
 use crate::results::{Comparison, Summary};
 
+/// Most scenarios whose P10–P90 bands are all drawn.
+const MAX_BANDS: usize = 3;
+
 /// Median cumulative net cash flow with P10–P90 bands, every compared scenario.
 pub(crate) struct CompareCashflow;
 
@@ -48,10 +51,14 @@ impl Chart for CompareCashflow {
         }
     }
 
-    fn subtitle(&self, _cx: &Cx) -> String {
-        "Cumulative net cash flow (not discounted) month by month: line = median trial, shaded \
-         = P10 to P90 of the trials."
-            .to_string()
+    fn subtitle(&self, cx: &Cx) -> String {
+        let shaded = match cx.comparison() {
+            Some(c) if c.scenarios.len() > MAX_BANDS => "shaded = P10 to P90 of A's trials",
+            _ => "shaded = P10 to P90 of the trials",
+        };
+        format!(
+            "Cumulative net cash flow (not discounted) month by month: line = median trial, {shaded}."
+        )
     }
 
     fn has_data(&self, _s: &Summary) -> bool {
@@ -101,9 +108,15 @@ impl Chart for CompareCashflow {
                 ..FrameOpts::default()
             },
         )?;
-        // Bands first, lighter the more there are, then every median on top.
-        let alpha = if fans.len() <= 2 { 0.16 } else { 0.10 };
-        for (i, f) in fans.iter().enumerate() {
+        // Bands first, then every median on top. Past three scenarios the bands would cover
+        // each other: only the baseline's is drawn.
+        let alpha = if fans.len() <= 2 { 0.16 } else { 0.12 };
+        let banded = if fans.len() <= MAX_BANDS {
+            fans.len()
+        } else {
+            1
+        };
+        for (i, f) in fans.iter().enumerate().take(banded) {
             let s = series::series(i);
             let mut pts: Vec<(i32, i32)> =
                 (0..months).map(|m| plot.at(m as f64, f.p90[m])).collect();
