@@ -9,6 +9,9 @@ use crate::scenario::{
 };
 
 use crate::dist::Sampler;
+
+pub(crate) use super::events::RiskEvent;
+pub use super::events::SamplerCache;
 use crate::dist::copula::{self as correlation, Block};
 
 /// Index of an input in the `draws` slice of a trial.
@@ -105,35 +108,6 @@ pub(crate) struct RiskModel {
     pub delay_months: Option<InputId>,
     /// Set when levers multiply the risk's probability.
     pub event: Option<RiskEvent>,
-}
-
-/// A risk whose probability levers multiply. Its occurrence input is drawn as the uniform u
-/// itself (a uniform on [0, 1] maps u to u), and the risk happens when v < p · Π multipliers,
-/// with v = u for an independent occurrence and v = 1 − u for a correlated one (the rank
-/// form the Bernoulli sampler uses): with every multiplier at 1 that is exactly the Bernoulli
-/// draw, and with and without a lever the same number decides.
-#[derive(Debug, Clone)]
-pub(crate) struct RiskEvent {
-    pub probability: f64,
-    /// (lever index, input of the multiplier), in lever order.
-    pub multipliers: Vec<(usize, InputId)>,
-    /// The occurrence is correlated: the uniform stands for a rank (v = 1 − u).
-    pub flipped: bool,
-}
-
-impl RiskEvent {
-    /// Whether the risk happens in a trial with `draws`, with the levers `on`.
-    #[inline]
-    pub fn happens(&self, u: f64, draws: &[f64], on: &[bool]) -> bool {
-        let v = if self.flipped { 1.0 - u } else { u };
-        let mut p = self.probability;
-        for &(l, id) in &self.multipliers {
-            if on[l] {
-                p *= draws[id];
-            }
-        }
-        v < p
-    }
 }
 
 /// Capability indices (into `capability_models`, ascending) by driver, precomputed so that a
@@ -356,12 +330,6 @@ impl Registry {
         built.into_iter().map(|(input, _)| input).collect()
     }
 }
-
-/// Samplers by distribution and truncation, shared by the models of many versions of one
-/// scenario (the hybrids `valuecase diff` runs): a PERT input's quantile table takes a
-/// fraction of a millisecond to build, and hundreds of hybrids share most of their inputs.
-#[derive(Debug, Default)]
-pub struct SamplerCache(std::sync::Mutex<HashMap<String, Sampler>>);
 
 impl Model {
     /// Compile a validated scenario. Cannot fail: the scenario reader has checked everything.

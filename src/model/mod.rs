@@ -7,6 +7,7 @@
 
 mod adoption;
 mod compile;
+mod events;
 mod trial;
 
 pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model, SamplerCache};
