@@ -155,7 +155,7 @@ fn publish(
     })();
     let (staged, messages) = staged.map_err(|e| out.as_user_sees_it(e))?;
     let dir = out.target().to_path_buf();
-    let names: Vec<&str> = charts::names().collect();
+    let names: Vec<&str> = charts::all_names().collect();
     let written = out.commit(&staged, &names)?;
     for m in messages {
         eprintln!("{m}");

@@ -353,3 +353,57 @@ fn diff_attributes_the_pair_to_its_levers() {
         serde_json::json!({"mean_npv": 0.0, "p50_npv": 0.0, "prob_npv_positive": 0.0})
     );
 }
+
+/// Scenario names with markup stay text in comparison.html and the charts.
+#[test]
+fn names_with_markup_stay_text_in_the_comparison() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(with()).expect("readable");
+    let hostile = dir.path().join("hostile.toml");
+    std::fs::write(
+        &hostile,
+        text.replace(
+            "name = \"High-tech $1B, with change programme\"",
+            "name = \"<b>Bold</b> & \\\"quoted\\\"\"",
+        ),
+    )
+    .expect("written");
+    let out = dir.path().join("out");
+    let printed = bin()
+        .arg("compare")
+        .arg(without())
+        .arg(&hostile)
+        .args(["--trials", "200", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let terminal = String::from_utf8_lossy(&printed.stdout);
+    assert!(
+        !terminal.contains('\u{202e}'),
+        "a bidi control reached the terminal"
+    );
+    let page = std::fs::read_to_string(out.join("comparison.html")).expect("page");
+    assert!(
+        page.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;quoted&quot;"),
+        "escaped name"
+    );
+    assert!(!page.contains("<b>Bold"), "raw markup on the page");
+    for chart in [
+        "compare-cdf",
+        "compare-diff",
+        "compare-payback",
+        "compare-cashflow",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("{chart}.svg"))).expect("svg");
+        assert!(!svg.contains("<b>"), "{chart}.svg holds raw markup");
+        assert!(
+            !svg.contains('\u{202e}'),
+            "{chart}.svg holds a bidi control"
+        );
+    }
+}

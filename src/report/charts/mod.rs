@@ -193,9 +193,16 @@ pub fn check_png_font(bytes: &[u8], path: &Path) -> Result<(), ChartError> {
         })
 }
 
-/// The chart names (file stems) of every command: a run's in board-pack order, then those of
-/// `compare` and `diff`. An output folder holds one command's charts; the others' are stale.
+/// The names (file stems) of the charts every run draws, in board-pack order (without the
+/// optional ones, such as the change programme's, drawn only for runs with levers).
 pub fn names() -> impl Iterator<Item = &'static str> {
+    CHARTS.iter().filter(|c| !c.optional()).map(|c| c.name())
+}
+
+/// The chart names of every command: a run's (optional ones included) in board-pack order,
+/// then those of `compare` and `diff`. An output folder holds one command's charts, and its
+/// commit replaces or removes any of these.
+pub fn all_names() -> impl Iterator<Item = &'static str> {
     all_charts().map(|c| c.name())
 }
 
