@@ -13,6 +13,15 @@ use super::format::{money, percent, thousands};
 /// A changed item as a reader names it: `levers."Communication programme"` is
 /// "Communication programme (lever)", `baseline.gross_margin` is "baseline gross margin".
 pub fn item_label(item: &str) -> String {
+    match item_name(item) {
+        (name, Some(kind)) => format!("{name} ({kind})"),
+        (name, None) => name,
+    }
+}
+
+/// A changed item's name as a reader writes it, and the kind of item when it is one of a list:
+/// `levers."Communication programme"` is ("Communication programme", Some("lever")).
+pub fn item_name(item: &str) -> (String, Option<&'static str>) {
     let kinds = [
         ("roles.", "role"),
         ("user_groups.", "user group"),
@@ -26,14 +35,15 @@ pub fn item_label(item: &str) -> String {
             && let Some(inner) = rest.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
         {
             let name = inner.replace("\\\"", "\"").replace("\\\\", "\\");
-            return format!("{name} ({kind})");
+            return (name, Some(kind));
         }
     }
-    match item.split_once('.') {
+    let name = match item.split_once('.') {
         Some(("baseline", field)) => format!("baseline {}", field.replace('_', " ")),
         Some(("scenario", field)) => field.replace('_', " "),
         _ => item.replace('_', " "),
-    }
+    };
+    (name, None)
 }
 
 /// Where a diff's figures came from, under its chart.
@@ -54,6 +64,13 @@ pub fn provenance(d: &Diff) -> String {
 
 /// How the attributions were found, in one sentence.
 pub fn method(d: &Diff) -> String {
+    if d.items.is_empty() {
+        return format!(
+            "Nothing to attribute: one run of {} trials (seed {}).",
+            thousands(d.trials),
+            d.seed
+        );
+    }
     match d.orders {
         None => format!(
             "Shapley values, exact: every subset of the {} changes run ({} sub-runs of {} trials, \

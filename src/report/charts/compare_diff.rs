@@ -11,8 +11,8 @@ use super::series::{self, badge, key, plot_bottom};
 use crate::report::comparison::{letter, signed_money};
 use crate::report::format::percent;
 use crate::report::plot::{
-    AXIS_LINE, Area, Axis, Cx, DrawResult, FrameOpts, INK, LABEL, LOSS, LOSS_DARK, Swatch, WHITE,
-    fill_rect, frame, label_box, line, nice_step, no_data,
+    AXIS_LINE, Area, Axis, Cx, DrawResult, FrameOpts, INK, LABEL, LOSS, Swatch, WHITE, fill_rect,
+    frame, label_box, line, nice_step, no_data,
 };
 use crate::results::{Comparison, PairComparison, Summary};
 
@@ -89,6 +89,34 @@ impl Chart for CompareDiff {
 
 /// The histogram of one pair's differences.
 fn one_pair(cx: &Cx, root: &Area, c: &Comparison, p: &PairComparison) -> DrawResult {
+    let names: Vec<&str> = c
+        .scenarios
+        .iter()
+        .map(|s| s.scenario.name.as_str())
+        .collect();
+    let bottom = plot_bottom(c.scenarios.len());
+    if p.prob_equal >= 1.0 {
+        // No distribution to draw: every difference is exactly zero.
+        cx.text(
+            root,
+            &format!(
+                "NPV of {} − NPV of {} = {} exactly, in every one of the {} trials",
+                letter(p.b_index),
+                letter(p.a_index),
+                cx.money(0.0),
+                crate::report::format::thousands(c.trials)
+            ),
+            (
+                crate::report::plot::W / 2,
+                (crate::report::plot::PLOT_TOP + bottom) / 2,
+            ),
+            LABEL,
+            true,
+            INK,
+            (HPos::Center, VPos::Center),
+        )?;
+        return key(cx, root, &names, bottom);
+    }
     let h = &p.npv_diff_histogram;
     let total: u64 = h.counts.iter().sum();
     if total == 0 || h.edges.len() != h.counts.len() + 1 {
@@ -110,7 +138,6 @@ fn one_pair(cx: &Cx, root: &Area, c: &Comparison, p: &PairComparison) -> DrawRes
             letter(p.a_index)
         ),
     );
-    let bottom = plot_bottom(c.scenarios.len());
     let plot = frame(
         cx,
         root,
@@ -184,13 +211,21 @@ fn one_pair(cx: &Cx, root: &Area, c: &Comparison, p: &PairComparison) -> DrawRes
         INK,
         (anchor, VPos::Top),
     )?;
-    // Who wins how often, on each side of zero.
-    let win = format!(
-        "{} beats {} in {}",
+    // Who wins how often, in one label in the upper right, clear of the bars near zero.
+    let lose_share = 1.0 - p.prob_b_beats_a - p.prob_equal;
+    let mut win = format!(
+        "{} beats {} in {} of trials",
         letter(p.b_index),
         letter(p.a_index),
         percent(p.prob_b_beats_a)
     );
+    if lose_share > 0.0 {
+        win.push_str(&format!(
+            "; {} is ahead in {}",
+            letter(p.a_index),
+            percent(lose_share)
+        ));
+    }
     label_box(
         cx,
         root,
@@ -201,24 +236,6 @@ fn one_pair(cx: &Cx, root: &Area, c: &Comparison, p: &PairComparison) -> DrawRes
         b.color,
         (HPos::Right, VPos::Top),
     )?;
-    let lose_share = 1.0 - p.prob_b_beats_a - p.prob_equal;
-    if lose_share > 0.0 && zx > plot.left + 40 {
-        label_box(
-            cx,
-            root,
-            &format!("{} ahead in {}", letter(p.a_index), percent(lose_share)),
-            (plot.left + 12, plot.top + 130),
-            LABEL,
-            true,
-            LOSS_DARK,
-            (HPos::Left, VPos::Top),
-        )?;
-    }
-    let names: Vec<&str> = c
-        .scenarios
-        .iter()
-        .map(|s| s.scenario.name.as_str())
-        .collect();
     key(cx, root, &names, bottom)
 }
 

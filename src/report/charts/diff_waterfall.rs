@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::Chart;
 use crate::report::comparison::signed_money;
-use crate::report::diff::item_label;
+use crate::report::diff::{item_label, item_name};
 use crate::report::plot::{
     AXIS_LINE, Area, Axis, Cx, DrawResult, FrameOpts, INK, LABEL, LOSS, MARGIN, NAVY, Swatch, W,
     WHITE, dashed, fill_rect, frame, no_data,
@@ -54,13 +54,18 @@ impl Chart for DiffWaterfall {
             return self.caption().to_string();
         };
         let total = signed_money(d.total.mean_npv, cx.currency());
-        match steps(d).first() {
+        let largest = d
+            .items
+            .iter()
+            .max_by(|a, b| a.mean_npv.abs().total_cmp(&b.mean_npv.abs()));
+        match largest {
             None => "Nothing that moves the NPV changed".to_string(),
-            Some((item, v)) if d.items.len() > 1 => format!(
-                "Mean NPV {total}; the largest share, {}, comes from {item}",
-                signed_money(*v, cx.currency())
+            Some(i) if d.items.len() > 1 => format!(
+                "Mean NPV {total}, of which {} from {}",
+                signed_money(i.mean_npv, cx.currency()),
+                item_name(&i.item).0
             ),
-            Some((item, _)) => format!("Mean NPV {total}, all of it from {item}"),
+            Some(i) => format!("Mean NPV {total}, all of it from {}", item_name(&i.item).0),
         }
     }
 
