@@ -5,7 +5,7 @@
 //! (efficiency) and interactions are split evenly between the items that interact.
 //!
 //! Each subset of changes is a sub-run: the old version with those changes made
-//! ([`hybrid`]), run with one seed and trial count, so every sub-run draws the same numbers for
+//! (`hybrid`), run with one seed and trial count, so every sub-run draws the same numbers for
 //! every input it shares with another (common random numbers) and the differences between
 //! sub-runs are the changes' effects, not noise. With at most [`MAX_EXACT_ITEMS`] changes
 //! every subset is run (2^k sub-runs); above that the shares average random orders of the

@@ -9,7 +9,7 @@ use crate::model::{Model, Scratch};
 use super::run::{BLOCK, Drawer, LANE, RunSpec};
 
 /// The NPV of each of `spec`'s trials, in trial order: the same numbers as the NPV column of
-/// [`super::run`] with the same spec, to the bit, whatever the thread count.
+/// [`run()`](super::run::run) with the same spec, to the bit, whatever the thread count.
 pub fn npvs(model: &Model, spec: RunSpec) -> Vec<f64> {
     let drawer = Drawer::new(model, spec.seed);
     let mut out = vec![0.0; spec.trials as usize];

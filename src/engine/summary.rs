@@ -107,7 +107,7 @@ fn paid_by(payback: &[f64], h: usize) -> Vec<u64> {
     paid_by
 }
 
-/// A histogram of `values` in [`HISTOGRAM_BINS`] equal bins from `lo` to `hi` (widened a little when
+/// A histogram of `values` in 60 equal bins from `lo` to `hi` (widened a little when
 /// they are equal), the values beyond them folded into the outer bins.
 pub fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let (lo, hi) = if hi > lo {
