@@ -29,6 +29,12 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
+    /// Compare 2 to 8 scenarios trial by trial (one seed and trial count for all): each
+    /// against the baseline, with P(B beats A) and the mean NPV difference with its interval.
+    Compare(CompareArgs),
+    /// What moved between two versions of a scenario: the changes, item by item, and each
+    /// one's share of the change in NPV (Shapley values).
+    Diff(DiffArgs),
     /// Find the value of one input at which a statistic meets a target, e.g. how low adoption
     /// can go before P(NPV > 0) falls below 80%.
     Breakeven(BreakevenArgs),
@@ -266,6 +272,60 @@ pub struct PublishArgs {
     /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
     #[arg(long, value_name = "FILE")]
     pub png_font: Option<PathBuf>,
+}
+
+/// Options of `valuecase compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML), 2 to 8; the first is the baseline unless --baseline names
+    /// another. They must share horizon_months, discount_rate, currency and start.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// The scenario every other one is compared with (one of the files given; default: the
+    /// first).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Trials of every run, 1 to 100,000,000 (default: the baseline's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed of every run, a whole number >= 0 (default: the baseline's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Output directory for comparison.json, comparison.html and the charts (default:
+    /// `output/compare-<first>-vs-<second>…/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+    /// Refuse comparisons whose largest run is estimated to need more memory than this many
+    /// MiB.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit_mib: u64,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// Options of `valuecase diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version of the scenario (TOML).
+    pub old: PathBuf,
+    /// The new version.
+    pub new: PathBuf,
+    /// Trials of each sub-run (one per subset of the changes), 1 to 100,000,000.
+    #[arg(long, default_value_t = 20_000, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: u64,
+    /// Seed of every sub-run, a whole number >= 0 (default: the new version's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Output directory for diff.json and the waterfall chart (default:
+    /// `output/diff-<old>-to-<new>/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 /// Options of `valuecase validate`.

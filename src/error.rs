@@ -58,6 +58,13 @@ pub enum AppError {
     /// A results file could not be encoded or written.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// Scenarios that cannot be compared or diffed together.
+    #[error(transparent)]
+    Analysis(#[from] crate::analysis::AnalysisError),
+    /// A command-line value that names nothing usable (e.g. a `--baseline` not among the
+    /// files compared).
+    #[error("{0}")]
+    BadArgument(String),
     /// The thread pool asked for could not start.
     #[error("cannot start {threads} threads: {source}")]
     Threads {

@@ -4,6 +4,8 @@
 mod board_pack;
 mod breakeven;
 mod cashflow;
+mod compare;
+mod diff;
 mod init;
 mod load;
 mod merge;
@@ -27,6 +29,8 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Breakeven(args) => {
             on_threads(args.threads.threads, || breakeven::breakeven(&args))
         }
+        Command::Compare(args) => on_threads(args.threads.threads, || compare::compare(&args)),
+        Command::Diff(args) => on_threads(args.threads.threads, || diff::diff(&args)),
     }
 }
 

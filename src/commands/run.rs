@@ -152,23 +152,28 @@ impl Growth {
 /// A progress bar on stderr for runs that take more than about a second: hidden at first,
 /// shown from the first update after a second; never drawn when stderr is not a terminal or
 /// when output is `--json` or `--quiet`.
-struct Progress {
+pub(super) struct Progress {
     bar: Option<indicatif::ProgressBar>,
     started: Instant,
     shown: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
-    fn new(trials: u64, wanted: bool) -> Progress {
+    pub(super) fn new(trials: u64, wanted: bool) -> Progress {
+        Progress::counting(trials, wanted, "trials")
+    }
+
+    /// A bar counting `total` of something else than trials (`unit`: "sub-runs").
+    pub(super) fn counting(total: u64, wanted: bool, unit: &str) -> Progress {
         use std::io::IsTerminal;
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
-                Some(trials),
+                Some(total),
                 indicatif::ProgressDrawTarget::hidden(),
             );
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {human_pos}/{human_len} trials  {elapsed} elapsed, about {eta} left",
-            ) {
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{human_pos}}/{{human_len}} {unit}  {{elapsed}} elapsed, about {{eta}} left"
+            )) {
                 bar.set_style(style);
             }
             bar
@@ -181,7 +186,7 @@ impl Progress {
     }
 
     /// `n` more trials done (called from any worker thread).
-    fn inc(&self, n: u64) {
+    pub(super) fn inc(&self, n: u64) {
         use std::sync::atomic::Ordering;
         let Some(bar) = &self.bar else { return };
         bar.inc(n);
@@ -200,7 +205,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

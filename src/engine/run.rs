@@ -41,7 +41,7 @@ pub mod col {
 /// columns, and each worker's sketches and scratch. The app compares it with its memory limit
 /// before starting, so an oversized run fails at once instead of after minutes.
 pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
-    let width = (SCALARS + model.capabilities.len() + 3) as u64;
+    let width = (table_width(model) + 3) as u64;
     let h = model.horizon as u64;
     let groups = model.groups.len() as u64;
     let per_worker = h * 8 * 1024
@@ -57,9 +57,18 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
         + 32 * 1024 * 1024
 }
 
-/// Columns of the per-trial table of `model`.
+/// Columns of the per-trial table of `model`: the scalars, one per capability, and for a
+/// scenario with levers the two columns of the trial without them ([`lever_columns`]).
 pub fn table_width(model: &Model) -> usize {
-    SCALARS + model.capabilities.len()
+    let levers = if model.has_levers() { 2 } else { 0 };
+    SCALARS + model.capabilities.len() + levers
+}
+
+/// For a model with levers, the columns of (NPV of the same trial without any lever, PV of
+/// the levers' cost lines in the trial), after the capabilities' columns.
+pub fn lever_columns(model: &Model) -> Option<(usize, usize)> {
+    let first = SCALARS + model.capabilities.len();
+    model.has_levers().then_some((first, first + 1))
 }
 
 /// Which trials to run, with which seed.
@@ -199,6 +208,16 @@ impl RunOutput {
     pub fn capability_contribution(&self, c: usize) -> &[f64] {
         self.table.column(SCALARS + c)
     }
+    /// For a model with levers: each trial's NPV without any lever (its effects, its costs,
+    /// its multipliers on risk probabilities), every other input drawn as in the trial; the
+    /// run's `columns` are [`lever_columns`].
+    pub fn npv_without_levers(&self, columns: (usize, usize)) -> &[f64] {
+        self.table.column(columns.0)
+    }
+    /// For a model with levers: the PV of the levers' cost lines in each trial.
+    pub fn pv_lever_costs(&self, columns: (usize, usize)) -> &[f64] {
+        self.table.column(columns.1)
+    }
     /// Number of trials.
     pub fn trials(&self) -> usize {
         self.table.rows()
@@ -312,6 +331,8 @@ impl Drawer {
 
 struct Worker {
     scratch: Scratch,
+    /// For a model with levers: the scratch of the same trial without them.
+    without_levers: Option<Scratch>,
     draws: Vec<f64>,
     lanes: Vec<f64>,
     /// The sketch keys of a lane's cumulative net cash flows, trial by trial:
@@ -417,7 +438,8 @@ fn write_trial_but_irr(
 /// Run `spec.trials` trials of `model`. `progress` is called with the number of trials done
 /// (from any thread) so a caller can draw a progress bar.
 pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
-    let width = SCALARS + model.capabilities.len();
+    let width = table_width(model);
+    let levers = lever_columns(model);
     let mut table = TrialTable::zeros(width, spec.trials as usize);
     let drawer = Drawer::new(model, spec.seed);
     let h = model.horizon;
@@ -442,6 +464,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
             let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
             let w = guard.get_or_insert_with(|| Worker {
                 scratch: Scratch::for_trials(model),
+                without_levers: levers.map(|_| Scratch::with_levers(model, &[])),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 lane_keys: vec![0; h * LANE],
@@ -475,6 +498,14 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         &w.scratch.adoption,
                         &mut w.lane_bins[i * gh..(i + 1) * gh],
                     );
+                    if let (Some((npv_col, cost_col)), Some(cf)) =
+                        (levers, w.without_levers.as_mut())
+                    {
+                        // The counterfactual needs its NPV only: no IRR, no sketches.
+                        let o = model.evaluate_all_but_irr(&w.draws, cf);
+                        columns[npv_col][lane_start + i] = o.npv;
+                        columns[cost_col][lane_start + i] = w.scratch.lever_costs_pv;
+                    }
                 }
                 w.flush_lane(n);
             }

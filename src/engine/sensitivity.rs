@@ -143,6 +143,33 @@ fn redraw(
         .iter()
         .map(|&(k, _)| order.iter().position(|&r| r == k).unwrap_or(0))
         .collect();
+    // A risk that levers make less likely draws a plain uniform (`RiskEvent`): its column
+    // holds whether it happens (0 or 1), from that uniform and its multipliers' draws.
+    let base = model.base_draws();
+    let events: Vec<Option<LeveredEvent>> = inputs
+        .iter()
+        .map(|&(k, _)| {
+            let e = model
+                .risk_models
+                .iter()
+                .find(|r| r.occurs == k)?
+                .event
+                .as_ref()?;
+            let multipliers = e
+                .multipliers
+                .iter()
+                .map(|&(_, id)| match order.iter().position(|&r| r == id) {
+                    Some(row) => Multiplier::Drawn(row),
+                    None => Multiplier::Fixed(base[id]),
+                })
+                .collect();
+            Some(LeveredEvent {
+                probability: e.probability,
+                flipped: e.flipped,
+                multipliers,
+            })
+        })
+        .collect();
     let mut columns = vec![vec![0u64; sample]; inputs.len()];
     let mut chunks: Vec<Vec<&mut [u64]>> = (0..sample.div_ceil(CHUNK))
         .map(|_| Vec::with_capacity(inputs.len()))
@@ -160,8 +187,13 @@ fn redraw(
             while t < len {
                 let n = LANE.min(len - t);
                 drawer.draw_lane(model, first + (c * CHUNK + t) as u64, n, lanes);
-                for (part, &j) in parts.iter_mut().zip(&rows) {
-                    for (key, &x) in part[t..t + n].iter_mut().zip(&lanes[j * LANE..]) {
+                for ((part, &j), event) in parts.iter_mut().zip(&rows).zip(&events) {
+                    for (i, key) in part[t..t + n].iter_mut().enumerate() {
+                        let x = lanes[j * LANE + i];
+                        let x = match event {
+                            None => x,
+                            Some(e) => f64::from(u8::from(e.happens(x, lanes, i))),
+                        };
                         *key = ordered_bits(x);
                     }
                 }
@@ -170,6 +202,50 @@ fn redraw(
         },
     );
     columns
+}
+
+/// A risk event that levers make less likely, as [`redraw`] decides it from a lane of draws.
+struct LeveredEvent {
+    probability: f64,
+    flipped: bool,
+    multipliers: Vec<Multiplier>,
+}
+
+/// A lever's multiplier of a risk's probability: drawn (its row among the lanes) or fixed.
+enum Multiplier {
+    Drawn(usize),
+    Fixed(f64),
+}
+
+impl LeveredEvent {
+    /// Whether the risk happens in lane `i` whose occurrence uniform is `u`, every lever on (as
+    /// in the run): the rule of `RiskEvent::happens`.
+    fn happens(&self, u: f64, lanes: &[f64], i: usize) -> bool {
+        let v = if self.flipped { 1.0 - u } else { u };
+        let p = self
+            .multipliers
+            .iter()
+            .fold(self.probability, |p, m| match *m {
+                Multiplier::Drawn(row) => p * lanes[row * LANE + i],
+                Multiplier::Fixed(x) => p * x,
+            });
+        v < p
+    }
+}
+
+/// The draw of risk event input `k` that makes the risk happen (`true`) or not: 1 or 0 for a
+/// Bernoulli occurrence; for one that levers make less likely (a uniform, `RiskEvent`), the end
+/// of the uniform that decides it whatever the multipliers.
+fn event_draw(model: &Model, k: usize, happens: bool) -> f64 {
+    let event = model
+        .risk_models
+        .iter()
+        .find(|r| r.occurs == k)
+        .and_then(|r| r.event.as_ref());
+    match event {
+        None => f64::from(u8::from(happens)),
+        Some(e) => f64::from(u8::from(happens == e.flipped)),
+    }
 }
 
 /// Ranks 1..=n of `values`, tied values sharing the average of the ranks they span.
@@ -369,13 +445,19 @@ pub fn tornado(model: &Model) -> Vec<TornadoBar> {
             || (Scratch::new(model), base.clone()),
             |(scratch, draws), &(k, event)| {
                 let (low, high) = if event { (0.0, 1.0) } else { deciles(model, k) };
+                // A risk event's draws: off, then on.
+                let (draw_low, draw_high) = if event {
+                    (event_draw(model, k, false), event_draw(model, k, true))
+                } else {
+                    (low, high)
+                };
                 let mut npv_at = |v: f64| {
                     draws[k] = v;
                     let npv = model.evaluate_all_but_irr(draws, scratch).npv;
                     draws[k] = base[k];
                     npv
                 };
-                let (npv_at_low, npv_at_high) = (npv_at(low), npv_at(high));
+                let (npv_at_low, npv_at_high) = (npv_at(draw_low), npv_at(draw_high));
                 TornadoBar {
                     input: model.inputs[k].name.clone(),
                     low_value: low,

@@ -109,7 +109,9 @@ fn paid_by(payback: &[f64], h: usize) -> Vec<u64> {
     paid_by
 }
 
-fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
+/// A histogram of `values` in 60 equal bins from `lo` to `hi` (widened a little when
+/// they are equal), the values beyond them folded into the outer bins.
+pub fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
@@ -210,7 +212,7 @@ pub fn summarise(
         (col::DISCOUNTED_PAYBACK, ColumnKind::Payback),
     ]
     .into_iter()
-    .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
+    .chain((SCALARS..SCALARS + model.capabilities.len()).map(|c| (c, ColumnKind::Plain)))
     .collect();
     let falls_back = table.column(col::FALLS_BACK);
     let ((done, mut npv_charts), (positive, paid_by, fell_back)) = rayon::join(
@@ -378,6 +380,7 @@ pub fn summarise(
         precision,
         // Filled in beside the summary (`tables::run_results`): it redraws trials.
         sensitivity: Default::default(),
+        change_programme: super::levers::change_programme(model, out),
     }
 }
 

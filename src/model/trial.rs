@@ -90,6 +90,13 @@ pub struct Scratch {
     bass_p: Vec<f64>,
     bass_q: Vec<f64>,
     quality_add: Vec<f64>,
+    /// Which levers this scratch's trials apply (all, unless made by
+    /// [`Scratch::with_levers`]): their effects, their cost lines and their multipliers on
+    /// risk probabilities.
+    levers_on: Vec<bool>,
+    /// The present value of the applied levers' cost lines in the last trial (0 without
+    /// levers): the trial's spending on the change programme.
+    pub lever_costs_pv: f64,
 }
 
 impl Scratch {
@@ -128,7 +135,29 @@ impl Scratch {
             bass_p: vec![1.0; g],
             bass_q: vec![1.0; g],
             quality_add: vec![0.0; g],
+            levers_on: vec![true; model.lever_models.len()],
+            lever_costs_pv: 0.0,
         }
+    }
+
+    /// Working memory for the engine's trials ([`Scratch::for_trials`]) that applies only the
+    /// levers `on` says (one flag per lever, in scenario order; missing flags count as off):
+    /// every other input is read from the same draws, so the difference to a trial with all
+    /// levers is what the others are worth in that trial. With no lever on, this is the trial
+    /// without a change programme.
+    pub fn with_levers(model: &Model, on: &[bool]) -> Scratch {
+        let mut s = Scratch::for_trials(model);
+        s.set_levers(on);
+        s
+    }
+
+    /// Apply only the levers `on` says from the next trial on (see [`Scratch::with_levers`]).
+    pub fn set_levers(&mut self, on: &[bool]) {
+        for (l, flag) in self.levers_on.iter_mut().enumerate() {
+            *flag = on.get(l).copied().unwrap_or(false);
+        }
+        // Other levers, other cost lines: the month structure of the costs is built again.
+        self.cost_steps.delay = None;
     }
 
     /// Working memory for the engine's trials: everything [`Model::evaluate`] returns, plus
@@ -238,7 +267,10 @@ impl Model {
         s.bass_p.fill(1.0);
         s.bass_q.fill(1.0);
         s.quality_add.fill(0.0);
-        for l in &self.lever_models {
+        for (l, on) in self.lever_models.iter().zip(&s.levers_on) {
+            if !on {
+                continue;
+            }
             for &g in &l.groups {
                 if let Some(id) = l.ceiling {
                     s.ceiling_add[g] += d(id);
@@ -282,7 +314,11 @@ impl Model {
         let mut cost_multiplier = 1.0;
         let mut delay = 0.0;
         for r in &self.risk_models {
-            if d(r.occurs) >= 0.5 {
+            let happens = match &r.event {
+                None => d(r.occurs) >= 0.5,
+                Some(e) => e.happens(d(r.occurs), draws, &s.levers_on),
+            };
+            if happens {
                 benefit_share *= r.benefit_realised.map_or(1.0, d);
                 cost_multiplier *= r.cost_multiplier.map_or(1.0, d);
                 delay += r.delay_months.map_or(0.0, d).round();
@@ -573,6 +609,9 @@ impl Model {
         }
         s.span_values.clear();
         for (l, cm) in self.cost_models.iter().enumerate() {
+            if cm.lever.is_some_and(|k| !s.levers_on[k]) {
+                continue;
+            }
             let amount = d(cm.amount) * (1.0 + cm.overrun.map_or(0.0, d)) * cost_multiplier;
             let (values, ranges) = (&mut s.span_values, &mut s.cost_steps.ranges);
             let mut add = |from: usize, to: usize, v: f64| {
@@ -623,8 +662,17 @@ impl Model {
             s.cost_steps.build(h);
             s.cost_steps.delay = Some(delay);
         }
-        // Same delay, same spans (a scratch serves one model).
+        // Same delay, same spans (a scratch serves one model and one set of levers).
         debug_assert_eq!(s.span_values.len(), s.cost_steps.ranges.len());
+        if !self.lever_models.is_empty() {
+            let cum = &self.discount_cumulative;
+            s.lever_costs_pv = 0.0;
+            for (&(l, from, to), &v) in s.cost_steps.ranges.iter().zip(&s.span_values) {
+                if self.cost_models[l].lever.is_some() {
+                    s.lever_costs_pv += v * (cum[to] - cum[from]);
+                }
+            }
+        }
         s.cost_steps.sums(&s.span_values, &mut s.costs);
         if s.detail {
             s.cost_line.fill(0.0);

@@ -11,7 +11,11 @@
 //! passed through is built here: the charts' SVG, checked by `inline_svg`, and input names
 //! already escaped by `breakable`.
 
+mod comparison;
+mod programme;
 mod values;
+
+pub use comparison::render_comparison;
 
 use std::fmt;
 
@@ -96,6 +100,8 @@ struct BoardPack<'a> {
     /// `(quantity, share of outcomes)` for ROI and IRR where they are undefined.
     undefined: Vec<(&'static str, String)>,
     figures: Vec<Figure>,
+    /// "What the change programme is worth", for runs with levers.
+    programme: Option<programme::Programme>,
     inputs: Vec<InputRow>,
     /// Inputs left at a default the scenario does not write: counted, not listed.
     defaults_not_listed: usize,
@@ -190,8 +196,10 @@ impl<'a> BoardPack<'a> {
             .filter(|(_, f)| *f > 0.0)
             .map(|(what, f)| (what, percent(f)))
             .collect(),
+            programme: programme::programme(s, charts_svg),
             figures: charts_svg
                 .iter()
+                .filter(|(chart, _)| chart != programme::CHART)
                 .map(|(chart, svg)| Figure {
                     caption: charts::caption(chart).unwrap_or(chart).to_string(),
                     svg: inline_svg(

@@ -6,6 +6,8 @@
 //! `format` are the words and number formats every output shares.
 
 pub mod charts;
+pub mod comparison;
+pub mod diff;
 pub mod escape;
 pub mod format;
 pub mod html;

@@ -210,6 +210,33 @@ pub fn plus_minus_points(half_width: f64) -> String {
     }
 }
 
+/// What the change programme is worth, in one sentence: what it costs, what it adds in the
+/// median trial and on average, and how often it pays for itself. `None` without levers.
+pub fn change_programme(s: &Summary) -> Option<String> {
+    let cp = s.change_programme.as_ref()?;
+    let cur = s.currency.as_str();
+    let pays = if cp.prob_pays_for_itself >= 1.0 {
+        "it pays for itself in every trial".to_string()
+    } else {
+        format!(
+            "it pays for itself in {} of trials",
+            percent(cp.prob_pays_for_itself)
+        )
+    };
+    let verb = if cp.npv_gain.p50 >= 0.0 {
+        "adds"
+    } else {
+        "costs"
+    };
+    Some(format!(
+        "The change programme costs {} (present value, median trial) and {verb} {} of NPV in the \
+         median trial ({} on average); {pays}.",
+        money(cp.pv_lever_costs.p50, cur),
+        money(cp.npv_gain.p50.abs(), cur),
+        money(cp.npv_gain.mean, cur),
+    ))
+}
+
 /// What a payback mean is the mean of, when some outcomes never pay back (the mean is then
 /// over the others only): "Payback mean: of the 78% of outcomes that pay back within 36
 /// months (22% never do)". `None` when every outcome pays back (the mean is the mean of all)

@@ -145,8 +145,11 @@ pub fn summary(s: &Summary) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    let programme = sentences::change_programme(s)
+        .map(|p| format!("{p}\n"))
+        .unwrap_or_default();
     format!(
-        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}{}\n{}\n",
+        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}{}\n{}\n{programme}",
         escape::terminal(&s.scenario.name),
         thousands(s.trials),
         s.seed,

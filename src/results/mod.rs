@@ -9,12 +9,18 @@ use serde::{Deserialize, Serialize, Serializer};
 pub mod assumptions;
 pub mod breakeven;
 pub mod cashflow;
+pub mod change_programme;
+pub mod comparison;
+pub mod diff;
 pub mod precision;
 pub mod sensitivity;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
+pub use change_programme::{ChangeProgramme, LeverShare};
+pub use comparison::{Comparison, PairComparison};
+pub use diff::{Diff, DiffFigures, DiffItem};
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 
@@ -24,7 +30,7 @@ pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 14] = [
+pub const NULLABLE_PATHS: [&str; 15] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
@@ -39,6 +45,7 @@ pub const NULLABLE_PATHS: [&str; 14] = [
     "precision.stopping_rule",
     "sensitivity.inputs.npv_mean_low_decile",
     "sensitivity.inputs.npv_mean_high_decile",
+    "change_programme",
 ];
 
 /// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
@@ -289,6 +296,10 @@ pub struct Summary {
     /// What drives NPV: rank statistics and the tornado.
     #[serde(default)]
     pub sensitivity: Sensitivity,
+    /// What the change programme is worth, trial by trial; null when the scenario has no
+    /// levers.
+    #[serde(default)]
+    pub change_programme: Option<ChangeProgramme>,
 }
 
 /// Everything the outputs of a run read: the summary (`results.json`) and the tables built

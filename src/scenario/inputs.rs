@@ -174,6 +174,11 @@ impl<'a> Walk<'a> {
                     self.push(u, quantity, unit);
                 }
             }
+            for effect in &e.risks {
+                let risk = sc.risks.get(effect.risk).map_or("", |r| r.name.as_str());
+                let unit = format!("× the probability of {}", super::quoted(risk));
+                self.push(&effect.probability_multiplier, Quantity::Number, unit);
+            }
             for c in &l.costs {
                 self.cost(c);
             }
@@ -198,7 +203,16 @@ impl<'a> Walk<'a> {
         }
 
         self.section = InputSection::RiskEvents;
-        for r in &sc.risks {
+        for (k, r) in sc.risks.iter().enumerate() {
+            let moved = sc
+                .levers
+                .iter()
+                .any(|l| l.effects.risks.iter().any(|e| e.risk == k));
+            let unit = if moved {
+                "event (1 if it happens, else 0); levers multiply its probability"
+            } else {
+                "event (1 if it happens, else 0)"
+            };
             self.out.push(InputEntry {
                 section: InputSection::RiskEvents,
                 input: Cow::Owned(Uncertain {
@@ -208,7 +222,7 @@ impl<'a> Walk<'a> {
                     location: None,
                 }),
                 quantity: Quantity::Number,
-                unit: "event (1 if it happens, else 0)".into(),
+                unit: unit.into(),
             });
         }
         self.out

@@ -215,10 +215,11 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
     let roles = schema::parse_roles(&mut root, &mut ctx);
     let user_groups = schema::parse_user_groups(&mut root, &mut ctx);
     let capabilities = schema::parse_capabilities(&mut root, &ctx);
-    let levers = schema::parse_levers(&mut root, &ctx);
+    // Risks before levers: a lever's effects may name risks.
+    let risks = schema::parse_risks(&mut root, r);
+    let levers = schema::parse_levers(&mut root, &ctx, &risks);
     let costs = schema::parse_costs(&mut root, &ctx);
     schema::check_cost_columns(&ctx);
-    let risks = schema::parse_risks(&mut root, r);
     let mut scenario = Scenario {
         meta,
         baseline,

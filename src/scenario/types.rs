@@ -346,6 +346,19 @@ pub struct LeverEffects {
     pub bass_q: Option<Uncertain>,
     /// Added to the data-quality share (fraction points; result capped at 1).
     pub data_quality: Option<Uncertain>,
+    /// Multipliers on the probability of named risks: the link between change management and
+    /// a programme that fails to take hold. Empty when the lever changes no risk.
+    pub risks: Vec<RiskEffect>,
+}
+
+/// A lever's effect on one risk: the risk's probability is multiplied by a draw of
+/// `probability_multiplier` (0.6 = 40% less likely) in every trial the lever is applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskEffect {
+    /// Index into `Scenario::risks`.
+    pub risk: usize,
+    /// Multiplies the risk's probability (≥ 0; the product is capped at 1).
+    pub probability_multiplier: Uncertain,
 }
 
 /// A change-management lever: costs money, shifts adoption and data quality.

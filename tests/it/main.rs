@@ -16,6 +16,7 @@
 //! - [`finance_vectors`]: NPV, IRR, MIRR and payback against published cases;
 //! - [`layers`]: every `crate::` import in `src/` points down the layers of `lib.rs`;
 //! - [`charts`], [`report_browser`]: the charts of a real run, and the board pack in Chromium;
+//! - [`compare`]: `compare` and `diff` of the shipped pair, self-comparisons, refusals;
 //! - [`names_in_outputs`], [`png_font`]: names escaped for every output, fonts for every script;
 //! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk;
 //! - [`sensitivity`], [`precision`], [`breakeven`]: what drives the result (planted inputs),
@@ -26,6 +27,7 @@ mod bad_inputs;
 mod breakeven;
 mod charts;
 mod cli;
+mod compare;
 mod correlations;
 mod distributions;
 mod failure_modes;

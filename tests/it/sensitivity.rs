@@ -245,3 +245,34 @@ fn correlated_inputs_are_marked_and_each_keep_their_own_credit() {
     };
     assert!(share(correlated[0]) > 0.1 && share(correlated[1]) > 0.1);
 }
+
+/// A risk that levers make less likely is decided by a uniform and the levers' multipliers;
+/// its sensitivity row is still whether it happens (0 or 1): the failure risk of the change
+/// programme scenario lowers NPV, in the rank statistics, the deciles and the tornado alike.
+#[test]
+fn a_risk_levers_make_less_likely_reads_as_whether_it_happens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hightech-change-programme.toml");
+    let scenario = scenario.to_str().expect("utf-8 path");
+    let r = run(&[scenario, "--trials", "5000"], dir.path());
+    let name = r#"risks."Programme fails to take hold".occurs"#;
+    let find = |key: &str| -> Value {
+        r["sensitivity"][key]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|i| i["input"] == name)
+            .unwrap_or_else(|| panic!("{name} in sensitivity.{key}"))
+            .clone()
+    };
+    let row = find("inputs");
+    assert!(num(&row["rank_correlation"]) < -0.3, "{row:#}");
+    // Low decile: the trials where it does not happen; high: where it does.
+    assert!(num(&row["npv_mean_low_decile"]) > num(&row["npv_mean_high_decile"]));
+    let bar = find("tornado");
+    assert!(
+        num(&bar["npv_at_low"]) > num(&bar["npv_at_high"]) + 1e7,
+        "{bar:#}"
+    );
+}

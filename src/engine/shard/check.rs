@@ -49,7 +49,10 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
             col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
-            _ => ("a capability's contribution", |v, _| v.is_finite()),
+            _ => (
+                "a capability's contribution or a no-lever figure",
+                |v, _| v.is_finite(),
+            ),
         };
         let may_be_nan = matches!(
             c,

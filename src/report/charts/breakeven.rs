@@ -12,8 +12,8 @@ use crate::report::format;
 use crate::report::input_label::InputLabel;
 use crate::report::plot::theme::MUTED;
 use crate::report::plot::{
-    ACCENT, Area, Axis, Cx, DrawResult, FrameOpts, INK, Key, LABEL, MARGIN, NAVY, dashed, frame,
-    label_box, legend, line, nice_step, polyline,
+    ACCENT, Area, Axis, Cx, DrawResult, Extra, FrameOpts, INK, Key, LABEL, MARGIN, NAVY, dashed,
+    frame, label_box, legend, line, nice_step, polyline,
 };
 use crate::results::{Breakeven, Summary};
 use crate::scenario::Quantity;
@@ -322,9 +322,9 @@ pub(crate) fn write(
     result: &Breakeven,
     dir: &Path,
 ) -> Result<ChartOutput, ChartError> {
-    let (fallbacks, notes) = super::png_fonts(ctx)?;
+    let (fallbacks, notes) = super::png_fonts(ctx, Extra::Run)?;
     let chart = BreakevenChart(result);
-    let (png, svg, _) = super::render(ctx, &chart, &fallbacks)?;
+    let (png, svg, _) = super::render(ctx, &chart, Extra::Run, &fallbacks)?;
     let mut files = Vec::new();
     for (ext, bytes) in [("png", png.as_slice()), ("svg", svg.as_bytes())] {
         let path = dir.join(format!("breakeven.{ext}"));

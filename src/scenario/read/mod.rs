@@ -40,6 +40,7 @@ use super::diagnostic::Diagnostic;
 use super::types::Location;
 
 pub(crate) use bounds::Bounds;
+pub(crate) use dist::describe_dist;
 pub(crate) use table::Table;
 pub(crate) use value::{Value, kind_name};
 use words::SUGGESTION_BUDGET;
