@@ -2,7 +2,10 @@
 //! [`dispatch`] and nothing else.
 
 mod board_pack;
+mod breakeven;
 mod cashflow;
+mod compare;
+mod diff;
 mod init;
 mod load;
 mod merge;
@@ -25,6 +28,11 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
         Command::Tei(args) => on_threads(args.threads.threads, || tei::tei(&args)),
+        Command::Breakeven(args) => {
+            on_threads(args.threads.threads, || breakeven::breakeven(&args))
+        }
+        Command::Compare(args) => on_threads(args.threads.threads, || compare::compare(&args)),
+        Command::Diff(args) => on_threads(args.threads.threads, || diff::diff(&args)),
     }
 }
 

@@ -6,8 +6,12 @@
 //! base-case cash flow beside it (all three make a [`crate::results::RunResults`]); [`shard`] stores a range of a run's trials
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
+pub mod levers;
+mod npvs;
+pub mod precision;
 pub mod random;
 pub mod run;
+pub mod sensitivity;
 pub mod shard;
 pub mod sketch;
 pub mod stats;
@@ -16,8 +20,11 @@ pub mod tables;
 pub mod tei;
 pub mod trials;
 
-pub use run::{MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
+pub use npvs::npvs;
+pub use run::{
+    MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, lever_columns, run, table_width,
+};
 pub use stats::{defined_stats, payback_stats, quantiles_of, stats_of};
-pub use summary::{ScenarioIdentity, base_case, summarise};
+pub use summary::{ScenarioIdentity, base_case, histogram, summarise};
 pub use tables::{assumptions, base_cashflow, run_results};
 pub use trials::{for_each_trial_draws, trial_cashflow, trial_draws};

@@ -2,6 +2,7 @@
 //! [`crate::results::RunResults`]): the assumptions and the base case month by month.
 //! They are built here, from the model, so that nothing above the engine needs the model.
 
+use crate::dist::{Dist, Sampler};
 use crate::model::{Model, Scratch};
 use crate::results::{Assumption, Assumptions, CashflowTable, CorrelationPair, RunResults};
 use crate::scenario::{Scenario, TeiAdjustments};
@@ -22,6 +23,7 @@ pub fn run_results(
     if scenario.tei != TeiAdjustments::default() {
         summary.tei = super::tei::tei_section(model, out, &scenario.tei);
     }
+    summary.sensitivity = super::sensitivity::sensitivity(model, out);
     RunResults {
         summary,
         assumptions: assumptions(scenario, model),
@@ -40,6 +42,16 @@ pub fn assumptions(scenario: &Scenario, model: &Model) -> Assumptions {
         .map(|(entry, input)| {
             debug_assert_eq!(entry.input.name, input.name, "walk and model disagree");
             let u = entry.input;
+            // A risk that levers make less likely is drawn as its deciding uniform (see
+            // `Model::compile`); its row shows the event as written, before the levers.
+            let event;
+            let sampler = match u.dist {
+                Dist::Bernoulli { .. } => {
+                    event = Sampler::new(&u.dist, u.truncate);
+                    &event
+                }
+                _ => &input.sampler,
+            };
             Assumption {
                 section: entry.section,
                 name: u.name.clone(),
@@ -47,9 +59,9 @@ pub fn assumptions(scenario: &Scenario, model: &Model) -> Assumptions {
                 truncate: u.truncate,
                 quantity: entry.quantity,
                 unit: entry.unit,
-                base_value: input.sampler.base_value(),
-                p5: input.sampler.quantile(0.05),
-                p95: input.sampler.quantile(0.95),
+                base_value: sampler.base_value(),
+                p5: sampler.quantile(0.05),
+                p95: sampler.quantile(0.95),
                 written: u.location.is_some(),
             }
         })

@@ -216,9 +216,11 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
     let roles = schema::parse_roles(&mut root, &mut ctx);
     let user_groups = schema::parse_user_groups(&mut root, &mut ctx);
     let capabilities = schema::parse_capabilities(&mut root, &ctx);
-    let levers = schema::parse_levers(&mut root, &ctx);
-    let costs = schema::parse_costs(&mut root, &ctx);
+    // Risks before levers: a lever's effects may name risks.
     let risks = schema::parse_risks(&mut root, r);
+    let levers = schema::parse_levers(&mut root, &ctx, &risks);
+    let costs = schema::parse_costs(&mut root, &ctx);
+    schema::check_cost_columns(&ctx);
     let mut scenario = Scenario {
         meta,
         baseline,
@@ -230,6 +232,7 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         risks,
         correlations: Vec::new(),
         tei: Default::default(),
+        allowed_ranges: Default::default(),
     };
     // Correlations name inputs of every other section: read them last.
     scenario.correlations = schema::parse_correlations(&mut root, r, &scenario);
@@ -249,5 +252,6 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         }
     }
     root.finish();
+    scenario.allowed_ranges = r.take_allowed();
     scenario
 }

@@ -48,19 +48,28 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v > -1.0),
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
+            col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
             col::TEI_NPV => ("NPV by TEI conventions", |v, _| v.is_finite()),
             col::TEI_ROI => ("ROI by TEI conventions", |v, _| v.is_finite()),
-            _ => ("a capability's contribution", |v, _| v.is_finite()),
+            _ => (
+                "a capability's contribution or a no-lever figure",
+                |v, _| v.is_finite(),
+            ),
         };
         let may_be_nan = matches!(
             c,
-            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK | col::TEI_ROI
+            col::ROI
+                | col::IRR_ANNUAL
+                | col::PAYBACK
+                | col::DISCOUNTED_PAYBACK
+                | col::FALLS_BACK
+                | col::TEI_ROI
         );
         let allowed = match (may_be_nan, c) {
             (false, col::PV_COSTS) => "finite and not negative",
             (false, _) => "finite",
             (true, col::IRR_ANNUAL) => "finite and above -100%, or undefined (NaN)",
-            (true, col::PAYBACK | col::DISCOUNTED_PAYBACK) => {
+            (true, col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK) => {
                 "between 0 and the horizon, or never (NaN)"
             }
             (true, _) => "finite, or undefined (NaN)",
