@@ -154,4 +154,49 @@ mod tests {
         assert!(risky.roi_percentile.unwrap() < plain.roi_percentile.unwrap());
         assert_eq!(risky.unadjusted, plain.unadjusted);
     }
+
+    /// With levers, a trial's TEI columns are the trial with every lever on (the trial the NPV
+    /// column and the change programme's gain measure), beside the no-lever columns: redrawn
+    /// and evaluated again, the trial gives them to the bit, and the same draws without the
+    /// levers give another TEI NPV in nearly every trial.
+    #[test]
+    fn tei_columns_are_the_trial_with_its_levers() {
+        use crate::engine::{for_each_trial_draws, lever_columns};
+        use crate::model::Scratch;
+        let scenario = crate::scenario::parse_str(
+            include_str!("../../scenarios/hightech-change-programme.toml"),
+            None,
+        )
+        .expect("scenario parses");
+        let model = Model::compile(&scenario);
+        let spec = RunSpec {
+            seed: 11,
+            first_trial: 40,
+            trials: 600,
+        };
+        let out = run(&model, spec, &|_| {});
+        let (npv_col, _) = lever_columns(&model).expect("levers");
+        let factors = TeiPeriods::of_horizon(model.horizon, model.discount_rate).monthly_factors();
+        let (mut with, mut without) = (Scratch::new(&model), Scratch::with_levers(&model, &[]));
+        let mut moved = 0;
+        for_each_trial_draws(&model, 11, 40..640, |trial, draws| {
+            let i = (trial - 40) as usize;
+            let o = model.evaluate(draws, &mut with);
+            let (npv, roi) = super::super::run::tei_outcome(&with, &factors);
+            assert_eq!(o.npv.to_bits(), out.npv()[i].to_bits(), "trial {trial}");
+            assert_eq!(npv.to_bits(), out.tei_npv()[i].to_bits(), "trial {trial}");
+            assert_eq!(roi.to_bits(), out.tei_roi()[i].to_bits(), "trial {trial}");
+            let o0 = model.evaluate(draws, &mut without);
+            assert_eq!(o0.npv.to_bits(), out.table.column(npv_col)[i].to_bits());
+            let (npv0, _) = super::super::run::tei_outcome(&without, &factors);
+            moved += usize::from(npv0 != npv);
+        });
+        assert!(moved > 570, "{moved} of 600 trials moved by the levers");
+        // And the section reads those columns.
+        let tei = tei_section(&model, &out, &TeiAdjustments::default());
+        assert_eq!(
+            tei.simulated_npv.mean.to_bits(),
+            stats_of(out.tei_npv()).mean.to_bits()
+        );
+    }
 }
