@@ -30,12 +30,22 @@ pub fn levels() -> Vec<f64> {
     (1..1000).map(|j| j as f64 / 1000.0).collect()
 }
 
-/// A variable's values reduced to what the library needs, and its normal scores when it joins
-/// the copula's measured correlations.
+/// A variable's values reduced to what the library needs, and what the copula's measured
+/// correlations need of it: an output's normal scores (one per trial), an input's correlations
+/// with those outputs (so no input keeps a value per trial once its batch is done).
 struct Measured {
     variable: SipVariable,
-    /// Centred normal scores divided by their norm (so a dot product is a correlation).
+    /// An output's centred normal scores divided by their norm (so a dot product is a
+    /// correlation); `None` for inputs and for outputs undefined in some trials.
     scores: Option<Vec<f64>>,
+    /// An input's normal-score correlation with each output, by output position (`None` where
+    /// that output has no scores); empty for outputs.
+    with_outputs: Vec<Option<f64>>,
+}
+
+/// A correlation of two variables' normal scores ([`Measured::scores`]).
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// An output of the run: its name, unit, HDR variable id, bounds and per-trial values.
@@ -190,6 +200,7 @@ pub fn sip_source(scenario: &Scenario, model: &Model, out: &RunOutput) -> SipSou
         measured.push(Measured {
             variable: v,
             scores: z,
+            with_outputs: Vec::new(),
         });
     }
     let outputs_measured = measured.len();
@@ -234,10 +245,19 @@ pub fn sip_source(scenario: &Scenario, model: &Model, out: &RunOutput) -> SipSou
                 values,
                 &levels,
             );
-            let z = with_scores.then(|| scores(values, &v.quantiles, &levels));
+            let with_outputs = if with_scores {
+                let z = scores(values, &v.quantiles, &levels);
+                measured[..outputs_measured]
+                    .iter()
+                    .map(|o| o.scores.as_deref().map(|zo| correlation(zo, &z)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             measured.push(Measured {
                 variable: v,
-                scores: z,
+                scores: None,
+                with_outputs,
             });
         }
     }
@@ -298,11 +318,17 @@ fn copula(
         }
         for (pa, &a) in members.iter().enumerate() {
             for (pb, &b) in members.iter().enumerate() {
-                if pa != pb && (a < outputs || b < outputs) {
-                    let (Some(za), Some(zb)) = (&measured[a].scores, &measured[b].scores) else {
-                        continue;
-                    };
-                    let r: f64 = za.iter().zip(zb).map(|(x, y)| x * y).sum();
+                let r = match (a < outputs, b < outputs) {
+                    _ if pa == pb => None,
+                    (true, true) => match (&measured[a].scores, &measured[b].scores) {
+                        (Some(za), Some(zb)) => Some(correlation(za, zb)),
+                        _ => None,
+                    },
+                    (true, false) => measured[b].with_outputs.get(a).copied().flatten(),
+                    (false, true) => measured[a].with_outputs.get(b).copied().flatten(),
+                    (false, false) => None,
+                };
+                if let Some(r) = r {
                     m[pa * k + pb] = r.clamp(-1.0, 1.0);
                 }
             }
