@@ -7,11 +7,11 @@
 //! the same numbers in every run (common random numbers): differences between runs are the
 //! differences between the scenarios, not Monte Carlo noise.
 
-pub mod sipmath;
-pub mod tei;
 pub mod breakeven;
 pub mod compare;
 pub mod diff;
+pub mod sipmath;
+pub mod tei;
 
 /// Why scenarios cannot be analysed together.
 #[derive(Debug, thiserror::Error)]

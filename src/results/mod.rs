@@ -9,25 +9,25 @@ use serde::{Deserialize, Serialize, Serializer};
 pub mod assumptions;
 pub mod breakeven;
 pub mod cashflow;
-pub mod sips;
-pub mod tei;
 pub mod change_programme;
 pub mod comparison;
 pub mod diff;
 pub mod precision;
 pub mod sensitivity;
+pub mod sips;
+pub mod tei;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
-pub use tei::{
-    Tei, TeiDiscrepancy, TeiFigures, TeiLine, TeiLineKind, TeiPublished, TeiTable, TeiVendor,
-};
 pub use change_programme::{ChangeProgramme, LeverShare};
 pub use comparison::{Comparison, PairComparison};
 pub use diff::{Diff, DiffFigures, DiffItem};
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
+pub use tei::{
+    Tei, TeiDiscrepancy, TeiFigures, TeiLine, TeiLineKind, TeiPublished, TeiTable, TeiVendor,
+};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see

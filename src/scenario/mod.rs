@@ -36,10 +36,10 @@ mod tests;
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use inputs::{InputEntry, InputSection, Quantity};
 pub use parse::{parse_file, parse_str};
-pub(crate) use read::{describe_dist, fmt_num, quoted};
 /// The span-aware TOML walker, for other files read with the same quality of messages
 /// (vendor TEI studies).
 pub(crate) use read::{Bounds, Reader, Table, Value};
+pub(crate) use read::{describe_dist, fmt_num, quoted};
 pub use read::{escape_invisible, is_invisible};
 pub use types::*;
 
