@@ -121,10 +121,12 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub publish: PublishArgs,
+    #[command(flatten)]
+    pub exports: ExportArgs,
     /// Run only trials START..END (0-based, END excluded) of the scenario's run and write
     /// them to a part file in the output directory instead of results.json; `valuecase merge`
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
-    #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with = "trials")]
+    #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with_all = ["trials", "export"])]
     pub trials_range: Option<(u64, u64)>,
     /// Add trials in blocks until the 95% half-width of mean NPV is within this share of
     /// |mean NPV| and that of P(NPV > 0) within this many probability units (0.005: ±0.5% and
@@ -256,6 +258,8 @@ pub struct MergeArgs {
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]
+    pub exports: ExportArgs,
+    #[command(flatten)]
     pub threads: ThreadsArg,
 }
 
@@ -275,6 +279,12 @@ pub struct PublishArgs {
     /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
     #[arg(long, value_name = "FILE")]
     pub png_font: Option<PathBuf>,
+}
+
+/// The files `run` and `merge` may write beside results.json (not `compare` or `diff`,
+/// whose outputs are comparisons, not one run).
+#[derive(Debug, Args)]
+pub struct ExportArgs {
     /// Also write FORMAT beside results.json (repeat for several): `sipmath` writes sips.json,
     /// a SIPmath 3.0 library of NPV, ROI, payback and the uncertain inputs (docs/MODEL.md).
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -54,12 +54,12 @@ fn write_charts_and_report(
 /// is still at hand): the SIPmath library's quantiles and correlations.
 pub fn gather_exports(
     results: &mut RunResults,
-    args: &PublishArgs,
+    exports: &[ExportFormat],
     scenario: &crate::scenario::Scenario,
     model: &crate::model::Model,
     output: &crate::engine::RunOutput,
 ) {
-    if args.export.contains(&ExportFormat::Sipmath) {
+    if exports.contains(&ExportFormat::Sipmath) {
         results.sips = Some(crate::analysis::sipmath::sip_source(
             scenario, model, output,
         ));
@@ -73,13 +73,14 @@ fn exporter(format: ExportFormat) -> &'static dyn export::Exporter {
     }
 }
 
-/// Write `results.json` (and the board pack unless `--no-charts`) into the output set and
-/// commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
+/// Write `results.json`, the `exports` (each format once) and the board pack unless
+/// `--no-charts` into the output set and commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
 /// by [`read_png_font`] before the run, so a wrong path fails before any work is done.
 pub fn publish(
     results: &RunResults,
     out: OutputSet,
     args: &PublishArgs,
+    exports: &[ExportFormat],
     png_font: Option<&[u8]>,
     note: Option<String>,
 ) -> Result<(), AppError> {
@@ -87,8 +88,8 @@ pub fn publish(
     let staging = out.staging();
     let staged = (|| {
         let mut staged = vec![export::write(&Json, results, staging)?];
-        for (i, &format) in args.export.iter().enumerate() {
-            if !args.export[..i].contains(&format) {
+        for (i, &format) in exports.iter().enumerate() {
+            if !exports[..i].contains(&format) {
                 staged.push(export::write(exporter(format), results, staging)?);
             }
         }

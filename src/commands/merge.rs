@@ -43,7 +43,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let meta = &parsed.meta;
     let identity = ScenarioIdentity::new(meta, sc.file.clone(), sc.sha256.clone());
     let mut results = engine::run_results(&parsed, &model, &output, &identity, 0.0);
-    super::board_pack::gather_exports(&mut results, &args.publish, &parsed, &model, &output);
+    super::board_pack::gather_exports(&mut results, &args.exports.export, &parsed, &model, &output);
     drop(output);
     results.summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
 
@@ -58,6 +58,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
         &results,
         out,
         &args.publish,
+        &args.exports.export,
         font.as_deref(),
         Some(format!(
             "merged {} parts ({} trials)",

@@ -79,7 +79,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
     super::board_pack::gather_exports(
         &mut results,
-        &args.publish,
+        &args.exports.export,
         &loaded.scenario,
         &model,
         &output,
@@ -89,7 +89,14 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     let t_summary = started.elapsed();
 
-    let published = super::board_pack::publish(&results, out, &args.publish, font.as_deref(), None);
+    let published = super::board_pack::publish(
+        &results,
+        out,
+        &args.publish,
+        &args.exports.export,
+        font.as_deref(),
+        None,
+    );
     if std::env::var_os("VALUECASE_TIMINGS").is_some() {
         eprintln!(
             "timings: engine {:.3} s, summary {:.3} s, publish {:.3} s",

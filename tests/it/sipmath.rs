@@ -481,6 +481,32 @@ fn every_file_a_full_run_writes_is_owned() {
     assert_eq!(names(), ["notes.txt", "results.json"]);
 }
 
+/// `--export` belongs to the commands that write one run's results: `compare` and `diff` do
+/// not take it, and a part file (`--trials-range`) leaves it to `merge`; both are refused
+/// before any work, not ignored.
+#[test]
+fn export_is_refused_where_no_library_is_written() {
+    let file = scenario("scenarios/bench-peer.toml");
+    for args in [
+        vec!["compare", "FILE", "FILE", "--export", "sipmath"],
+        vec!["diff", "FILE", "FILE", "--export", "sipmath"],
+        vec!["run", "FILE", "--trials-range", "0..100", "--export", "sipmath"],
+    ] {
+        let out = Command::cargo_bin("valuecase")
+            .expect("binary builds")
+            .args(args.iter().map(|a| match *a {
+                "FILE" => file.as_os_str(),
+                a => std::ffi::OsStr::new(a),
+            }))
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--export"), "{args:?}: {err}");
+    }
+}
+
 /// Parts merged with `--export sipmath` give the library (and the TEI section) of one run over
 /// all their trials: the inputs are drawn again by trial number, whichever part ran them.
 #[test]
