@@ -8,7 +8,7 @@
 //! trial number), so a trial computes to the same bits in any shard, and sketches hold integer
 //! counts, so merging parts gives exactly what one run over all their trials gives.
 //!
-//! Layout (little-endian): the magic line `VALUECASE-PART 2\n`, the length of the header as a
+//! Layout (little-endian): the magic line `VALUECASE-PART 3\n`, the length of the header as a
 //! u64, the header as JSON ([`PartHeader`]), then `width` columns of `rows` f64 values each,
 //! column by column (the layout of [`TrialTable`]).
 
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::run::{MonthlySketches, RunOutput, RunSpec, TrialTable};
 
 /// First bytes of every part file (the digit is the format version).
-pub const MAGIC: &[u8] = b"VALUECASE-PART 2\n";
+pub const MAGIC: &[u8] = b"VALUECASE-PART 3\n";
 
 /// File name suffix of part files.
 pub const EXTENSION: &str = "vcpart";

@@ -8,9 +8,14 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
 pub mod cashflow;
+pub mod monthly;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use cashflow::CashflowTable;
+pub use monthly::{
+    GroupAdoptionMonthly, MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS, TRIAL_SAMPLE_CAP,
+    TRIAL_SCALARS, TrialSample,
+};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -275,6 +280,10 @@ pub struct RunResults {
     pub assumptions: Assumptions,
     /// The base case month by month.
     pub base_cashflow: CashflowTable,
+    /// The run month by month across trials (percentiles, mean flows, adoption, base case).
+    pub monthly: MonthlyTable,
+    /// The first trials' key values.
+    pub trial_sample: TrialSample,
 }
 
 #[cfg(test)]
