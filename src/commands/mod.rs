@@ -3,6 +3,7 @@
 
 mod board_pack;
 mod cashflow;
+mod data_files;
 mod init;
 mod load;
 mod merge;

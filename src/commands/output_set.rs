@@ -22,7 +22,15 @@ use crate::report::charts::ChartError;
 
 /// Files a run may write, by name or name pattern (`*` stands for any chart name): the set the
 /// commit replaces. Anything else in the output folder is left alone.
-const OWNED: [&str; 4] = ["results.json", "report.html", "*.png", "*.svg"];
+const OWNED: [&str; 7] = [
+    "results.json",
+    "monthly.csv",
+    "trials.csv",
+    "case.xlsx",
+    "report.html",
+    "*.png",
+    "*.svg",
+];
 
 /// Whether `name` is one of the files a run writes (see [`OWNED`]): only these are replaced
 /// or removed on commit.

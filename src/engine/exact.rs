@@ -570,7 +570,8 @@ mod tests {
     fn both_builds_of_the_row_kernel_add_the_same() {
         let values = [1.5e6, -2.5e6, 0.0, 7e-5, f64::NAN, 3e6, -0.0, 1.0e6];
         let base = [1043, 1043, 1043, 1043, 1043, UNSET, 1043, 1043];
-        let run = |f: &dyn Fn(&[f64], &[u64], &mut [i64], &mut [i64]) -> bool| {
+        type Kernel<'a> = &'a dyn Fn(&[f64], &[u64], &mut [i64], &mut [i64]) -> bool;
+        let run = |f: Kernel| {
             let (mut low, mut high) = ([0i64; 8], [0i64; 8]);
             let outside = f(&values, &base, &mut low, &mut high);
             (outside, low, high)

@@ -1,0 +1,79 @@
+//! The Trials sheet: the key values of the run's first trials as it computed them (at most
+//! [`TRIAL_SAMPLE_CAP`], the cap stated on the sheet), for a reader's own checks; every trial,
+//! with its inputs, is in trials.csv (`--export trials`).
+
+use rust_xlsxwriter::Workbook;
+
+use super::style::Styles;
+use super::{WorkbookInput, XlsxResult};
+use crate::results::{TRIAL_SAMPLE_CAP, TRIAL_SCALARS};
+
+/// The sheet's name.
+pub const SHEET: &str = "Trials";
+
+const HEADER: u32 = 3;
+
+pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxResult<()> {
+    let sample = &input.results.trial_sample;
+    let sheet = book.add_worksheet().set_name(SHEET)?;
+    sheet.write_string_with_format(0, 0, "Trials", &st.title)?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        8,
+        &format!(
+            "The first {} of the run's {} trials (this sheet holds at most {}); all of them, \
+             with every sampled input, are in trials.csv (valuecase run --export trials). \
+             `valuecase cashflow SCENARIO --trial N` prints trial N month by month. An empty \
+             cell is a value that does not exist: no IRR, no ROI (no costs), never pays back.",
+            sample.rows.len(),
+            sample.total_trials,
+            TRIAL_SAMPLE_CAP
+        ),
+        &st.note,
+    )?;
+    sheet.set_row_height(1, 45)?;
+    let titles = [
+        "NPV",
+        "PV of benefits",
+        "PV of costs",
+        "ROI",
+        "IRR (annual)",
+        "Payback (months)",
+        "Discounted payback (months)",
+    ];
+    debug_assert_eq!(titles.len(), TRIAL_SCALARS.len());
+    let formats = [
+        &st.money, &st.money, &st.money, &st.share, &st.share, &st.months, &st.months,
+    ];
+    sheet.write_string_with_format(HEADER, 0, "Trial", &st.header)?;
+    for (c, t) in titles.iter().enumerate() {
+        sheet.write_string_with_format(HEADER, 1 + c as u16, *t, &st.header)?;
+    }
+    for (k, name) in sample.capabilities.iter().enumerate() {
+        sheet.write_string_with_format(
+            HEADER,
+            1 + (titles.len() + k) as u16,
+            format!("Contribution: {name}"),
+            &st.header,
+        )?;
+    }
+    sheet.set_row_height(HEADER, 45)?;
+    for (i, values) in sample.rows.iter().enumerate() {
+        let row = HEADER + 1 + i as u32;
+        sheet.write_number(row, 0, i as f64)?;
+        for (c, v) in values.iter().enumerate() {
+            if v.is_finite() {
+                let format = formats.get(c).copied().unwrap_or(&st.money);
+                sheet.write_number_with_format(row, 1 + c as u16, *v, format)?;
+            }
+        }
+    }
+    sheet.set_column_width(0, 8)?;
+    for c in 1..(1 + titles.len() + sample.capabilities.len()) as u16 {
+        sheet.set_column_width(c, 15)?;
+    }
+    sheet.set_freeze_panes(HEADER + 1, 1)?;
+    Ok(())
+}
