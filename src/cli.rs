@@ -184,10 +184,16 @@ pub struct PublishArgs {
     /// Do not write the Excel workbook case.xlsx.
     #[arg(long)]
     pub no_workbook: bool,
-    /// Extra data files, comma-separated: `trials` writes trials.csv (one row per trial: every
-    /// sampled input, NPV, ROI, IRR, paybacks, each capability's contribution; about 1 KB per
-    /// trial). See docs/OUTPUTS.md.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    /// Data files beside results.json, comma-separated: `monthly` (monthly.csv: percentiles,
+    /// means and the base case by month), `trials` (trials.csv: one row per trial with every
+    /// sampled input, NPV, ROI, IRR, paybacks and each capability's contribution; about 1 KB a
+    /// trial), or `none`. See docs/OUTPUTS.md.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "monthly"
+    )]
     pub export: Vec<ExportKind>,
     /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
     /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
@@ -195,11 +201,15 @@ pub struct PublishArgs {
     pub png_font: Option<PathBuf>,
 }
 
-/// Data files a run writes only when asked (`--export`).
+/// The data files a run may write beside results.json (`--export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportKind {
+    /// monthly.csv: the run month by month across trials.
+    Monthly,
     /// trials.csv: one row per trial.
     Trials,
+    /// No data file.
+    None,
 }
 
 /// Options of `valuecase validate`.

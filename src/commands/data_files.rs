@@ -1,5 +1,5 @@
-//! The data files of a run beside results.json: `monthly.csv` always, `case.xlsx` unless
-//! `--no-workbook`, `trials.csv` with `--export trials` (docs/OUTPUTS.md). Shared by `run` and
+//! The data files of a run beside results.json: `case.xlsx` unless `--no-workbook`, and those
+//! `--export` lists: `monthly.csv` (the default) and `trials.csv` (docs/OUTPUTS.md). Shared by `run` and
 //! `merge`, so a merged run writes the same files as one run over all its trials.
 
 use std::io::Write;
@@ -39,7 +39,10 @@ pub fn write(
     args: &PublishArgs,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, AppError> {
-    let mut written = vec![export::write(&MonthlyCsv, results, dir)?];
+    let mut written = Vec::new();
+    if args.export.contains(&ExportKind::Monthly) {
+        written.push(export::write(&MonthlyCsv, results, dir)?);
+    }
     if !args.no_workbook {
         written.push(write_workbook(results, data, dir)?);
     }

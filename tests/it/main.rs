@@ -16,7 +16,9 @@
 //! - [`layers`]: every `crate::` import in `src/` points down the layers of `lib.rs`;
 //! - [`charts`], [`report_browser`]: the charts of a real run, and the board pack in Chromium;
 //! - [`names_in_outputs`], [`png_font`]: names escaped for every output, fonts for every script;
-//! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk.
+//! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk;
+//! - [`workbook`]: case.xlsx recalculated by LibreOffice against the base case, trials.csv
+//!   against `cashflow --trial`, exports of merged runs, the files a run owns.
 
 mod bad_inputs;
 mod charts;
@@ -33,3 +35,4 @@ mod output_set;
 mod png_font;
 mod report_browser;
 mod shards;
+mod workbook;

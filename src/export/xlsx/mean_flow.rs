@@ -143,5 +143,6 @@ pub fn write(
         }
     }
     sheet.set_freeze_panes(first, 2)?;
+    book.define_name("mean_flow_npv", &format!("='{SHEET}'!$B$5"))?;
     Ok(())
 }

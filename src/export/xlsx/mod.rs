@@ -37,6 +37,25 @@ pub const FILE_NAME: &str = "case.xlsx";
 
 type XlsxResult<T> = Result<T, XlsxError>;
 
+/// Defined names of the workbook's own cells, reserved before the inputs' names are made (an
+/// input whose name would clash gets a suffix instead).
+pub const FIXED_NAMES: [&str; 14] = [
+    "monthly_rate",
+    "risk_benefit_share",
+    "risk_cost_multiplier",
+    "risk_go_live_delay",
+    "new_business_revenue",
+    "irr_search_start",
+    "base_npv",
+    "base_pv_benefits",
+    "base_pv_costs",
+    "base_roi",
+    "base_irr_annual",
+    "base_payback_months",
+    "base_discounted_payback_months",
+    "mean_flow_npv",
+];
+
 /// What the workbook is made from.
 pub struct WorkbookInput<'a> {
     pub results: &'a RunResults,
@@ -62,6 +81,9 @@ fn build(input: &WorkbookInput) -> XlsxResult<Vec<u8>> {
     let mut book = Workbook::new();
     let st = style::Styles::new();
     let mut names = names::Names::default();
+    for name in FIXED_NAMES {
+        names.unique(name);
+    }
     let summary = &input.results.summary;
     book.set_properties(
         &DocProperties::new()

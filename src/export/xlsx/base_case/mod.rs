@@ -118,10 +118,11 @@ pub fn write(
     let months = s.meta.horizon_months as usize;
     let quoted = format!("'{SHEET}'");
     let mut defined: Vec<(String, String)> = Vec::new();
-    let mut define = |names: &mut Names, base: &str, row: u32, col: u16| {
-        let name = names.unique(base);
-        defined.push((name.clone(), format!("={quoted}!{}", abs(row, col))));
-        name
+    // These names are reserved before any input's ([`super::FIXED_NAMES`]): they are theirs.
+    let mut define = |_: &mut Names, name: &str, row: u32, col: u16| {
+        debug_assert!(super::FIXED_NAMES.contains(&name), "{name} is reserved");
+        defined.push((name.to_string(), format!("={quoted}!{}", abs(row, col))));
+        name.to_string()
     };
     let scalar = |k: usize| rows.scalars + k as u32;
     let scalars = Scalars {
