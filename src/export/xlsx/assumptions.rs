@@ -113,6 +113,7 @@ pub fn write(
     names: &mut Names,
 ) -> XlsxResult<Refs> {
     let sheet = book.add_worksheet().set_name(SHEET)?;
+    Styles::page(sheet, true);
     let results = input.results;
     let scenario = input.scenario;
     let mut refs = Refs::default();
@@ -138,16 +139,16 @@ pub fn write(
         &st.note,
     )?;
     let headers = [
-        ("Section", 20.0),
-        ("Input (stable name)", 52.0),
-        ("Distribution", 44.0),
+        ("Section", 24.0),
+        ("Input (stable name)", 56.0),
+        ("Distribution", 48.0),
         ("Base value", 14.0),
-        ("Unit", 34.0),
+        ("Unit", 44.0),
         ("P5", 12.0),
         ("P95", 12.0),
-        ("Name in formulas", 34.0),
+        ("Name in formulas", 44.0),
         ("Written in the scenario", 10.0),
-        ("Comment in the scenario file", 70.0),
+        ("Comment in the scenario file", 60.0),
     ];
     for (c, (h, width)) in headers.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, c as u16, *h, &st.header)?;
@@ -163,7 +164,7 @@ pub fn write(
         sheet.write_string(row, 0, a.section.title())?;
         sheet.write_string(row, 1, &a.name)?;
         sheet.write_string(row, 2, describe(&a.distribution, a.truncate))?;
-        sheet.write_number_with_format(row, 3, a.base_value, st.input(a.quantity))?;
+        sheet.write_number_with_format(row, 3, a.base_value, st.input(a.quantity, a.base_value))?;
         sheet.write_string(row, 4, &a.unit)?;
         sheet.write_number_with_format(row, 5, a.p5, st.value(a.quantity))?;
         sheet.write_number_with_format(row, 6, a.p95, st.value(a.quantity))?;
@@ -174,7 +175,12 @@ pub fn write(
             .filter(|e| e.input.name == a.name)
             .and_then(|e| e.input.location);
         if let Some(comment) = comment_for(input.scenario_text, location) {
-            sheet.write_string(row, 9, comment)?;
+            // About 65 characters a line in the column's width: rows grow to show it all.
+            let lines = comment.chars().count().div_ceil(65).max(1);
+            if lines > 1 {
+                sheet.set_row_height(row, 15.0 * lines.min(8) as f64)?;
+            }
+            sheet.write_string_with_format(row, 9, comment, &st.wrap)?;
         }
         define(name, row, 3);
         row += 1;
@@ -222,7 +228,7 @@ pub fn write(
         let name = names.unique(base);
         sheet.write_string(row, 0, label)?;
         sheet.write_string(row, 1, field)?;
-        sheet.write_number_with_format(row, 3, value, st.input(q))?;
+        sheet.write_number_with_format(row, 3, value, st.input(q, value))?;
         sheet.write_string(row, 4, unit)?;
         sheet.write_string(row, 7, &name)?;
         define(name.clone(), row, 3);

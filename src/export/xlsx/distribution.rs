@@ -3,7 +3,9 @@
 //! charts drawn from tables on the sheet: the NPV histogram and the probability of having paid
 //! back by each month.
 
-use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Workbook, Worksheet,
+};
 
 use super::style::Styles;
 use super::{WorkbookInput, XlsxResult};
@@ -44,6 +46,9 @@ type Column<'a> = (
     Option<(&'a str, f64)>,
 );
 
+/// The first column of the histogram chart's series (right of the charts).
+const CHART_DATA: u16 = 20;
+
 const STATS: [&str; 12] = [
     "Mean",
     "Standard deviation",
@@ -62,6 +67,7 @@ const STATS: [&str; 12] = [
 pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxResult<()> {
     let s = &input.results.summary;
     let sheet = book.add_worksheet().set_name(SHEET)?;
+    Styles::page(sheet, true);
     sheet.write_string_with_format(0, 0, "Distribution of the outcomes", &st.title)?;
     sheet.merge_range(
         1,
@@ -119,8 +125,16 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         let col = 1 + c as u16;
         sheet.write_string_with_format(top, col, *name, &st.header)?;
         for (k, v) in values.iter().enumerate() {
-            if let Some(v) = v.filter(|v| v.is_finite()) {
-                sheet.write_number_with_format(top + 1 + k as u32, col, v, format)?;
+            let row = top + 1 + k as u32;
+            match (v.filter(|v| v.is_finite()), share) {
+                (Some(v), _) => {
+                    sheet.write_number_with_format(row, col, v, format)?;
+                }
+                // A statistic that lands among the trials without a value.
+                (None, Some((word, _))) => {
+                    sheet.write_string_with_format(row, col, *word, &st.right)?;
+                }
+                (None, None) => {}
             }
         }
         if let Some((_, share)) = share {
@@ -128,9 +142,10 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         }
     }
     sheet.set_column_width(0, 30)?;
-    for c in 1..=7u16 {
+    for c in (1..=7u16).chain(CHART_DATA..CHART_DATA + 3) {
         sheet.set_column_width(c, 16)?;
     }
+    sheet.set_row_height(top, 32)?;
 
     let mut row = share_row + 2;
     sheet.write_string_with_format(row, 0, "Probability", &st.header)?;
@@ -172,13 +187,35 @@ fn write_histogram(
     {
         sheet.write_string_with_format(row, c as u16, title, &st.header)?;
     }
+    // The chart's series, beside its picture: trials in bins below and above zero, by the
+    // bin's middle.
+    for (c, title) in [
+        "Chart: trials, NPV below 0".to_string(),
+        "Chart: trials, NPV 0 or more".into(),
+        format!("Chart: bin middle ({cur})"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string_with_format(row, CHART_DATA + c as u16, title, &st.header)?;
+    }
     let total: u64 = h.counts.iter().sum::<u64>().max(1);
     for (k, count) in h.counts.iter().enumerate() {
         let r = row + 1 + k as u32;
-        sheet.write_number_with_format(r, 0, h.edges[k], &st.money)?;
-        sheet.write_number_with_format(r, 1, h.edges[k + 1], &st.money)?;
+        let (from, to) = (h.edges[k], h.edges[k + 1]);
+        sheet.write_number_with_format(r, 0, from, &st.money)?;
+        sheet.write_number_with_format(r, 1, to, &st.money)?;
         sheet.write_number(r, 2, *count as f64)?;
         sheet.write_number_with_format(r, 3, *count as f64 / total as f64, &st.share)?;
+        // The chart's two colours: a bin on the side of zero its middle is on.
+        let below = (from + to) / 2.0 < 0.0;
+        sheet.write_number(
+            r,
+            if below { CHART_DATA } else { CHART_DATA + 1 },
+            *count as f64,
+        )?;
+        sheet.write_number(r, if below { CHART_DATA + 1 } else { CHART_DATA }, 0.0)?;
+        sheet.write_number_with_format(r, CHART_DATA + 2, (from + to) / 2.0, &st.money)?;
     }
     if h.tails_clipped {
         let r = row + 1 + h.counts.len() as u32;
@@ -218,20 +255,37 @@ fn book_charts(
     row: u32,
 ) -> XlsxResult<()> {
     let cur = &input.results.summary.currency;
-    let mut histogram = Chart::new(ChartType::Column);
-    histogram
-        .add_series()
-        .set_name("Trials")
-        .set_categories((SHEET, h0, 0, h1, 0))
-        .set_values((SHEET, h0, 2, h1, 2))
-        .set_gap(5);
+    let mut histogram = Chart::new(ChartType::ColumnStacked);
+    let edges = &input.results.summary.charts.npv_histogram.edges;
+    let widest = edges.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+    let scale = if widest >= 1e7 {
+        "#,##0,,\"M\""
+    } else if widest >= 1e6 {
+        "#,##0.0,,\"M\""
+    } else if widest >= 1e4 {
+        "#,##0,\"k\""
+    } else {
+        "#,##0"
+    };
+    for (col, name, colour) in [
+        (CHART_DATA, "NPV below 0", 0xC0504D),
+        (CHART_DATA + 1, "NPV 0 or more", 0x4F81BD),
+    ] {
+        histogram
+            .add_series()
+            .set_name(name)
+            .set_categories((SHEET, h0, CHART_DATA + 2, h1, CHART_DATA + 2))
+            .set_values((SHEET, h0, col, h1, col))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)))
+            .set_gap(5);
+    }
     histogram.title().set_name("NPV: trials per bin");
     histogram
         .x_axis()
-        .set_name(&format!("NPV, bin from ({cur})"))
-        .set_num_format("#,##0,,\"M\"");
+        .set_name(&format!("NPV, middle of the bin ({cur})"))
+        .set_num_format(scale);
     histogram.y_axis().set_name("Trials");
-    histogram.legend().set_hidden();
+    histogram.legend().set_position(ChartLegendPosition::Top);
     histogram.set_width(720).set_height(340);
 
     let mut payback = Chart::new(ChartType::Line);
@@ -254,7 +308,7 @@ fn book_charts(
     payback.set_width(720).set_height(340);
 
     let sheet = book.worksheet_from_name(SHEET)?;
-    sheet.insert_chart(row, 9, &histogram)?;
-    sheet.insert_chart(row + 19, 9, &payback)?;
+    sheet.insert_chart(row, 8, &histogram)?;
+    sheet.insert_chart(row + 19, 8, &payback)?;
     Ok(())
 }

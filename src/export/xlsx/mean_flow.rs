@@ -15,6 +15,8 @@ use crate::results::PERCENTILE_LEVELS;
 pub const SHEET: &str = "Mean cash flow";
 
 const HEADER: u32 = 9;
+/// The column of the reconciliation's figures (their labels run on from column A).
+const VALUE: u16 = 4;
 
 pub fn write(
     book: &mut Workbook,
@@ -23,6 +25,7 @@ pub fn write(
     base: &base_case::Results,
 ) -> XlsxResult<()> {
     let sheet = book.add_worksheet().set_name(SHEET)?;
+    Styles::page(sheet, true);
     sheet.set_formula_result_default("");
     let m = &input.results.monthly;
     let summary = &input.results.summary;
@@ -65,19 +68,19 @@ pub fn write(
             "NPV of the mean net flow (formula)",
             Formula::new(format!("=SUM({})", range(6))),
         ),
-        ("Difference", Formula::new("=B5-B6")),
+        ("Difference", Formula::new("=E5-E6")),
         (
             "Relative difference",
-            Formula::new("=IF(B6<>0,(B5-B6)/ABS(B6),0)"),
+            Formula::new("=IF(E6<>0,(E5-E6)/ABS(E6),0)"),
         ),
     ];
     sheet.write_string_with_format(5, 0, "Mean NPV of the trials (valuecase)", &st.bold)?;
-    sheet.write_number_with_format(5, 1, summary.npv.mean, &st.money_bold)?;
+    sheet.write_number_with_format(5, VALUE, summary.npv.mean, &st.money_bold)?;
     for (k, (label, formula)) in rows.into_iter().enumerate() {
         let row = [4, 6, 7][k];
         sheet.write_string_with_format(row, 0, label, &st.bold)?;
         let format = if k == 2 { &st.number } else { &st.money_bold };
-        sheet.write_formula_with_format(row, 1, formula, format)?;
+        sheet.write_formula_with_format(row, VALUE, formula, format)?;
     }
 
     let mut headers: Vec<String> = [
@@ -99,9 +102,8 @@ pub fn write(
     );
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(HEADER, c as u16, h, &st.header)?;
-        sheet.set_column_width(c as u16, if c < 2 { 10.0 } else { 16.0 })?;
+        sheet.set_column_width(c as u16, if c < 2 { 9.0 } else { 16.0 })?;
     }
-    sheet.set_column_width(0, 34)?;
     sheet.set_row_height(HEADER, 30)?;
     for t in 0..n as usize {
         let row = first + t as u32;
@@ -143,6 +145,6 @@ pub fn write(
         }
     }
     sheet.set_freeze_panes(first, 2)?;
-    book.define_name("mean_flow_npv", &format!("='{SHEET}'!$B$5"))?;
+    book.define_name("mean_flow_npv", &format!("='{SHEET}'!$E$5"))?;
     Ok(())
 }

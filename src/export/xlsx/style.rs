@@ -14,8 +14,10 @@ const NOTE_GREY: u32 = 0x595959;
 
 /// Money with thousands separators and no decimals, negatives in red.
 pub const MONEY: &str = "#,##0;[Red]-#,##0";
-/// A share as a percentage with up to three decimals.
-pub const SHARE: &str = "0.0##%";
+/// A share as a percentage with up to three decimals (inputs: 1.25% stays 1.25%).
+pub const SHARE_INPUT: &str = "0.0##%";
+/// A computed share as a percentage with one decimal.
+pub const SHARE: &str = "0.0%";
 /// Months with two decimals (paybacks).
 pub const MONTHS: &str = "0.00";
 /// Discount factors and other ratios near one.
@@ -26,10 +28,17 @@ pub struct Styles {
     pub title: Format,
     pub subtitle: Format,
     pub note: Format,
+    /// A note on one line, running on into the empty cells to its right.
+    pub note_inline: Format,
     pub header: Format,
     pub group_header: Format,
     pub equation: Format,
     pub text: Format,
+    pub wrap: Format,
+    /// Text aligned like numbers ("never" in a column of months).
+    pub right: Format,
+    /// Computed plain numbers, two decimals.
+    pub decimal: Format,
     pub bold: Format,
     pub money: Format,
     pub money_bold: Format,
@@ -39,6 +48,7 @@ pub struct Styles {
     pub number: Format,
     pub integer: Format,
     pub input_money: Format,
+    pub input_money_whole: Format,
     pub input_share: Format,
     pub input_number: Format,
 }
@@ -63,6 +73,9 @@ impl Styles {
                 .set_font_color(Color::RGB(NOTE_GREY))
                 .set_text_wrap()
                 .set_align(FormatAlign::Top),
+            note_inline: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(NOTE_GREY)),
             group_header: header.clone().set_background_color(Color::RGB(GROUP_FILL)),
             header,
             equation: Format::new()
@@ -72,6 +85,9 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Top),
             text: Format::new().set_align(FormatAlign::Top),
+            wrap: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
+            right: Format::new().set_align(FormatAlign::Right),
+            decimal: Format::new().set_num_format("#,##0.00"),
             bold: Format::new().set_bold(),
             money: Format::new().set_num_format(MONEY),
             money_bold: Format::new().set_num_format(MONEY).set_bold(),
@@ -81,17 +97,28 @@ impl Styles {
             number: Format::new().set_num_format("General"),
             integer: Format::new().set_num_format("0"),
             input_money: input.clone().set_num_format("#,##0.00"),
-            input_share: input.clone().set_num_format(SHARE),
+            input_money_whole: input.clone().set_num_format("#,##0"),
+            input_share: input.clone().set_num_format(SHARE_INPUT),
             input_number: input.set_num_format("General"),
         }
     }
 
-    /// The format of an input's base value.
-    pub fn input(&self, q: Quantity) -> &Format {
+    /// The format of an input's base value `v`: money without cents when it has none.
+    pub fn input(&self, q: Quantity, v: f64) -> &Format {
         match q {
+            Quantity::Money if v == v.trunc() => &self.input_money_whole,
             Quantity::Money => &self.input_money,
             Quantity::Share => &self.input_share,
             Quantity::Number => &self.input_number,
+        }
+    }
+
+    /// Page setup for printing: landscape, and (for the narrower sheets) one page wide.
+    pub fn page(sheet: &mut rust_xlsxwriter::Worksheet, one_page_wide: bool) {
+        sheet.set_landscape();
+        sheet.set_paper_size(9); // A4
+        if one_page_wide {
+            sheet.set_print_fit_to_pages(1, 0);
         }
     }
 
@@ -100,7 +127,7 @@ impl Styles {
         match q {
             Quantity::Money => &self.money,
             Quantity::Share => &self.share,
-            Quantity::Number => &self.number,
+            Quantity::Number => &self.decimal,
         }
     }
 }

@@ -82,8 +82,9 @@ pub fn write(
     }
 
     let mut row = 3u32;
+    let measure = format!("Measure (money in {})", s.currency);
     let headers = [
-        "Measure",
+        measure.as_str(),
         "Mean",
         "± standard error",
         "P5",
@@ -122,8 +123,20 @@ pub fn write(
         sheet.write_string_with_format(row, 0, r.label, &st.bold)?;
         let values = [r.mean, r.stderr, r.p5, r.p50, r.p95];
         for (c, v) in values.iter().enumerate() {
-            if let Some(v) = v.filter(|v| v.is_finite()) {
-                sheet.write_number_with_format(row, 1 + c as u16, v, format)?;
+            match v.filter(|v| v.is_finite()) {
+                Some(v) => {
+                    sheet.write_number_with_format(row, 1 + c as u16, v, format)?;
+                }
+                // A percentile among the trials without a value: say which.
+                None if r.missing.is_some() => {
+                    let word = if r.label.starts_with("IRR") || r.label == "ROI" {
+                        "undefined"
+                    } else {
+                        "never"
+                    };
+                    sheet.write_string_with_format(row, 1 + c as u16, word, &st.right)?;
+                }
+                None => {}
             }
         }
         sheet.write_formula_with_format(row, 6, Formula::new(format!("={base_name}")), format)?;
@@ -158,8 +171,10 @@ pub fn write(
     sheet.write_string_with_format(row, 0, "Findings", &st.subtitle)?;
     for finding in &input.findings {
         row += 1;
-        sheet.merge_range(row, 0, row, 7, finding, &st.text)?;
-        sheet.set_row_height(row, 30)?;
+        sheet.merge_range(row, 0, row, 7, finding, &st.wrap)?;
+        // About 140 characters a line across the merged columns.
+        let lines = finding.chars().count().div_ceil(140).max(1);
+        sheet.set_row_height(row, 16.0 * lines as f64 + 4.0)?;
     }
 
     row += 2;
@@ -237,5 +252,6 @@ pub fn write(
     }
     sheet.set_column_width(6, 22)?;
     sheet.set_active(true);
+    Styles::page(sheet, true);
     Ok(())
 }

@@ -16,6 +16,7 @@ const HEADER: u32 = 3;
 pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxResult<()> {
     let sample = &input.results.trial_sample;
     let sheet = book.add_worksheet().set_name(SHEET)?;
+    Styles::page(sheet, true);
     sheet.write_string_with_format(0, 0, "Trials", &st.title)?;
     sheet.merge_range(
         1,

@@ -81,16 +81,14 @@ impl Columns {
             next - 1
         };
         let mut c = Columns {
-            month: take(),
             calendar: take(),
+            month: take(),
             growth: take(),
             discount: take(),
             ..Columns::default()
         };
-        for _ in &s.user_groups {
-            c.adoption.push(take());
-            c.quality.push(take());
-        }
+        c.adoption = s.user_groups.iter().map(|_| take()).collect();
+        c.quality = s.user_groups.iter().map(|_| take()).collect();
         let n = s.capabilities.len();
         c.uplift = s
             .capabilities
@@ -183,7 +181,7 @@ pub const SCALARS: [&str; 6] = [
     "Cost multiplier after risks κ_r",
     "Go-live delay from risks D (months)",
     "New-business revenue per year NB",
-    "IRR search start (monthly; Excel's IRR guess)",
+    "IRR search start (Excel's guess, monthly)",
 ];
 
 impl Rows {

@@ -157,6 +157,9 @@ pub fn write(
     // No cached results: every spreadsheet computes the formulas when it opens the file
     // (LibreOffice keeps a cached value unless it is empty).
     sheet.set_formula_result_default("");
+    Styles::page(sheet, false);
+    sheet.set_repeat_rows(ctx.rows.table_header, ctx.rows.first_month - 1)?;
+    sheet.set_repeat_columns(0, 1)?;
     write_heading(sheet, st, &ctx)?;
     write_results(sheet, st, &ctx, input)?;
     write_scalars(sheet, st, &ctx)?;
@@ -178,20 +181,20 @@ fn write_heading(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         "Base case: every input at its most likely value, month by month, as live formulas",
         &st.title,
     )?;
-    let note = "Every number on this sheet is a formula on the Assumptions sheet (blue cells \
-                there), following docs/MODEL.md section by section: change a base value or the \
-                structure there and the whole sheet, NPV, IRR and paybacks included, \
-                recomputes. Column \"This sheet\" is the formula; \"valuecase\" is what the run \
-                computed for the base case. Two things are built into the layout rather than \
-                read from cells: the number of months (one row each) and each capability's lag \
-                (its formulas read adoption that many rows up). A balance within rounding of \
-                exactly zero is decided by valuecase with an exact sum; a spreadsheet's running \
-                sum can land a hair either side, which can move a payback by that month in such \
-                a tie (never seen outside constructed cases).";
-    sheet.merge_range(1, 0, 3, 9, note, &st.note)?;
-    sheet.set_row_height(1, 30)?;
-    sheet.set_row_height(2, 30)?;
-    sheet.set_row_height(3, 30)?;
+    let notes = [
+        "Every number here is a formula on the Assumptions sheet (its blue cells), following \
+         docs/MODEL.md section by section (§): change a base value there and the whole sheet \
+         recomputes, NPV, IRR and paybacks included.",
+        "\"This sheet\" is the formula; \"valuecase\" is what the run computed for the base \
+         case. Built into the layout rather than read from cells: the number of months (a row \
+         each) and each capability's lag (its formulas read adoption that many rows up).",
+        "valuecase decides a balance within rounding of exactly zero with an exact sum; a \
+         spreadsheet's running sum can land a hair either side, which in such a tie can move a \
+         payback by that month (not seen outside constructed cases).",
+    ];
+    for (k, note) in notes.iter().enumerate() {
+        sheet.write_string_with_format(1 + k as u32, 0, *note, &st.note_inline)?;
+    }
     let _ = ctx;
     Ok(())
 }
@@ -302,7 +305,7 @@ fn write_results(
             ),
             format,
         )?;
-        sheet.write_string_with_format(row, 4, *how, &st.note)?;
+        sheet.write_string_with_format(row, 4, *how, &st.note_inline)?;
     }
     Ok(())
 }
@@ -380,7 +383,7 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         let row = r0 + k as u32;
         sheet.write_string(row, 0, SCALARS[k])?;
         write_formula(sheet, row, 1, formula, format)?;
-        sheet.write_string_with_format(row, 2, *note, &st.note)?;
+        sheet.write_string_with_format(row, 2, *note, &st.note_inline)?;
     }
     let row = r0 + values.len() as u32;
     sheet.write_string(row, 0, SCALARS[5])?;
@@ -389,7 +392,7 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         row,
         2,
         "where Excel's IRR starts its search; change it if IRR shows \"none\" for flows that do turn",
-        &st.note,
+        &st.note_inline,
     )?;
     Ok(())
 }
@@ -410,6 +413,7 @@ fn write_groups(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult
     for (c, t) in headers.iter().enumerate() {
         sheet.write_string_with_format(h, c as u16, *t, &st.header)?;
     }
+    sheet.set_row_height(h, 32)?;
     for (g, group) in s.user_groups.iter().enumerate() {
         let row = h + 1 + g as u32;
         let levers: Vec<&crate::scenario::Lever> = s
@@ -517,6 +521,7 @@ fn write_capabilities(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> Xlsx
             &st.header,
         )?;
     }
+    sheet.set_row_height(h, 45)?;
     for (k, cap) in s.capabilities.iter().enumerate() {
         let row = h + 1 + k as u32;
         sheet.write_string(row, 0, &cap.name)?;
@@ -562,6 +567,7 @@ fn write_costs(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult<
     {
         sheet.write_string_with_format(h, c as u16, *t, &st.header)?;
     }
+    sheet.set_row_height(h, 32)?;
     let lines = s
         .costs
         .iter()
@@ -588,9 +594,10 @@ fn write_costs(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult<
         );
         write_formula(sheet, row, 2, &amount, &st.money)?;
     }
-    sheet.set_column_width(0, 34)?;
     for c in 1..=9u16 {
         sheet.set_column_width(c, 15)?;
     }
+    sheet.set_column_width(0, 36)?;
+    sheet.set_column_width(1, 18)?;
     Ok(())
 }

@@ -40,18 +40,20 @@ pub(super) fn write(
 ) -> XlsxResult<()> {
     let columns = columns(st, ctx, input);
     let h = ctx.rows.table_header;
-    let mut last_group = "";
+    // Each column carries its group's label, so that a printed page or a scrolled window
+    // always says what its columns are.
     for c in &columns {
-        let group = if c.group == last_group { "" } else { c.group };
-        last_group = c.group;
-        sheet.write_string_with_format(h, c.col, group, &st.group_header)?;
+        sheet.write_string_with_format(h, c.col, c.group, &st.group_header)?;
+    }
+    for c in &columns {
         sheet.write_string_with_format(h + 1, c.col, &c.name, &st.header)?;
         sheet.write_string_with_format(h + 2, c.col, &c.equation, &st.equation)?;
-        sheet.set_column_width(c.col, if c.col < 2 { 10.0 } else { 15.0 })?;
+        if c.col > 1 {
+            sheet.set_column_width(c.col, 15.0)?;
+        }
     }
     sheet.set_row_height(h + 1, 45)?;
-    sheet.set_row_height(h + 2, 48)?;
-    sheet.set_column_width(0, 34)?;
+    sheet.set_row_height(h + 2, 36)?;
     for t in 0..ctx.months {
         let row = ctx.rows.first_month + t as u32;
         for c in &columns {
@@ -165,6 +167,8 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
                 Cell::Formula(eq::adoption(&month(t), &go_live, &ceiling, &curve))
             }),
         );
+    }
+    for (g, group) in s.user_groups.iter().enumerate() {
         let quality = ctx.group_cell(g, G_QUALITY);
         let a = k.adoption[g];
         push(
