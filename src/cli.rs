@@ -85,7 +85,7 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 }
 
 /// Most trials a run may ask for.
-pub const MAX_TRIALS: u64 = 100_000_000;
+pub use crate::engine::MAX_TRIALS;
 
 /// A whole number as a person may type it: `10000`, `10_000`, `1e6` (exact whole numbers in
 /// scientific notation are accepted: scenario files allow them too).

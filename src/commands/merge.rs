@@ -35,7 +35,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let file = sc.file.as_ref().map(PathBuf::from);
     let parsed = scenario::parse_str(&sc.text, file.as_deref())?;
     let model = Model::compile(&parsed);
-    if model.horizon != header.horizon_months || engine::table_width(&model) != header.width {
+    if model.horizon != header.horizon_months
+        || engine::table_width(&model) != header.width
+        || output.sketches.adoption.len() != model.groups.len() * model.horizon
+    {
         return Err(shard::PartError::Merge(shard::MergeProblem::LayoutMismatch).into());
     }
     let meta = &parsed.meta;

@@ -229,6 +229,22 @@ impl<'de> Deserialize<'de> for ExactSum {
                 "an exact sum with too many digits",
             ));
         }
+        // Stored sums are normalised: every digit in 0..2^32 but the top one, which carries
+        // the sign and is small. Anything else was not written by a run (and could overflow
+        // when carried).
+        let top = DIGITS - 1;
+        let sane = stored.digits.iter().enumerate().all(|(k, &d)| {
+            if stored.first + k == top {
+                d.unsigned_abs() <= 1 << DIGIT_BITS
+            } else {
+                (0..1 << DIGIT_BITS).contains(&d)
+            }
+        });
+        if !sane {
+            return Err(serde::de::Error::custom(
+                "an exact sum with a digit out of range",
+            ));
+        }
         let mut sum = ExactSum {
             positive_infinities: stored.positive_infinities,
             negative_infinities: stored.negative_infinities,
@@ -503,8 +519,14 @@ mod tests {
         let back: ExactSum = serde_json::from_str(&text).unwrap();
         assert_eq!(back.normalised(), s.normalised());
         assert_eq!(back.value().to_bits(), s.value().to_bits());
-        let bad = r#"{"first":60,"digits":[1,2,3,4,5,6,7,8]}"#;
-        assert!(serde_json::from_str::<ExactSum>(bad).is_err());
+        for bad in [
+            r#"{"first":60,"digits":[1,2,3,4,5,6,7,8]}"#,
+            r#"{"first":3,"digits":[-1]}"#,
+            r#"{"first":3,"digits":[4294967296]}"#,
+            r#"{"first":66,"digits":[9223372036854775807]}"#,
+        ] {
+            assert!(serde_json::from_str::<ExactSum>(bad).is_err(), "{bad}");
+        }
     }
 
     proptest! {

@@ -16,7 +16,7 @@ pub mod summary;
 pub mod tables;
 pub mod trials;
 
-pub use run::{RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
+pub use run::{MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
 pub use stats::{defined_stats, payback_stats, quantiles_of, stats_of};
 pub use summary::{ScenarioIdentity, base_case, summarise};
 pub use tables::{assumptions, base_cashflow, monthly_table, run_results, trial_sample};

@@ -16,6 +16,10 @@ use super::exact::{MonthlyAccumulator, MonthlySums};
 use super::random::{stream_key, uniforms_into};
 use super::sketch::{LogSketch, ShareCounts, ShareHistogram, SketchMapping};
 
+/// Most trials one run may have: far more than any case needs (100,000 already give a Monte
+/// Carlo error far below the input uncertainty), low enough to catch a typo.
+pub const MAX_TRIALS: u64 = 100_000_000;
+
 /// Trials per parallel work item.
 pub const BLOCK: usize = 1024;
 

@@ -195,7 +195,8 @@ mod tests {
     /// for two parts of the run merged: the sums are exact, the sketches integer counts.
     #[test]
     fn monthly_tables_do_not_depend_on_threads_or_parts() {
-        let model = model_of(include_str!("../../scenarios/midmarket-50m.toml"));
+        let text = include_str!("../../scenarios/midmarket-50m.toml");
+        let model = model_of(text);
         let spec = |first_trial, trials| RunSpec {
             seed: 5,
             first_trial,
@@ -224,8 +225,8 @@ mod tests {
             let scenario = shard::PartScenario {
                 name: "m".into(),
                 file: None,
-                sha256: "x".into(),
-                text: String::new(),
+                sha256: crate::scenario::fingerprint(text.as_bytes()),
+                text: text.to_string(),
             };
             let out = run_on(2, &model, spec(first, trials));
             let mut bytes = Vec::new();

@@ -50,6 +50,9 @@ pub fn fingerprint(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The longest horizon a scenario may have (50 years of months).
+pub const MAX_HORIZON_MONTHS: u32 = 600;
+
 /// The reference scenario run when `valuecase run` is given no file.
 pub const BUILT_IN: &str = include_str!("../../scenarios/hightech-1b.toml");
 

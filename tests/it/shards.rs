@@ -157,4 +157,15 @@ fn merge_refuses_parts_of_different_runs() {
     merge(&[&junk])
         .code(2)
         .stderr(predicates::str::contains("not a valuecase part file"));
+
+    // A part damaged in transit: one flipped bit in its rows. Refused, naming the file.
+    let damaged = tmp.path().join("damaged.vcpart");
+    let mut bytes = std::fs::read(&b).expect("part");
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x01;
+    std::fs::write(&damaged, bytes).expect("write");
+    merge(&[&a, &damaged])
+        .code(2)
+        .stderr(predicates::str::contains("damaged.vcpart"))
+        .stderr(predicates::str::contains("checksum mismatch"));
 }

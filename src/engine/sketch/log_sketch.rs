@@ -504,4 +504,17 @@ impl LogSketch {
     pub fn count(&self) -> u64 {
         self.store.counts.iter().sum()
     }
+
+    /// The number of values counted, when the sketch is well formed: its bucket range fits
+    /// the key space and its counts add up without overflow. For sketches read from files.
+    pub fn checked_count(&self) -> Option<u64> {
+        let last = i64::from(self.store.offset) + self.store.counts.len() as i64 - 1;
+        if last > i64::from(i32::MAX) {
+            return None;
+        }
+        self.store
+            .counts
+            .iter()
+            .try_fold(0u64, |acc, &c| acc.checked_add(c))
+    }
 }

@@ -175,6 +175,12 @@ impl ShareHistogram {
         f64::NAN
     }
 
+    /// The number of shares counted, when the histogram is well formed (one count per bin).
+    /// For histograms read from files.
+    pub fn checked_count(&self) -> Option<u64> {
+        (self.counts.len() == SHARE_BINS).then(|| self.counts.iter().map(|&c| u64::from(c)).sum())
+    }
+
     /// Absolute error bound of quantiles: half a bin.
     pub fn absolute_error() -> f64 {
         0.5 / SHARE_BINS as f64

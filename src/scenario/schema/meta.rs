@@ -76,7 +76,7 @@ pub(in crate::scenario) fn parse_meta(root: &mut Table<'_>) -> (Meta, Option<u32
         .required_integer(
             "horizon_months",
             1,
-            600,
+            i64::from(crate::scenario::MAX_HORIZON_MONTHS),
             Some("a whole number of months from 1 to 600 (e.g. 60 for five years)"),
         )
         .and_then(|h| u32::try_from(h).ok());

@@ -8,9 +8,19 @@
 //! trial number), so a trial computes to the same bits in any shard, and sketches hold integer
 //! counts, so merging parts gives exactly what one run over all their trials gives.
 //!
-//! Layout (little-endian): the magic line `VALUECASE-PART 3\n`, the length of the header as a
+//! Layout (little-endian): the magic line `VALUECASE-PART 4\n`, the length of the header as a
 //! u64, the header as JSON ([`PartHeader`]), then `width` columns of `rows` f64 values each,
-//! column by column (the layout of [`TrialTable`]).
+//! column by column (the layout of [`TrialTable`]), then the CRC-32 (IEEE) of everything
+//! before it as a u32.
+//!
+//! Parts travel between machines, so nothing in them is trusted: every size is checked with
+//! arithmetic that cannot overflow before anything is allocated, the checksum covers header and
+//! rows, the scenario text must match its SHA-256, every value must be one a run can write
+//! ([`check`]), and the sketches must count exactly the part's trials. A part that fails any
+//! check is refused, naming the file and what is wrong.
+
+mod check;
+mod error;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -19,8 +29,17 @@ use serde::{Deserialize, Serialize};
 
 use super::run::{MonthlySketches, RunOutput, RunSpec, TrialTable};
 
+pub use error::{MergeProblem, PartError, PartProblem};
+
 /// First bytes of every part file (the digit is the format version).
-pub const MAGIC: &[u8] = b"VALUECASE-PART 3\n";
+pub const MAGIC: &[u8] = b"VALUECASE-PART 4\n";
+
+/// Largest header accepted, in bytes: the sketches of the longest horizon with many user
+/// groups take a few megabytes.
+pub const MAX_HEADER: u64 = 1 << 28;
+
+/// Most trials one merged run may hold (adoption histograms count in 32 bits).
+pub const MAX_MERGED_TRIALS: u64 = u32::MAX as u64;
 
 /// File name suffix of part files.
 pub const EXTENSION: &str = "vcpart";
@@ -55,100 +74,35 @@ pub struct PartHeader {
     pub sketches: MonthlySketches,
 }
 
-/// Why a part file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum PartError {
-    /// One file is not a readable part.
-    #[error("{file}: {problem}")]
-    Unreadable { file: String, problem: PartProblem },
-    /// The parts are readable but do not make up one run.
-    #[error("cannot merge: {0}")]
-    Merge(#[from] MergeProblem),
+/// Everything written through it is also fed to a CRC-32.
+struct Crc32Writer<'w, W: Write> {
+    inner: &'w mut W,
+    crc: crc32fast::Hasher,
 }
 
-/// What is wrong inside one part file.
-#[derive(Debug, thiserror::Error)]
-pub enum PartProblem {
-    #[error("cannot open: {0}")]
-    Open(std::io::Error),
-    #[error("not a valuecase part file (too short)")]
-    TooShort,
-    #[error(
-        "a part file of another format version: merge parts with the valuecase that wrote them"
-    )]
-    OtherVersion,
-    #[error("not a valuecase part file (it does not start with VALUECASE-PART)")]
-    NotAPart,
-    #[error("truncated header: {0}")]
-    TruncatedHeader(std::io::Error),
-    #[error("corrupt header length")]
-    HeaderLength,
-    #[error("corrupt header: {0}")]
-    CorruptHeader(serde_json::Error),
-    #[error("corrupt header: empty width or reversed range")]
-    EmptyLayout,
-    #[error("cannot read rows: {0}")]
-    Rows(std::io::Error),
-    #[error(
-        "truncated or padded rows: expected {expected} bytes for trials {start}..{end}, found {found}"
-    )]
-    RowLength {
-        expected: usize,
-        start: u64,
-        end: u64,
-        found: usize,
-    },
+impl<W: Write> Write for Crc32Writer<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
-/// Why readable parts do not make up one run.
-#[derive(Debug, thiserror::Error)]
-pub enum MergeProblem {
-    #[error("no parts to merge")]
-    NoParts,
-    #[error(
-        "{a} and {b} come from different scenarios (SHA-256 {sha_a}… vs {sha_b}…): merge only parts of one run"
-    )]
-    DifferentScenarios {
-        a: String,
-        b: String,
-        sha_a: String,
-        sha_b: String,
-    },
-    #[error(
-        "{a} has seed {seed_a} but {b} has seed {seed_b}: merge only parts run with the same seed"
-    )]
-    DifferentSeeds {
-        a: String,
-        seed_a: u64,
-        b: String,
-        seed_b: u64,
-    },
-    #[error(
-        "{a} and {b} have different layouts: were they written by different valuecase versions?"
-    )]
-    DifferentLayouts { a: String, b: String },
-    #[error(
-        "the parts start at trial {start} ({first}): a merged run covers trials 0..N, so a part starting at trial 0 is missing"
-    )]
-    MissingStart { start: u64, first: String },
-    #[error("gap: no part covers trials {from}..{to} (between {before} and {after})")]
-    Gap {
-        from: u64,
-        to: u64,
-        before: String,
-        after: String,
-    },
-    #[error("overlap: trials {from}..{to} are in both {a} and {b}")]
-    Overlap {
-        from: u64,
-        to: u64,
-        a: String,
-        b: String,
-    },
-    #[error(
-        "the parts' layout does not match their scenario; were they written by another valuecase version?"
-    )]
-    LayoutMismatch,
+/// Everything read through it is also fed to a CRC-32.
+struct Crc32Reader<'r, R: Read> {
+    inner: &'r mut R,
+    crc: crc32fast::Hasher,
+}
+
+impl<R: Read> Read for Crc32Reader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// A part: its header and its rows.
@@ -185,6 +139,10 @@ impl Part {
     /// Write the part.
     pub fn write_to(&self, w: &mut impl Write) -> std::io::Result<()> {
         let header = serde_json::to_vec(&self.header).map_err(std::io::Error::other)?;
+        let mut w = Crc32Writer {
+            inner: w,
+            crc: crc32fast::Hasher::new(),
+        };
         w.write_all(MAGIC)?;
         w.write_all(&(header.len() as u64).to_le_bytes())?;
         w.write_all(&header)?;
@@ -196,11 +154,17 @@ impl Part {
             }
             w.write_all(&buf)?;
         }
-        Ok(())
+        let crc = w.crc.finalize();
+        w.inner.write_all(&crc.to_le_bytes())
     }
 
-    /// Read a part, checking its structure (not its content: see [`merge`]).
+    /// Read a part and check everything in it (see the module doc); whether parts make up one
+    /// run is [`merge`]'s to check.
     pub fn read_from(r: &mut impl Read) -> Result<Part, PartProblem> {
+        let mut r = Crc32Reader {
+            inner: r,
+            crc: crc32fast::Hasher::new(),
+        };
         let mut magic = vec![0u8; MAGIC.len()];
         r.read_exact(&mut magic)
             .map_err(|_| PartProblem::TooShort)?;
@@ -215,37 +179,66 @@ impl Part {
         r.read_exact(&mut len)
             .map_err(PartProblem::TruncatedHeader)?;
         let len = u64::from_le_bytes(len);
-        if len > 1 << 32 {
-            return Err(PartProblem::HeaderLength);
+        if len > MAX_HEADER {
+            return Err(PartProblem::HeaderLength(len));
         }
-        let mut header = vec![0u8; len as usize];
-        r.read_exact(&mut header)
+        let mut header = Vec::new();
+        (&mut r)
+            .take(len)
+            .read_to_end(&mut header)
             .map_err(PartProblem::TruncatedHeader)?;
+        if header.len() as u64 != len {
+            return Err(PartProblem::TruncatedHeader(std::io::Error::from(
+                std::io::ErrorKind::UnexpectedEof,
+            )));
+        }
         let header: PartHeader =
             serde_json::from_slice(&header).map_err(PartProblem::CorruptHeader)?;
-        if header.end < header.start || header.width == 0 {
-            return Err(PartProblem::EmptyLayout);
-        }
-        let values = (header.end - header.start) as usize * header.width;
-        let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes).map_err(PartProblem::Rows)?;
-        if bytes.len() != values * 8 {
+        let (rows, bytes) = check::layout(&header)?;
+        // Read at most the expected bytes (never more than the file holds), then the checksum.
+        let mut raw = Vec::new();
+        (&mut r)
+            .take(bytes)
+            .read_to_end(&mut raw)
+            .map_err(PartProblem::Rows)?;
+        let computed = r.crc.clone().finalize();
+        // The checksum, and nothing after it.
+        let mut tail = Vec::new();
+        r.inner
+            .take(5)
+            .read_to_end(&mut tail)
+            .map_err(PartProblem::Rows)?;
+        let [a, b, c, d] = tail[..] else {
+            let found = (raw.len() + tail.len()) as u64;
             return Err(PartProblem::RowLength {
-                expected: values * 8,
+                expected: bytes,
                 start: header.start,
                 end: header.end,
-                found: bytes.len(),
+                found: found.saturating_sub(4),
+            });
+        };
+        if raw.len() as u64 != bytes {
+            return Err(PartProblem::RowLength {
+                expected: bytes,
+                start: header.start,
+                end: header.end,
+                found: raw.len() as u64,
             });
         }
-        let data = bytes
+        let stored = u32::from_le_bytes([a, b, c, d]);
+        if stored != computed {
+            return Err(PartProblem::Checksum { stored, computed });
+        }
+        let data: Vec<f64> = raw
             .chunks_exact(8)
-            .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
             .collect();
         let table = TrialTable {
             width: header.width,
-            rows: (header.end - header.start) as usize,
+            rows,
             data,
         };
+        check::content(&header, &table)?;
         Ok(Part { header, table })
     }
 
@@ -330,6 +323,13 @@ pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutpu
     }
     let header = parts[order[0]].header.clone();
     let total = parts[order[order.len() - 1]].header.end;
+    if total > MAX_MERGED_TRIALS {
+        return Err(MergeProblem::TooManyTrials {
+            trials: total,
+            max: MAX_MERGED_TRIALS,
+        }
+        .into());
+    }
     let width = header.width;
     // Each part's piece of every column goes to its place in the merged columns; a part's
     // table is freed as soon as it is copied.
@@ -365,3 +365,6 @@ pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutpu
     };
     Ok((header, out))
 }
+
+#[cfg(test)]
+mod tests;
