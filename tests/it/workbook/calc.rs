@@ -33,7 +33,7 @@ pub fn soffice_or_skip(test: &str) -> Option<PathBuf> {
 }
 
 /// A user profile telling LibreOffice to recalculate every formula of the files it loads
-/// (xlsx and ODF), whatever values the files hold.
+/// (xlsx, and ODF files it did not write itself), whatever values the files hold.
 fn profile(dir: &Path) -> PathBuf {
     let profile = dir.join("lo-profile");
     let user = profile.join("user");
@@ -62,27 +62,57 @@ fn profile(dir: &Path) -> PathBuf {
 /// Open `files` in LibreOffice (one process for all), recalculate, and save each as flat ODF
 /// into `out`; returns the paths written, in the order of `files`.
 pub fn recalculate(soffice: &Path, work: &Path, files: &[PathBuf], out: &Path) -> Vec<PathBuf> {
-    let profile = profile(work);
+    convert(soffice, work, files, out, "fods")
+}
+
+/// A flat ODF file LibreOffice saved and a person then edited, recalculated in full: saved as
+/// xlsx first, since LibreOffice recalculates an xlsx on load when told to, but trusts the
+/// values in an ODF file it wrote itself (whatever the setting, and then updates only some).
+pub fn recalculate_edited(soffice: &Path, work: &Path, fods: &Path, out: &Path) -> PathBuf {
+    let xlsx = convert(
+        soffice,
+        work,
+        &[fods.to_path_buf()],
+        &out.join("xlsx"),
+        "xlsx",
+    );
+    convert(soffice, work, &xlsx, out, "fods").remove(0)
+}
+
+/// `file` opened as a user's LibreOffice opens it (a fresh profile with the settings as
+/// installed, which keep the values an xlsx file holds) and saved as flat ODF into `out`: the
+/// workbook must compute its formulas then too.
+pub fn open_as_installed(soffice: &Path, work: &Path, file: &Path, out: &Path) -> PathBuf {
+    let profile = work.join("lo-profile-as-installed");
+    convert_with(soffice, &profile, &[file.to_path_buf()], out, "fods").remove(0)
+}
+
+/// `files` opened in LibreOffice (one process for all) and saved as `to` into `out`.
+fn convert(soffice: &Path, work: &Path, files: &[PathBuf], out: &Path, to: &str) -> Vec<PathBuf> {
+    convert_with(soffice, &profile(work), files, out, to)
+}
+
+fn convert_with(
+    soffice: &Path,
+    profile: &Path,
+    files: &[PathBuf],
+    out: &Path,
+    to: &str,
+) -> Vec<PathBuf> {
     std::fs::create_dir_all(out).expect("output folder");
     let status = Command::new(soffice)
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "fods",
-            "--outdir",
-        ])
+        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
         .arg(out)
         .args(files)
         .output()
         .expect("soffice starts");
     let written: Vec<PathBuf> = files
         .iter()
-        .map(|f| out.join(f.with_extension("fods").file_name().expect("file name")))
+        .map(|f| out.join(f.with_extension(to).file_name().expect("file name")))
         .collect();
     for w in &written {
         assert!(
@@ -270,13 +300,12 @@ impl Book {
                             "<table:table-cell{style} office:value-type=\"float\" \
                              office:value=\"{value}\" calcext:value-type=\"float\"><text:p>{value}</text:p></table:table-cell>"
                         );
-                        let text = format!(
+                        return format!(
                             "{}{}{}",
                             &self.text[..range.start],
                             replacement,
                             &self.text[range.end..]
                         );
-                        return without_cached_results(&text);
                     }
                     c += repeat;
                 }
@@ -285,56 +314,6 @@ impl Book {
         }
         panic!("cell {sheet}!{row},{col} not found");
     }
-}
-
-/// `text` with the cached results of its formula cells removed: LibreOffice trusts the values
-/// a file it saved itself holds (whatever the recalculation setting), and computes a formula
-/// cell only when it has none.
-fn without_cached_results(text: &str) -> String {
-    const DROP: [&str; 5] = [
-        "office:value-type",
-        "office:value",
-        "office:string-value",
-        "office:boolean-value",
-        "calcext:value-type",
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("<table:table-cell ") {
-        out.push_str(&rest[..start]);
-        let end = start + rest[start..].find('>').expect("a closed tag");
-        let tag = &rest[start..end];
-        if tag.contains("table:formula=") {
-            let (body, closing) = match tag.strip_suffix('/') {
-                Some(body) => (body, "/"),
-                None => (tag, ""),
-            };
-            out.push_str("<table:table-cell");
-            // Attributes are `name="value"`; values hold no quote (XML escapes them).
-            let mut attributes = body["<table:table-cell".len()..].split('"');
-            while let (Some(name), Some(value)) = (attributes.next(), attributes.next()) {
-                let name = name.trim().trim_end_matches('=');
-                if !DROP.contains(&name) {
-                    out.push_str(&format!(" {name}=\"{value}\""));
-                }
-            }
-            out.push_str(closing);
-        } else {
-            out.push_str(tag);
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[test]
-fn cached_results_go_and_the_rest_stays() {
-    let cell = r#"<table:table-cell table:style-name="ce1" table:formula="of:=[.A1]*2" office:value-type="float" office:value="4" calcext:value-type="float"><text:p>4</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="2"/>"#;
-    assert_eq!(
-        without_cached_results(cell),
-        r#"<table:table-cell table:style-name="ce1" table:formula="of:=[.A1]*2"><text:p>4</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="2"/>"#
-    );
 }
 
 #[test]
