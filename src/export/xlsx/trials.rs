@@ -25,7 +25,8 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         8,
         &format!(
             "The first {} of the run's {} trials (this sheet holds at most {}); all of them, \
-             with every sampled input, are in trials.csv (valuecase run --export trials). \
+             with every sampled input and each capability's contribution, are in trials.csv \
+             (valuecase run --export trials). \
              `valuecase cashflow SCENARIO --trial N` prints trial N month by month. An empty \
              cell is a value that does not exist: no IRR, no ROI (no costs), never pays back.",
             sample.rows.len(),
@@ -52,27 +53,23 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
     for (c, t) in titles.iter().enumerate() {
         sheet.write_string_with_format(HEADER, 1 + c as u16, *t, &st.header)?;
     }
-    for (k, name) in sample.capabilities.iter().enumerate() {
-        sheet.write_string_with_format(
-            HEADER,
-            1 + (titles.len() + k) as u16,
-            format!("Contribution: {name}"),
-            &st.header,
-        )?;
-    }
     sheet.set_row_height(HEADER, 45)?;
+    // Formats by column, not by cell: ten thousand rows write fast that way.
+    for (c, format) in formats.iter().enumerate() {
+        sheet.set_column_format(1 + c as u16, format)?;
+    }
     for (i, values) in sample.rows.iter().enumerate() {
         let row = HEADER + 1 + i as u32;
         sheet.write_number(row, 0, i as f64)?;
-        for (c, v) in values.iter().enumerate() {
+        // The key values only: each capability's contribution is in trials.csv.
+        for (c, v) in values.iter().take(titles.len()).enumerate() {
             if v.is_finite() {
-                let format = formats.get(c).copied().unwrap_or(&st.money);
-                sheet.write_number_with_format(row, 1 + c as u16, *v, format)?;
+                sheet.write_number(row, 1 + c as u16, *v)?;
             }
         }
     }
     sheet.set_column_width(0, 8)?;
-    for c in 1..(1 + titles.len() + sample.capabilities.len()) as u16 {
+    for c in 1..=titles.len() as u16 {
         sheet.set_column_width(c, 15)?;
     }
     sheet.set_freeze_panes(HEADER + 1, 1)?;
