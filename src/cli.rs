@@ -29,6 +29,75 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
+    /// Compare 2 to 8 scenarios trial by trial (one seed and trial count for all): each
+    /// against the baseline, with P(B beats A) and the mean NPV difference with its interval.
+    Compare(CompareArgs),
+    /// What moved between two versions of a scenario: the changes, item by item, and each
+    /// one's share of the change in NPV (Shapley values).
+    Diff(DiffArgs),
+    /// Find the value of one input at which a statistic meets a target, e.g. how low adoption
+    /// can go before P(NPV > 0) falls below 80%.
+    Breakeven(BreakevenArgs),
+}
+
+/// Options of `valuecase breakeven`.
+#[derive(Debug, Args)]
+pub struct BreakevenArgs {
+    /// Scenario file (TOML). Without one, the built-in reference scenario.
+    pub scenario: Option<PathBuf>,
+    /// The input to move, by its stable name (as `validate` and the assumptions table write
+    /// it), e.g. 'user_groups."Sales".adoption.ceiling'; a risk's probability is
+    /// 'risks."NAME".probability'. Its whole distribution moves so that its most likely value
+    /// is the value tried.
+    #[arg(long, value_name = "NAME")]
+    pub input: String,
+    /// The target: 'prob_npv_positive >= 0.8', 'npv.p10 >= 0', 'npv.mean >= 5e6',
+    /// 'prob_payback_within(24) >= 0.5', or any npv.KEY, roi.KEY, payback.KEY (the STATS of
+    /// results.json) with >= or <=.
+    #[arg(long, value_name = "EXPR")]
+    pub target: String,
+    /// Trials per simulation, 1 to 100,000,000 (default: the scenario's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed, shared by every simulation (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Search LO..HI instead of the input's allowed range (or, for open-ended inputs such as
+    /// costs, the part of it near the current value).
+    #[arg(long, value_name = "LO..HI", value_parser = parse_value_range, allow_hyphen_values = true)]
+    pub range: Option<(f64, f64)>,
+    /// Where to write breakeven.png and breakeven.svg (default: `output/<scenario file name>/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not draw the chart.
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// `--range LO..HI` of a break-even search: two numbers, LO below HI.
+fn parse_value_range(s: &str) -> Result<(f64, f64), String> {
+    let help = "write LO..HI with LO < HI, e.g. --range 0.3..0.9";
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}` is not a range: {help}"))?;
+    let num = |t: &str| {
+        t.trim()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("`{t}` is not a number: {help}"))
+    };
+    let (lo, hi) = (num(a)?, num(b)?);
+    if lo >= hi {
+        return Err(format!("{s} is empty: {help}"));
+    }
+    Ok((lo, hi))
 }
 
 /// Options of `valuecase run`.
@@ -54,6 +123,15 @@ pub struct RunArgs {
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
     #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with = "trials")]
     pub trials_range: Option<(u64, u64)>,
+    /// Add trials in blocks until the 95% half-width of mean NPV is within this share of
+    /// |mean NPV| and that of P(NPV > 0) within this many probability units (0.005: ±0.5% and
+    /// ±0.5 points), or until --max-trials. Starts from --trials (or the scenario's trials);
+    /// the result is the same as a plain run of the final number of trials.
+    #[arg(long, value_name = "SHARE", value_parser = parse_precision, conflicts_with = "trials_range")]
+    pub precision: Option<f64>,
+    /// Most trials a --precision run may reach (default 10,000,000).
+    #[arg(long, value_name = "N", default_value_t = 10_000_000, value_parser = parse_trials, allow_negative_numbers = true, requires = "precision")]
+    pub max_trials: u64,
     /// Refuse runs estimated to need more memory than this many MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
     pub memory_limit_mib: u64,
@@ -127,6 +205,16 @@ fn parse_seed(s: &str) -> Result<u64, String> {
     );
     let n = whole_number(s).map_err(|e| format!("{e}: {allowed}"))?;
     u64::try_from(n).map_err(|_| format!("{s} is out of range: {allowed}"))
+}
+
+/// `--precision`: a share above 0 and below 1, e.g. 0.005.
+fn parse_precision(s: &str) -> Result<f64, String> {
+    let allowed = "give a share above 0 and below 1, e.g. --precision 0.005 (±0.5%)";
+    match s.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        Ok(_) => Err(format!("{s} is out of range: {allowed}")),
+        Err(_) => Err(format!("`{s}` is not a number: {allowed}")),
+    }
 }
 
 /// `--trials-range START..END`: 0 ≤ START < END ≤ 100,000,000.
@@ -210,6 +298,60 @@ pub enum ExportKind {
     Trials,
     /// No data file.
     None,
+}
+
+/// Options of `valuecase compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML), 2 to 8; the first is the baseline unless --baseline names
+    /// another. They must share horizon_months, discount_rate, currency and start.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// The scenario every other one is compared with (one of the files given; default: the
+    /// first).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Trials of every run, 1 to 100,000,000 (default: the baseline's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed of every run, a whole number >= 0 (default: the baseline's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Output directory for comparison.json, comparison.html and the charts (default:
+    /// `output/compare-<first>-vs-<second>…/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+    /// Refuse comparisons whose largest run is estimated to need more memory than this many
+    /// MiB.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
+    pub memory_limit_mib: u64,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// Options of `valuecase diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version of the scenario (TOML).
+    pub old: PathBuf,
+    /// The new version.
+    pub new: PathBuf,
+    /// Trials of each sub-run (one per subset of the changes), 1 to 100,000,000.
+    #[arg(long, default_value_t = 20_000, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: u64,
+    /// Seed of every sub-run, a whole number >= 0 (default: the new version's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Output directory for diff.json and the waterfall chart (default:
+    /// `output/diff-<old>-to-<new>/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
 }
 
 /// Options of `valuecase validate`.

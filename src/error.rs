@@ -58,12 +58,25 @@ pub enum AppError {
     /// A results file could not be encoded or written.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// Scenarios that cannot be compared or diffed together.
+    #[error(transparent)]
+    Analysis(#[from] crate::analysis::AnalysisError),
+    /// A command-line value that names nothing usable (e.g. a `--baseline` not among the
+    /// files compared).
+    #[error("{0}")]
+    BadArgument(String),
     /// The thread pool asked for could not start.
     #[error("cannot start {threads} threads: {source}")]
     Threads {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// A break-even search that cannot start (unknown input, unreadable target, bad range).
+    #[error(transparent)]
+    Breakeven(#[from] crate::analysis::breakeven::BreakevenError),
+    /// A break-even target met nowhere in the range searched (the result is printed first).
+    #[error("{0}")]
+    Unreachable(String),
     /// Standard output failed for a reason other than its reader going away.
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),

@@ -78,7 +78,7 @@ pub fn publish(
     })();
     let (staged, warnings) = staged.map_err(|e| out.as_user_sees_it(e))?;
     let dir = out.target().to_path_buf();
-    let chart_names: Vec<&str> = charts::names().collect();
+    let chart_names: Vec<&str> = charts::all_names().collect();
     let written = out.commit(&staged, &chart_names)?;
     for message in warnings {
         eprintln!("{message}");

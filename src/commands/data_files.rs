@@ -98,11 +98,16 @@ fn write_trials(
     let capabilities: Vec<&str> = model.capabilities.iter().map(|c| c.name.as_str()).collect();
     let file = std::fs::File::create(path).map_err(io)?;
     let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
-    file.write_all(&trials_csv::header(&names, &capabilities)?)
+    file.write_all(&trials_csv::header(
+        &names,
+        &capabilities,
+        model.has_levers(),
+    )?)
         .map_err(io)?;
 
     let spec = output.spec;
     let width = output.table.width;
+    let levered_risks = engine::has_levered_risks(model);
     let seed = results.summary.seed;
     let steps: Vec<u64> = (0..spec.trials.div_ceil(TRIALS_PER_STEP)).collect();
     let in_flight = 4 * rayon::current_num_threads();
@@ -115,8 +120,18 @@ fn write_trials(
                 let mut buf =
                     Vec::with_capacity((end - first) as usize * 64 * (names.len() + width));
                 let (mut inputs, mut values) = (vec![0.0; sampled.len()], vec![0.0; width]);
+                let mut events = Vec::new();
                 let trials = spec.first_trial + first..spec.first_trial + end;
                 engine::for_each_trial_draws(model, seed, trials, |trial, draws| {
+                    // A risk that levers make less likely: whether it happened, not its uniform.
+                    let draws = if levered_risks {
+                        events.clear();
+                        events.extend_from_slice(draws);
+                        engine::events_as_occurrences(model, &mut events);
+                        &events[..]
+                    } else {
+                        draws
+                    };
                     for (v, &k) in inputs.iter_mut().zip(&sampled) {
                         *v = draws[k];
                     }

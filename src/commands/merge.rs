@@ -37,6 +37,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let model = Model::compile(&parsed);
     if model.horizon != header.horizon_months
         || engine::table_width(&model) != header.width
+        || model.capabilities.len() != header.capabilities
         || output.sketches.adoption.len() != model.groups.len() * model.horizon
     {
         return Err(shard::PartError::Merge(shard::MergeProblem::LayoutMismatch).into());

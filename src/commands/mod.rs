@@ -2,8 +2,11 @@
 //! [`dispatch`] and nothing else.
 
 mod board_pack;
+mod breakeven;
 mod cashflow;
 mod data_files;
+mod compare;
+mod diff;
 mod init;
 mod load;
 mod merge;
@@ -24,6 +27,11 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+        Command::Breakeven(args) => {
+            on_threads(args.threads.threads, || breakeven::breakeven(&args))
+        }
+        Command::Compare(args) => on_threads(args.threads.threads, || compare::compare(&args)),
+        Command::Diff(args) => on_threads(args.threads.threads, || diff::diff(&args)),
     }
 }
 

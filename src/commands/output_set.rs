@@ -20,21 +20,26 @@ use crate::error::AppError;
 use crate::export::ExportError;
 use crate::report::charts::ChartError;
 
-/// Files a run may write, by name or name pattern (`*` stands for any chart name): the set the
-/// commit replaces. Anything else in the output folder is left alone.
-const OWNED: [&str; 7] = [
+/// Files a command may write, by name or name pattern (`*` stands for any chart name): the set
+/// the commit replaces. An output folder holds the outputs of one command (`run`, `compare` or
+/// `diff`): the others' files there are stale and go too. Anything else in the output folder
+/// is left alone.
+pub(super) const OWNED: [&str; 10] = [
     "results.json",
     "monthly.csv",
     "trials.csv",
     "case.xlsx",
     "report.html",
+    "comparison.json",
+    "comparison.html",
+    "diff.json",
     "*.png",
     "*.svg",
 ];
 
 /// Whether `name` is one of the files a run writes (see [`OWNED`]): only these are replaced
 /// or removed on commit.
-fn owned(name: &str, charts: &[&str]) -> bool {
+pub(super) fn owned(name: &str, charts: &[&str]) -> bool {
     OWNED.iter().any(|pattern| match pattern.strip_prefix('*') {
         Some(ext) => name
             .strip_suffix(ext)

@@ -9,6 +9,7 @@ use crate::engine::{self, RunSpec, ScenarioIdentity};
 use crate::error::{AppError, print};
 use crate::files::write_atomically;
 use crate::model::Model;
+use crate::results::StoppingRule;
 use crate::scenario;
 
 use super::data_files::{self, RunData};
@@ -62,10 +63,22 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     }
     // Results go through a staging folder, committed only when every file is complete.
     let out = OutputSet::new(&out_dir)?;
-    let output = simulate();
-    let t_engine = started.elapsed();
     let identity = ScenarioIdentity::new(meta, loaded.file.clone(), loaded.sha256.clone());
+    let (output, stopping_rule) = match args.precision {
+        None => (simulate(), None),
+        Some(target) => {
+            let grow = Growth {
+                target,
+                max_trials: args.max_trials.max(trials),
+                memory_limit: args.memory_limit_mib * 1024 * 1024,
+            };
+            let (output, rule) = grow.run(&model, simulate(), &identity, &progress);
+            (output, Some(rule))
+        }
+    };
+    let t_engine = started.elapsed();
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
+    results.summary.precision.stopping_rule = stopping_rule;
     // The per-trial table is kept only for trials.csv.
     let output = data_files::wants_trials(&args.publish).then_some(output);
     results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
@@ -90,26 +103,86 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     published
 }
 
+/// `run --precision`: trials added in whole blocks until the half-widths meet the target.
+struct Growth {
+    target: f64,
+    max_trials: u64,
+    memory_limit: u64,
+}
+
+impl Growth {
+    /// Grow `output` (trials 0..n) until it meets the target, reaches `max_trials`, or the next
+    /// step would pass the memory limit. Each step runs only the trials added and appends them,
+    /// which is exactly the longer run (`engine::precision::extend`).
+    fn run(
+        &self,
+        model: &Model,
+        mut output: engine::RunOutput,
+        identity: &ScenarioIdentity,
+        progress: &Progress,
+    ) -> (engine::RunOutput, StoppingRule) {
+        use engine::precision::{BLOCK_TRIALS, meets, next_trial_count, trials_needed};
+        let mut met = false;
+        loop {
+            let n = output.spec.trials;
+            let summary = engine::summarise(model, &output, identity, 0.0);
+            if meets(self.target, summary.npv.mean, &summary.precision) {
+                met = true;
+                break;
+            }
+            let needed = trials_needed(n, self.target, summary.npv.mean, &summary.precision);
+            let next = next_trial_count(n, needed, self.max_trials);
+            // The new trials' table and the joined one are both held while joining.
+            let table_bytes = (engine::table_width(model) * 8) as u64;
+            let need = engine::estimated_memory_bytes(model, next) + n * table_bytes;
+            if next <= n || need > self.memory_limit {
+                break;
+            }
+            progress.extend_to(next);
+            let spec = RunSpec {
+                seed: output.spec.seed,
+                first_trial: n,
+                trials: next - n,
+            };
+            let more = engine::run(model, spec, &|k| progress.inc(k));
+            output = engine::precision::extend(output, more);
+        }
+        progress.finish();
+        let rule = StoppingRule {
+            target: self.target,
+            max_trials: self.max_trials,
+            block_trials: BLOCK_TRIALS,
+            met,
+        };
+        (output, rule)
+    }
+}
+
 /// A progress bar on stderr for runs that take more than about a second: hidden at first,
 /// shown from the first update after a second; never drawn when stderr is not a terminal or
 /// when output is `--json` or `--quiet`.
-struct Progress {
+pub(super) struct Progress {
     bar: Option<indicatif::ProgressBar>,
     started: Instant,
     shown: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
-    fn new(trials: u64, wanted: bool) -> Progress {
+    pub(super) fn new(trials: u64, wanted: bool) -> Progress {
+        Progress::counting(trials, wanted, "trials")
+    }
+
+    /// A bar counting `total` of something else than trials (`unit`: "sub-runs").
+    pub(super) fn counting(total: u64, wanted: bool, unit: &str) -> Progress {
         use std::io::IsTerminal;
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::with_draw_target(
-                Some(trials),
+                Some(total),
                 indicatif::ProgressDrawTarget::hidden(),
             );
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {human_pos}/{human_len} trials  {elapsed} elapsed, about {eta} left",
-            ) {
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{human_pos}}/{{human_len}} {unit}  {{elapsed}} elapsed, about {{eta}} left"
+            )) {
                 bar.set_style(style);
             }
             bar
@@ -122,7 +195,7 @@ impl Progress {
     }
 
     /// `n` more trials done (called from any worker thread).
-    fn inc(&self, n: u64) {
+    pub(super) fn inc(&self, n: u64) {
         use std::sync::atomic::Ordering;
         let Some(bar) = &self.bar else { return };
         bar.inc(n);
@@ -134,7 +207,14 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    /// The run now goes on to `trials` in all (`run --precision`).
+    fn extend_to(&self, trials: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(trials);
+        }
+    }
+
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -176,7 +256,7 @@ fn write_part(
     let part = Part::from_run(
         output,
         scenario,
-        model.horizon,
+        &model,
         started.elapsed().as_secs_f64(),
     );
     let path = out_dir.join(format!("part-{start:09}-{end:09}.{EXTENSION}"));

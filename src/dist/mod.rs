@@ -13,11 +13,21 @@ use serde::Serialize;
 
 pub use sampler::Sampler;
 
+/// `Dist::Fixed(x)` as `{"value": x}` (the tag is added beside it).
+fn fixed_value<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut st = s.serialize_struct("Fixed", 1)?;
+    st.serialize_field("value", x)?;
+    st.end()
+}
+
 /// The distributions a scenario may use; parameters are already validated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Dist {
-    /// A plain number.
+    /// A plain number. Serialised as `{"type": "fixed", "value": x}`: an internally tagged
+    /// enum cannot write a bare number beside its tag.
+    #[serde(serialize_with = "fixed_value")]
     Fixed(f64),
     /// Uniform on `[min, max]`.
     Uniform { min: f64, max: f64 },
@@ -36,8 +46,32 @@ pub enum Dist {
     LogNormal { mu: f64, sigma: f64 },
     /// Beta on `[0, 1]`, `alpha, beta > 0`.
     Beta { alpha: f64, beta: f64 },
-    /// Finite set of values; weights are positive and normalised to sum to 1.
+    /// Finite set of values, in any order, with positive relative weights (as written: the
+    /// sampler sorts the values and normalises the weights).
     Discrete { values: Vec<f64>, weights: Vec<f64> },
     /// 1 with probability `p`, else 0.
     Bernoulli { p: f64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every distribution serialises (a fixed number too, which an internally tagged enum
+    /// cannot write bare).
+    #[test]
+    fn every_distribution_serialises() {
+        let fixed = serde_json::to_value(Dist::Fixed(0.5)).expect("serialises");
+        assert_eq!(fixed, serde_json::json!({"type": "fixed", "value": 0.5}));
+        let pert = Dist::Pert {
+            min: 0.0,
+            mode: 1.0,
+            max: 2.0,
+            shape: 4.0,
+        };
+        assert_eq!(
+            serde_json::to_value(pert).expect("serialises")["type"],
+            "pert"
+        );
+    }
 }

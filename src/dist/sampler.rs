@@ -153,10 +153,31 @@ impl Kind {
     }
 }
 
+/// The median of a discrete distribution given as (value, weight) pairs in ascending value
+/// order, over the values kept by `truncate`: the first value whose running weight S (added in
+/// that order, from 0) reaches half the total weight W of the kept values, S >= W / 2. A tie
+/// (S exactly W / 2) takes the lower value. Stated in the pairs' own floating-point sums, so
+/// that the rule can be followed to the bit (docs/MODEL.md, section 7).
+fn weighted_median(pairs: &[(f64, f64)], truncate: Option<(f64, f64)>) -> f64 {
+    let (lo, hi) = truncate.unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+    let kept = || pairs.iter().filter(move |(v, _)| lo <= *v && *v <= hi);
+    let total: f64 = kept().map(|p| p.1).sum();
+    let mut running = 0.0;
+    for &(v, w) in kept() {
+        running += w;
+        if running >= total / 2.0 {
+            return v;
+        }
+    }
+    // Nothing kept (the reader refuses such a cut) or a NaN weight: the middle of the values.
+    pairs.get(pairs.len() / 2).map_or(0.0, |p| p.0)
+}
+
 impl Sampler {
     /// Compile a validated distribution (with optional truncation) into a sampler.
     pub fn new(dist: &Dist, truncate: Option<(f64, f64)>) -> Sampler {
         let mut mode = None;
+        let mut discrete_median = None;
         let kind = match dist {
             Dist::Fixed(v) => Kind::Fixed(*v),
             Dist::Uniform { min, max } => Kind::Uniform {
@@ -208,17 +229,26 @@ impl Sampler {
                 Kind::Table(Box::new(QuantileTable::beta(*alpha, *beta, 0.0, 1.0)))
             }
             Dist::Discrete { values, weights } => {
-                let total: f64 = weights.iter().sum();
-                let mut acc = 0.0;
-                let cumulative: Vec<f64> = weights
+                // Ascending value order (ties keep file order): the inverse CDF of a rank, so
+                // a higher uniform never gives a lower value (rank correlations need that).
+                let mut pairs: Vec<(f64, f64)> = values
                     .iter()
-                    .map(|w| {
+                    .copied()
+                    .zip(weights.iter().copied())
+                    .collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let total: f64 = pairs.iter().map(|p| p.1).sum();
+                let mut acc = 0.0;
+                let cumulative: Vec<f64> = pairs
+                    .iter()
+                    .map(|(_, w)| {
                         acc += w / total;
                         acc
                     })
                     .collect();
+                discrete_median = Some(weighted_median(&pairs, truncate));
                 Kind::Discrete {
-                    values: values.clone().into_boxed_slice(),
+                    values: pairs.iter().map(|p| p.0).collect(),
                     cumulative: cumulative.into_boxed_slice(),
                 }
             }
@@ -249,9 +279,28 @@ impl Sampler {
             hi,
             base: 0.0,
         };
-        sampler.base = match (mode, truncate) {
-            (Some(m), Some((lo, hi))) => m.clamp(lo, hi),
-            (Some(m), None) => m,
+        sampler.base = match (mode, truncate, discrete_median) {
+            (Some(m), Some((lo, hi)), _) => m.clamp(lo, hi),
+            (Some(m), None, _) => m,
+            (None, _, Some(median)) => median,
+            // A truncated Beta's median, F⁻¹((F(lo) + F(hi)) / 2), solved exactly rather than
+            // read from the table (within 1e-8 of its width): the base case is reproducible
+            // from the documented rule to the last digits.
+            (None, Some((lo, hi)), None) if matches!(sampler.kind, Kind::Table(_)) => {
+                let Kind::Table(table) = &sampler.kind else {
+                    unreachable!("matched just above")
+                };
+                let f = |x: f64| {
+                    if x.is_finite() {
+                        table.exact_cdf(x).clamp(0.0, 1.0)
+                    } else if x > 0.0 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                };
+                table.exact_quantile((f(lo) + f(hi)) / 2.0)
+            }
             _ => sampler.quantile(0.5),
         };
         if let Some((lo, hi)) = truncate {
@@ -410,8 +459,10 @@ impl Sampler {
         self.quantiles_in_place_portable(&mut values[i..]);
     }
 
-    /// The base-case value: the mode of triangular and PERT inputs, the median otherwise
-    /// (so a Bernoulli event happens in the base case only if p > 0.5).
+    /// The base-case value: the mode of triangular and PERT inputs (clamped into a truncation,
+    /// which makes it the truncated distribution's mode), the median otherwise (so a Bernoulli
+    /// event happens in the base case only if p > 0.5; a discrete input's is the weighted
+    /// median in ascending value order, see `weighted_median`).
     pub fn base_value(&self) -> f64 {
         self.base
     }

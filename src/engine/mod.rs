@@ -7,8 +7,12 @@
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
 pub mod exact;
+pub mod levers;
+mod npvs;
+pub mod precision;
 pub mod random;
 pub mod run;
+pub mod sensitivity;
 pub mod shard;
 pub mod sketch;
 pub mod stats;
@@ -16,8 +20,13 @@ pub mod summary;
 pub mod tables;
 pub mod trials;
 
-pub use run::{MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, run, table_width};
+pub use npvs::npvs;
+pub use run::{
+    MAX_TRIALS, RunOutput, RunSpec, estimated_memory_bytes, lever_columns, run, table_width,
+};
 pub use stats::{defined_stats, payback_stats, quantiles_of, stats_of};
-pub use summary::{ScenarioIdentity, base_case, summarise};
+pub use summary::{ScenarioIdentity, base_case, histogram, summarise};
 pub use tables::{assumptions, base_cashflow, monthly_table, run_results, trial_sample};
-pub use trials::{for_each_trial_draws, trial_cashflow, trial_draws};
+pub use trials::{
+    events_as_occurrences, for_each_trial_draws, has_levered_risks, trial_cashflow, trial_draws,
+};

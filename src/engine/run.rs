@@ -24,7 +24,7 @@ pub const MAX_TRIALS: u64 = 100_000_000;
 pub const BLOCK: usize = 1024;
 
 /// Columns of the per-trial table before the per-capability contributions.
-pub const SCALARS: usize = 7;
+pub const SCALARS: usize = 8;
 /// Column indices of the per-trial table.
 pub mod col {
     pub const NPV: usize = 0;
@@ -34,13 +34,15 @@ pub mod col {
     pub const IRR_ANNUAL: usize = 4;
     pub const PAYBACK: usize = 5;
     pub const DISCOUNTED_PAYBACK: usize = 6;
+    /// Months until a trial that paid back falls below zero for good (NaN when it does not).
+    pub const FALLS_BACK: usize = 7;
 }
 
 /// Bytes a run of `trials` trials is expected to need: the per-trial table plus two working
 /// columns, and each worker's sketches and scratch. The app compares it with its memory limit
 /// before starting, so an oversized run fails at once instead of after minutes.
 pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
-    let width = (SCALARS + model.capabilities.len() + 3) as u64;
+    let width = (table_width(model) + 3) as u64;
     let h = model.horizon as u64;
     let groups = model.groups.len() as u64;
     let per_worker = h * 8 * 1024
@@ -52,12 +54,24 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
             * h
             * 8;
     let workers = 4 * rayon::current_num_threads() as u64;
-    trials * width * 8 + workers * per_worker + 32 * 1024 * 1024
+    trials * width * 8
+        + workers * per_worker
+        + super::sensitivity::memory_bytes(model)
+        + 32 * 1024 * 1024
 }
 
-/// Columns of the per-trial table of `model`.
+/// Columns of the per-trial table of `model`: the scalars, one per capability, and for a
+/// scenario with levers the two columns of the trial without them ([`lever_columns`]).
 pub fn table_width(model: &Model) -> usize {
-    SCALARS + model.capabilities.len()
+    let levers = if model.has_levers() { 2 } else { 0 };
+    SCALARS + model.capabilities.len() + levers
+}
+
+/// For a model with levers, the columns of (NPV of the same trial without any lever, PV of
+/// the levers' cost lines in the trial), after the capabilities' columns.
+pub fn lever_columns(model: &Model) -> Option<(usize, usize)> {
+    let first = SCALARS + model.capabilities.len();
+    model.has_levers().then_some((first, first + 1))
 }
 
 /// Which trials to run, with which seed.
@@ -200,9 +214,23 @@ impl RunOutput {
     pub fn discounted_payback_months(&self) -> &[f64] {
         self.table.column(col::DISCOUNTED_PAYBACK)
     }
+    /// When each trial that paid back falls below zero for good (NaN for the others).
+    pub fn falls_back_months(&self) -> &[f64] {
+        self.table.column(col::FALLS_BACK)
+    }
     /// The PV of the benefits attributed to capability `c`, trial by trial.
     pub fn capability_contribution(&self, c: usize) -> &[f64] {
         self.table.column(SCALARS + c)
+    }
+    /// For a model with levers: each trial's NPV without any lever (its effects, its costs,
+    /// its multipliers on risk probabilities), every other input drawn as in the trial; the
+    /// run's `columns` are [`lever_columns`].
+    pub fn npv_without_levers(&self, columns: (usize, usize)) -> &[f64] {
+        self.table.column(columns.0)
+    }
+    /// For a model with levers: the PV of the levers' cost lines in each trial.
+    pub fn pv_lever_costs(&self, columns: (usize, usize)) -> &[f64] {
+        self.table.column(columns.1)
     }
     /// Number of trials.
     pub fn trials(&self) -> usize {
@@ -261,6 +289,11 @@ impl Drawer {
         self.random.len()
     }
 
+    /// The model indices of the inputs that vary, in the order of [`Drawer::draw_lane`]'s rows.
+    pub fn random_input_ids(&self) -> impl Iterator<Item = usize> + '_ {
+        self.random.iter().map(|&(k, _)| k)
+    }
+
     /// A `draws` vector with every fixed input set (the random ones are overwritten per trial).
     pub fn base(&self) -> Vec<f64> {
         self.base.clone()
@@ -312,6 +345,8 @@ impl Drawer {
 
 struct Worker {
     scratch: Scratch,
+    /// For a model with levers: the scratch of the same trial without them.
+    without_levers: Option<Scratch>,
     draws: Vec<f64>,
     lanes: Vec<f64>,
     /// The sketch keys of a lane's cumulative net cash flows, trial by trial:
@@ -413,6 +448,7 @@ fn write_trial_but_irr(
         (col::ROI, o.roi),
         (col::PAYBACK, o.payback_months),
         (col::DISCOUNTED_PAYBACK, o.discounted_payback_months),
+        (col::FALLS_BACK, o.falls_back_months),
     ];
     for (c, v) in scalars {
         columns[c][i] = v;
@@ -425,7 +461,8 @@ fn write_trial_but_irr(
 /// Run `spec.trials` trials of `model`. `progress` is called with the number of trials done
 /// (from any thread) so a caller can draw a progress bar.
 pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
-    let width = SCALARS + model.capabilities.len();
+    let width = table_width(model);
+    let levers = lever_columns(model);
     let mut table = TrialTable::zeros(width, spec.trials as usize);
     let drawer = Drawer::new(model, spec.seed);
     let h = model.horizon;
@@ -450,6 +487,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
             let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
             let w = guard.get_or_insert_with(|| Worker {
                 scratch: Scratch::for_trials(model),
+                without_levers: levers.map(|_| Scratch::with_levers(model, &[])),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 lane_keys: vec![0; h * LANE],
@@ -489,6 +527,14 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         &w.scratch.adoption,
                         &mut w.lane_bins[i * gh..(i + 1) * gh],
                     );
+                    if let (Some((npv_col, cost_col)), Some(cf)) =
+                        (levers, w.without_levers.as_mut())
+                    {
+                        // The counterfactual needs its NPV only: no IRR, no sketches.
+                        let o = model.evaluate_all_but_irr(&w.draws, cf);
+                        columns[npv_col][lane_start + i] = o.npv;
+                        columns[cost_col][lane_start + i] = w.scratch.lever_costs_pv;
+                    }
                 }
                 w.flush_lane(n);
             }

@@ -16,8 +16,9 @@ use super::stats::{ColumnKind, ColumnStats, column_stats, stats_and_quantiles};
 /// Bins of the NPV histogram.
 const HISTOGRAM_BINS: usize = 60;
 
-/// NPV's 101 chart percentiles and its histogram, made in NPV's column task.
-type NpvCharts = (Vec<f64>, Histogram);
+/// NPV's 101 chart percentiles, its histogram and the bounds of its median's 95% interval,
+/// made in NPV's column task.
+type NpvCharts = (Vec<f64>, Histogram, (f64, f64));
 
 /// What identifies a scenario in the results, beyond the model itself.
 #[derive(Debug, Clone)]
@@ -66,6 +67,7 @@ fn base_case_block(o: &TrialOutcome) -> BaseCase {
         discounted_payback_months: nan_to_none(o.discounted_payback_months),
         pv_benefits: o.pv_benefits,
         pv_costs: o.pv_costs,
+        falls_back_months: nan_to_none(o.falls_back_months),
     }
 }
 
@@ -107,7 +109,9 @@ fn paid_by(payback: &[f64], h: usize) -> Vec<u64> {
     paid_by
 }
 
-fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
+/// A histogram of `values` in 60 equal bins from `lo` to `hi` (widened a little when
+/// they are equal), the values beyond them folded into the outer bins.
+pub fn histogram(values: &[f64], lo: f64, hi: f64) -> Histogram {
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
@@ -186,11 +190,13 @@ pub fn summarise(
 
     let npv = table.column(col::NPV);
     let payback = table.column(col::PAYBACK);
-    // The 101 percentiles for the charts and the histogram's range (P0.5 to P99.5), from the
-    // same passes as NPV's statistics (below).
+    // The 101 percentiles for the charts, the histogram's range (P0.5 to P99.5) and the
+    // order statistics bounding the median's interval, from the same passes as NPV's
+    // statistics (below).
+    let (median_lo, median_hi) = super::precision::median_interval_levels(n);
     let qs: Vec<f64> = (0..=100)
         .map(|p| p as f64 / 100.0)
-        .chain([0.005, 0.995])
+        .chain([0.005, 0.995, median_lo, median_hi])
         .collect();
 
     // Every column's statistics, columns in parallel (each column is contiguous and summed in
@@ -206,9 +212,10 @@ pub fn summarise(
         (col::DISCOUNTED_PAYBACK, ColumnKind::Payback),
     ]
     .into_iter()
-    .chain((SCALARS..table.width).map(|c| (c, ColumnKind::Plain)))
+    .chain((SCALARS..SCALARS + model.capabilities.len()).map(|c| (c, ColumnKind::Plain)))
     .collect();
-    let ((done, mut npv_charts), (positive, paid_by)) = rayon::join(
+    let falls_back = table.column(col::FALLS_BACK);
+    let ((done, mut npv_charts), (positive, paid_by, fell_back)) = rayon::join(
         || -> (Vec<ColumnStats>, Vec<Option<NpvCharts>>) {
             columns
                 .par_iter()
@@ -217,7 +224,7 @@ pub fn summarise(
                         let (s, mut q) = stats_and_quantiles(npv, &qs);
                         let range = q.split_off(101);
                         let hist = histogram(npv, range[0], range[1]);
-                        (ColumnStats::Plain(s), Some((q, hist)))
+                        (ColumnStats::Plain(s), Some((q, hist, (range[2], range[3]))))
                     } else {
                         (column_stats(table.column(c), kind), None)
                     }
@@ -228,10 +235,12 @@ pub fn summarise(
             (
                 npv.iter().filter(|&&v| v > 0.0).count(),
                 paid_by(payback, h),
+                falls_back.iter().filter(|v| !v.is_nan()).count(),
             )
         },
     );
-    let (npv_percentiles, npv_histogram) = npv_charts[0].take().expect("NPV is column 0");
+    let (npv_percentiles, npv_histogram, median_bounds) =
+        npv_charts[0].take().expect("NPV is column 0");
     let prob_npv_positive = positive as f64 / n.max(1) as f64;
     let within = |m: usize| paid_by[m.min(h + 1)] as f64 / n.max(1) as f64;
     let mut marks: Vec<u32> = (1..=h as u32 / 12).map(|y| y * 12).collect();
@@ -334,6 +343,13 @@ pub fn summarise(
         cost_categories: categories.iter().map(|c| c.label().to_string()).collect(),
     };
 
+    let precision = super::precision::precision(
+        n,
+        npv_stats.stderr,
+        prob_npv_positive,
+        median_bounds,
+        &prob_payback_within_months,
+    );
     Summary {
         valuecase_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: ScenarioInfo {
@@ -356,10 +372,15 @@ pub fn summarise(
         payback_months,
         discounted_payback_months,
         prob_npv_positive,
+        prob_falls_back: fell_back as f64 / n.max(1) as f64,
         prob_payback_within_months,
         capabilities,
         charts,
         elapsed_seconds,
+        precision,
+        // Filled in beside the summary (`tables::run_results`): it redraws trials.
+        sensitivity: Default::default(),
+        change_programme: super::levers::change_programme(model, out),
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`crate::results::RunResults`]): the assumptions and the base case month by month.
 //! They are built here, from the model, so that nothing above the engine needs the model.
 
+use crate::dist::{Dist, Sampler};
 use crate::model::{Model, Scratch};
 use crate::results::{
     Assumption, Assumptions, CashflowTable, CorrelationPair, GroupAdoptionMonthly,
@@ -23,8 +24,10 @@ pub fn run_results(
     id: &ScenarioIdentity,
     elapsed_seconds: f64,
 ) -> RunResults {
+    let mut summary = summarise(model, out, id, elapsed_seconds);
+    summary.sensitivity = super::sensitivity::sensitivity(model, out);
     RunResults {
-        summary: summarise(model, out, id, elapsed_seconds),
+        summary,
         assumptions: assumptions(scenario, model),
         base_cashflow: base_cashflow(model),
         monthly: monthly_table(model, out),
@@ -96,6 +99,16 @@ pub fn assumptions(scenario: &Scenario, model: &Model) -> Assumptions {
         .map(|(entry, input)| {
             debug_assert_eq!(entry.input.name, input.name, "walk and model disagree");
             let u = entry.input;
+            // A risk that levers make less likely is drawn as its deciding uniform (see
+            // `Model::compile`); its row shows the event as written, before the levers.
+            let event;
+            let sampler = match u.dist {
+                Dist::Bernoulli { .. } => {
+                    event = Sampler::new(&u.dist, u.truncate);
+                    &event
+                }
+                _ => &input.sampler,
+            };
             Assumption {
                 section: entry.section,
                 name: u.name.clone(),
@@ -103,9 +116,9 @@ pub fn assumptions(scenario: &Scenario, model: &Model) -> Assumptions {
                 truncate: u.truncate,
                 quantity: entry.quantity,
                 unit: entry.unit,
-                base_value: input.sampler.base_value(),
-                p5: input.sampler.quantile(0.05),
-                p95: input.sampler.quantile(0.95),
+                base_value: sampler.base_value(),
+                p5: sampler.quantile(0.05),
+                p95: sampler.quantile(0.95),
                 written: u.location.is_some(),
             }
         })
@@ -230,7 +243,7 @@ mod tests {
             };
             let out = run_on(2, &model, spec(first, trials));
             let mut bytes = Vec::new();
-            shard::Part::from_run(out, scenario, model.horizon, 0.0)
+            shard::Part::from_run(out, scenario, &model, 0.0)
                 .write_to(&mut bytes)
                 .expect("part written");
             shard::Part::read_from(&mut bytes.as_slice()).expect("part read")

@@ -7,15 +7,20 @@
 use super::ExportError;
 use super::cashflow_csv::text_cell;
 use super::number::push_number;
-use crate::results::TRIAL_SCALARS;
+use crate::results::{LEVER_COLUMNS, TRIAL_SCALARS};
 
 /// The file name.
 pub const FILE_NAME: &str = "trials.csv";
 
 /// The header row (with its line break): `trial`, the inputs' stable names, the trial's key
-/// values ([`TRIAL_SCALARS`]), then `contribution: <capability>` per capability. Names are
-/// quoted as CSV needs and kept from running as formulas ([`text_cell`]).
-pub fn header(inputs: &[&str], capabilities: &[&str]) -> Result<Vec<u8>, ExportError> {
+/// values ([`TRIAL_SCALARS`]), then `contribution: <capability>` per capability, then for a
+/// scenario with levers the [`LEVER_COLUMNS`]. Names are quoted as CSV needs and kept from
+/// running as formulas ([`text_cell`]).
+pub fn header(
+    inputs: &[&str],
+    capabilities: &[&str],
+    levers: bool,
+) -> Result<Vec<u8>, ExportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let names = std::iter::once("trial".to_string())
         .chain(inputs.iter().map(|n| text_cell(n).into_owned()))
@@ -24,6 +29,12 @@ pub fn header(inputs: &[&str], capabilities: &[&str]) -> Result<Vec<u8>, ExportE
             capabilities
                 .iter()
                 .map(|c| text_cell(&format!("contribution: {c}")).into_owned()),
+        )
+        .chain(
+            LEVER_COLUMNS
+                .iter()
+                .filter(|_| levers)
+                .map(|s| s.to_string()),
         );
     let encode = |e: &dyn std::fmt::Display| ExportError::Encode {
         format: "CSV",
@@ -58,6 +69,7 @@ mod tests {
                 "risks.\"=x\".occurs",
             ],
             &["=Opp"],
+            false,
         )
         .unwrap();
         let values = [
@@ -67,6 +79,7 @@ mod tests {
             0.25,
             f64::NAN,
             14.2,
+            f64::NAN,
             f64::NAN,
             1.0 / 3.0,
         ];
@@ -82,7 +95,7 @@ mod tests {
         assert_eq!((&row[0], &row[1], &row[2]), ("7", "0.123", "1"));
         assert_eq!((&row[3], &row[7], &row[9]), ("-1500000", "", ""));
         assert_eq!(
-            row[10].parse::<f64>().unwrap().to_bits(),
+            row[11].parse::<f64>().unwrap().to_bits(),
             (1.0f64 / 3.0).to_bits()
         );
     }

@@ -6,9 +6,13 @@ use std::collections::HashMap;
 use crate::finance::{discount_factors, monthly_rate};
 use crate::scenario::{
     Adoption, CostCategory, CostSchedule, Driver, Location, NewBusiness, Scenario, Uncertain,
+    ValueSchedule,
 };
 
 use crate::dist::Sampler;
+
+pub(crate) use super::events::RiskEvent;
+pub use super::events::SamplerCache;
 use crate::dist::copula::{self as correlation, Block};
 
 /// Index of an input in the `draws` slice of a trial.
@@ -63,6 +67,9 @@ pub(crate) struct GroupModel {
     pub curve: CurveIds,
     pub data_quality: InputId,
     pub hourly_cost: Option<InputId>,
+    /// Working weeks a year of the group's role (0 without a role: only `hours_saved` reads
+    /// it, and the reader requires a role there).
+    pub working_weeks: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +80,11 @@ pub(crate) struct CapabilityModel {
     pub lag: usize,
     /// (group index, seats of that group / seats of all the capability's groups)
     pub groups: Vec<(usize, f64)>,
+    /// A direct value on a schedule instead of adoption.
+    pub schedule: Option<ValueSchedule>,
+    /// The uplift acts at the top of the funnel (leads, conversion): its revenue comes one
+    /// sales cycle later.
+    pub through_pipeline: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -91,14 +103,20 @@ pub(crate) struct CostModel {
     pub schedule: CostSchedule,
     pub amount: InputId,
     pub overrun: Option<InputId>,
+    /// The lever whose cost line this is (index into `lever_models`), None for `[[costs]]`.
+    pub lever: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct RiskModel {
+    /// Whether it happens: a Bernoulli draw (1 or 0), or for a risk that levers make less
+    /// likely the uniform that decides it (see [`RiskEvent`]).
     pub occurs: InputId,
     pub benefit_realised: Option<InputId>,
     pub cost_multiplier: Option<InputId>,
     pub delay_months: Option<InputId>,
+    /// Set when levers multiply the risk's probability.
+    pub event: Option<RiskEvent>,
 }
 
 /// Capability indices (into `capability_models`, ascending) by driver, precomputed so that a
@@ -115,6 +133,8 @@ pub(crate) struct DriverIndex {
     pub hours_saved: Vec<usize>,
     /// Direct-value capabilities used by several groups (each gets a benefit row).
     pub direct_value: Vec<usize>,
+    /// Direct-value capabilities on a schedule (each gets a benefit row).
+    pub direct_scheduled: Vec<usize>,
     /// Direct-value capabilities used by one group, bucketed by (group, lag): the benefit of
     /// each is its own constant times the bucket's lagged adoption row, so a trial sums the
     /// bucket's constants once and discounts the row once, whatever the number of capabilities.
@@ -146,9 +166,12 @@ impl DriverIndex {
                 Driver::Retention => &mut ix.retention,
                 Driver::CrossSell => &mut ix.cross_sell,
                 Driver::HoursSaved => &mut ix.hours_saved,
+                Driver::DirectValue if cm.schedule.is_some() => &mut ix.direct_scheduled,
                 Driver::DirectValue => &mut ix.direct_value,
             };
-            if let (Driver::DirectValue, [(g, w)]) = (cm.driver, cm.groups.as_slice()) {
+            if let (Driver::DirectValue, None, [(g, w)]) =
+                (cm.driver, cm.schedule, cm.groups.as_slice())
+            {
                 match ix
                     .direct_buckets
                     .iter_mut()
@@ -216,8 +239,13 @@ pub struct Model {
     /// Whether any driver reads the baseline growth G(t) (else a trial skips it).
     pub(crate) uses_growth: bool,
     pub(crate) lever_models: Vec<LeverModel>,
+    /// The levers' names, as reports name them.
+    lever_names: Vec<String>,
     pub(crate) cost_models: Vec<CostModel>,
     pub(crate) risk_models: Vec<RiskModel>,
+    /// Σ_{k<t} discount[k] for t = 0..=horizon: the PV of a constant amount over months
+    /// a..b is amount × (cumulative[b] − cumulative[a]) (the levers' cost lines, per trial).
+    pub(crate) discount_cumulative: Vec<f64>,
     /// Groups of correlated inputs (members are indices into `inputs`); empty when every
     /// input is drawn independently. See [`correlation`].
     pub correlated: Vec<Block>,
@@ -272,24 +300,81 @@ impl Registry {
         u.map(|u| self.add(u))
     }
 
-    /// Every input with its sampler, in registration order.
-    fn into_inputs(self) -> Vec<Input> {
+    /// Draw input `name` (registered by the walk) from `dist` instead.
+    fn redraw_as(&mut self, name: &str, dist: crate::scenario::Dist) {
+        if let Some(&id) = self.by_name.get(name) {
+            self.inputs[id].dist = dist;
+        }
+    }
+
+    /// Every input with its sampler, in registration order; samplers already in `cache` (by
+    /// distribution and truncation) are reused, the others built and added to it.
+    fn into_inputs(self, cache: Option<&SamplerCache>) -> Vec<Input> {
         use rayon::prelude::*;
-        self.inputs
+        let key = |u: &Uncertain| format!("{:?} {:?}", u.dist, u.truncate);
+        let known = |u: &Uncertain| -> Option<Sampler> {
+            let map = cache?.0.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(&key(u)).cloned()
+        };
+        let built: Vec<(Input, Option<String>)> = self
+            .inputs
             .into_par_iter()
-            .map(|u| Input {
-                sampler: Sampler::new(&u.dist, u.truncate),
-                name: u.name,
-                location: u.location,
+            .map(|u| {
+                let (sampler, new) = match known(&u) {
+                    Some(s) => (s, None),
+                    None => (Sampler::new(&u.dist, u.truncate), Some(key(&u))),
+                };
+                let input = Input {
+                    sampler,
+                    name: u.name,
+                    location: u.location,
+                };
+                (input, new)
             })
-            .collect()
+            .collect();
+        if let Some(cache) = cache {
+            let mut map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+            for (input, new) in &built {
+                if let Some(k) = new {
+                    map.entry(k.clone())
+                        .or_insert_with(|| input.sampler.clone());
+                }
+            }
+        }
+        built.into_iter().map(|(input, _)| input).collect()
     }
 }
 
 impl Model {
     /// Compile a validated scenario. Cannot fail: the scenario reader has checked everything.
     pub fn compile(s: &Scenario) -> Model {
+        Model::compile_with(s, None)
+    }
+
+    /// [`Model::compile`], reusing the samplers of `cache` where the distributions match.
+    pub fn compile_reusing(s: &Scenario, cache: &SamplerCache) -> Model {
+        Model::compile_with(s, Some(cache))
+    }
+
+    /// The risk occurrences that levers make less likely, drawn as their deciding uniform
+    /// (see [`RiskEvent`]).
+    fn redraw_events(s: &Scenario, reg: &mut Registry) {
+        for (k, r) in s.risks.iter().enumerate() {
+            if s.levers
+                .iter()
+                .any(|l| l.effects.risks.iter().any(|e| e.risk == k))
+            {
+                reg.redraw_as(
+                    &r.occurrence_name(),
+                    crate::scenario::Dist::Uniform { min: 0.0, max: 1.0 },
+                );
+            }
+        }
+    }
+
+    fn compile_with(s: &Scenario, cache: Option<&SamplerCache>) -> Model {
         let mut reg = Registry::of(s);
+        Model::redraw_events(s, &mut reg);
         let b = &s.baseline;
         let baseline = BaselineIds {
             new_business: b.new_business.as_ref().map(|nb| match nb {
@@ -345,6 +430,7 @@ impl Model {
                     curve,
                     data_quality: reg.add(&g.data_quality),
                     hourly_cost: g.role.map(|r| role_cost[r]),
+                    working_weeks: g.role.map_or(0.0, |r| s.roles[r].working_weeks),
                 }
             })
             .collect();
@@ -372,6 +458,8 @@ impl Model {
                     value_share: reg.add(&c.value_share),
                     lag: c.lag_months as usize,
                     groups,
+                    schedule: c.schedule,
+                    through_pipeline: c.driver.acts_through_pipeline(),
                 }
             })
             .collect();
@@ -383,6 +471,7 @@ impl Model {
                 schedule: c.schedule.clone(),
                 amount: reg.add(&c.amount),
                 overrun: reg.add_opt(c.overrun.as_ref()),
+                lever: None,
             });
             cost_lines.push(CostInfo {
                 name: c.name.clone(),
@@ -390,7 +479,7 @@ impl Model {
             });
         }
         let mut lever_models = Vec::new();
-        for l in &s.levers {
+        for (lever, l) in s.levers.iter().enumerate() {
             let e = &l.effects;
             lever_models.push(LeverModel {
                 groups: l.applies_to.clone(),
@@ -406,6 +495,7 @@ impl Model {
                     schedule: c.schedule.clone(),
                     amount: reg.add(&c.amount),
                     overrun: reg.add_opt(c.overrun.as_ref()),
+                    lever: Some(lever),
                 });
                 cost_lines.push(CostInfo {
                     name: format!("{}: {}", l.name, c.name),
@@ -414,31 +504,58 @@ impl Model {
             }
         }
 
-        let risk_models = s
+        let mut risk_models: Vec<RiskModel> = s
             .risks
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(k, r)| {
                 let occurs = reg.add(&Uncertain {
                     name: r.occurrence_name(),
                     dist: crate::scenario::Dist::Bernoulli { p: r.probability },
                     truncate: None,
                     location: None,
                 });
+                let multipliers: Vec<(usize, InputId)> = s
+                    .levers
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(l, lever)| lever.effects.risks.iter().map(move |e| (l, e)))
+                    .filter(|(_, e)| e.risk == k)
+                    .map(|(l, e)| (l, reg.add(&e.probability_multiplier)))
+                    .collect();
+                let event = (!multipliers.is_empty()).then_some(RiskEvent {
+                    probability: r.probability,
+                    multipliers,
+                    flipped: false,
+                });
                 RiskModel {
                     occurs,
                     benefit_realised: reg.add_opt(r.benefit_realised.as_ref()),
                     cost_multiplier: reg.add_opt(r.cost_multiplier.as_ref()),
                     delay_months: reg.add_opt(r.delay_months.as_ref()),
+                    event,
                 }
             })
             .collect();
 
-        let inputs = reg.into_inputs();
+        let inputs = reg.into_inputs(cache);
         let correlated = correlated_blocks(s, &inputs);
+        for r in &mut risk_models {
+            if let Some(e) = &mut r.event {
+                e.flipped = correlated.iter().any(|b| b.members.contains(&r.occurs));
+            }
+        }
 
         let horizon = s.meta.horizon_months as usize;
         let monthly = monthly_rate(s.meta.discount_rate);
         let discount = discount_factors(monthly, horizon);
+        let mut discount_cumulative = Vec::with_capacity(horizon + 1);
+        let mut acc = 0.0;
+        discount_cumulative.push(acc);
+        for d in &discount {
+            acc += d;
+            discount_cumulative.push(acc);
+        }
         Model {
             inputs,
             horizon,
@@ -472,10 +589,22 @@ impl Model {
                 .any(|c| !matches!(c.driver, Driver::HoursSaved | Driver::DirectValue)),
             capability_models,
             lever_models,
+            lever_names: s.levers.iter().map(|l| l.name.clone()).collect(),
             cost_models,
             risk_models,
+            discount_cumulative,
             correlated,
         }
+    }
+
+    /// Whether the scenario has change levers (and so a trial without them to compare with).
+    pub fn has_levers(&self) -> bool {
+        !self.lever_models.is_empty()
+    }
+
+    /// The levers' names, in scenario order.
+    pub fn lever_names(&self) -> &[String] {
+        &self.lever_names
     }
 
     /// Draws for the base case: every input at its most likely value.
@@ -531,7 +660,7 @@ mod tests {
         let ids: Vec<InputId> = (0..40)
             .map(|k| reg.push(Uncertain::fixed(format!("input {k}"), k as f64)))
             .collect();
-        let inputs = reg.into_inputs();
+        let inputs = reg.into_inputs(None);
         assert_eq!(inputs.len(), 40);
         for (k, id) in ids.into_iter().enumerate() {
             assert_eq!(inputs[id].name, format!("input {k}"));

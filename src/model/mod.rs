@@ -7,7 +7,8 @@
 
 mod adoption;
 mod compile;
+mod events;
 mod trial;
 
-pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model};
+pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model, SamplerCache};
 pub use trial::{Scratch, TrialOutcome, annual_irr};

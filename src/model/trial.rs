@@ -10,8 +10,9 @@ use crate::scenario::{CostSchedule, Driver};
 use super::adoption::{self, Curve, ExpMemo};
 use super::compile::{CurveIds, Model, NewBusinessIds};
 
-/// Hours in a month per hour a week (52 weeks / 12 months).
-const WEEKS_PER_MONTH: f64 = 52.0 / 12.0;
+/// The range of a logistic or Gompertz midpoint (months after go-live), also after levers.
+const MIDPOINT_MIN: f64 = -24.0;
+const MIDPOINT_MAX: f64 = 120.0;
 
 /// The summary numbers of one trial. Undefined quantities are NaN here (IRR without a root,
 /// ROI with zero costs, payback that never happens); results turn them into nulls.
@@ -24,6 +25,10 @@ pub struct TrialOutcome {
     pub irr_annual: f64,
     pub payback_months: f64,
     pub discounted_payback_months: f64,
+    /// Months until the cumulative net falls below zero for good after paying back (NaN when
+    /// it does not: it never pays back, or stays paid back to the end). See
+    /// [`falls_back_months`].
+    pub falls_back_months: f64,
 }
 
 /// The annual IRR of a monthly one, NaN when there is none (or it overflows).
@@ -85,6 +90,13 @@ pub struct Scratch {
     bass_p: Vec<f64>,
     bass_q: Vec<f64>,
     quality_add: Vec<f64>,
+    /// Which levers this scratch's trials apply (all, unless made by
+    /// [`Scratch::with_levers`]): their effects, their cost lines and their multipliers on
+    /// risk probabilities.
+    levers_on: Vec<bool>,
+    /// The present value of the applied levers' cost lines in the last trial (0 without
+    /// levers): the trial's spending on the change programme.
+    pub lever_costs_pv: f64,
 }
 
 impl Scratch {
@@ -123,7 +135,29 @@ impl Scratch {
             bass_p: vec![1.0; g],
             bass_q: vec![1.0; g],
             quality_add: vec![0.0; g],
+            levers_on: vec![true; model.lever_models.len()],
+            lever_costs_pv: 0.0,
         }
+    }
+
+    /// Working memory for the engine's trials ([`Scratch::for_trials`]) that applies only the
+    /// levers `on` says (one flag per lever, in scenario order; missing flags count as off):
+    /// every other input is read from the same draws, so the difference to a trial with all
+    /// levers is what the others are worth in that trial. With no lever on, this is the trial
+    /// without a change programme.
+    pub fn with_levers(model: &Model, on: &[bool]) -> Scratch {
+        let mut s = Scratch::for_trials(model);
+        s.set_levers(on);
+        s
+    }
+
+    /// Apply only the levers `on` says from the next trial on (see [`Scratch::with_levers`]).
+    pub fn set_levers(&mut self, on: &[bool]) {
+        for (l, flag) in self.levers_on.iter_mut().enumerate() {
+            *flag = on.get(l).copied().unwrap_or(false);
+        }
+        // Other levers, other cost lines: the month structure of the costs is built again.
+        self.cost_steps.delay = None;
     }
 
     /// Working memory for the engine's trials: everything [`Model::evaluate`] returns, plus
@@ -167,6 +201,22 @@ fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
     finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
 }
 
+/// When a case that paid back falls below zero again for good: with `balances` the running
+/// balances of `flows` (as [`month_pass`] leaves them, signs exact) and `paid_back` its first-
+/// crossing payback, `j + B_j / (−CF_{j+1})` for the last month j with B_j ≥ 0, when the last
+/// balance is negative; NaN when it never paid back or ends non-negative (docs/MODEL.md,
+/// section 6, "Falling back"). Reads the last balance only, unless the case does fall back.
+#[inline]
+fn falls_back_months(flows: &[f64], balances: &[f64], paid_back: f64) -> f64 {
+    if paid_back.is_nan() || balances.last().is_none_or(|&b| b >= 0.0) {
+        return f64::NAN;
+    }
+    match balances.iter().rposition(|&b| b >= 0.0) {
+        Some(j) => j as f64 + (balances[j] / -flows[j + 1]).clamp(0.0, 1.0),
+        None => f64::NAN,
+    }
+}
+
 /// Adoption × data quality of each group, read without copying: a group whose data quality is
 /// exactly 1 reads its adoption row (x · 1 = x), the others their scaled row.
 #[derive(Clone, Copy)]
@@ -178,6 +228,16 @@ struct QualityRows<'a> {
 }
 
 impl<'a> QualityRows<'a> {
+    /// The same rows without the data quality: adoption alone, for the drivers that data
+    /// quality does not reach (direct value, like hours saved).
+    #[inline]
+    fn adoption_only(self) -> QualityRows<'a> {
+        QualityRows {
+            scaled: self.adoption,
+            ..self
+        }
+    }
+
     /// Adoption × data quality of group `g` by month.
     #[inline]
     fn row(&self, g: usize) -> &'a [f64] {
@@ -190,70 +250,10 @@ impl<'a> QualityRows<'a> {
     }
 }
 
-/// The month structure of a trial's costs. Every cost line is one or more spans (an amount
-/// over a range of months, within the horizon and not empty), in line order; the costs of a
-/// month are the amounts of the spans covering it, added up in span order from 0.0. Between
-/// two span boundaries the covering spans do not change, so each such stretch needs one sum,
-/// not one addition per span and month. The ranges depend only on the trial's delay, so the
-/// structure is built once per delay seen and reused.
-#[derive(Debug, Clone, Default)]
-struct CostSteps {
-    /// Delay the structure was built for (None: not built yet).
-    delay: Option<usize>,
-    /// (cost line, from, to) of each span, in span order: months from..to.
-    ranges: Vec<(usize, usize, usize)>,
-    /// (from, to, start, end): months from..to are covered by the spans `cover[start..end]`.
-    stretches: Vec<(usize, usize, usize, usize)>,
-    /// Span indices, ascending within each stretch.
-    cover: Vec<usize>,
-    /// The span boundaries, sorted: working memory of [`CostSteps::build`], kept so that a
-    /// rebuild (the delay varies from trial to trial when a risk delays go-live) allocates
-    /// nothing.
-    bounds: Vec<usize>,
-}
-
-impl CostSteps {
-    /// Build the stretches of `ranges` over a horizon of `h` months.
-    fn build(&mut self, h: usize) {
-        let bounds = &mut self.bounds;
-        bounds.clear();
-        bounds.extend([0, h]);
-        for &(_, from, to) in &self.ranges {
-            bounds.push(from);
-            bounds.push(to);
-        }
-        bounds.sort_unstable();
-        bounds.dedup();
-        self.stretches.clear();
-        self.cover.clear();
-        for w in self.bounds.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let start = self.cover.len();
-            for (k, &(_, from, to)) in self.ranges.iter().enumerate() {
-                if from <= a && a < to {
-                    self.cover.push(k);
-                }
-            }
-            self.stretches.push((a, b, start, self.cover.len()));
-        }
-    }
-
-    /// `out[t]` = Σ `values[k]` over the spans k covering month t, in span order from 0.0
-    /// (0.0 where none does): the same bits as adding each span's value month by month into
-    /// a zeroed row.
-    #[inline]
-    fn sums(&self, values: &[f64], out: &mut [f64]) {
-        for &(from, to, start, end) in &self.stretches {
-            let mut sum = 0.0;
-            for &k in &self.cover[start..end] {
-                sum += values[k];
-            }
-            out[from..to].fill(sum);
-        }
-    }
-}
-
+mod cost_steps;
 mod kernels;
+
+use cost_steps::CostSteps;
 
 use kernels::*;
 
@@ -267,7 +267,10 @@ impl Model {
         s.bass_p.fill(1.0);
         s.bass_q.fill(1.0);
         s.quality_add.fill(0.0);
-        for l in &self.lever_models {
+        for (l, on) in self.lever_models.iter().zip(&s.levers_on) {
+            if !on {
+                continue;
+            }
             for &g in &l.groups {
                 if let Some(id) = l.ceiling {
                     s.ceiling_add[g] += d(id);
@@ -311,7 +314,11 @@ impl Model {
         let mut cost_multiplier = 1.0;
         let mut delay = 0.0;
         for r in &self.risk_models {
-            if d(r.occurs) >= 0.5 {
+            let happens = match &r.event {
+                None => d(r.occurs) >= 0.5,
+                Some(e) => e.happens(d(r.occurs), draws, &s.levers_on),
+            };
+            if happens {
                 benefit_share *= r.benefit_realised.map_or(1.0, d);
                 cost_multiplier *= r.cost_multiplier.map_or(1.0, d);
                 delay += r.delay_months.map_or(0.0, d).round();
@@ -329,18 +336,21 @@ impl Model {
             let ceiling = (d(gm.ceiling) + s.ceiling_add[g]).clamp(0.0, 1.0);
             let speed = s.speed[g];
             let shift = s.midpoint_shift[g];
+            // Lever-shifted parameters are held to the ranges a scenario may give them
+            // (midpoint [−24, 120] months, Bass p (0, 1] and q [0, 2]), as the ceiling and
+            // data quality are to [0, 1].
             let curve = match &gm.curve {
                 CurveIds::Logistic { growth, midpoint } => Curve::Logistic {
                     growth: d(*growth) * speed,
-                    midpoint: d(*midpoint) + shift,
+                    midpoint: (d(*midpoint) + shift).clamp(MIDPOINT_MIN, MIDPOINT_MAX),
                 },
                 CurveIds::Bass { p, q } => Curve::Bass {
-                    p: (d(*p) * s.bass_p[g]).max(1e-12),
-                    q: d(*q) * s.bass_q[g],
+                    p: (d(*p) * s.bass_p[g]).clamp(1e-12, 1.0),
+                    q: (d(*q) * s.bass_q[g]).min(2.0),
                 },
                 CurveIds::Gompertz { rate, midpoint } => Curve::Gompertz {
                     rate: d(*rate) * speed,
-                    midpoint: d(*midpoint) + shift,
+                    midpoint: (d(*midpoint) + shift).clamp(MIDPOINT_MIN, MIDPOINT_MAX),
                 },
                 CurveIds::Linear { ramp_months } => Curve::Linear {
                     ramp_months: (d(*ramp_months) / speed).max(1e-9),
@@ -370,12 +380,26 @@ impl Model {
         // --- Realised uplift of each capability, x_c(t) = U_c · A_c(t), once per capability
         // as a whole row (A_c: seat-weighted, lagged quality-weighted adoption). Hours-saved
         // and direct-value capabilities are computed straight from adoption below.
+        // Uplifts at the top of the funnel (more leads, better conversion) bring revenue when
+        // the extra deals close, one baseline sales cycle S later: x̃_c(t) = (1 − f) x_c(t − n)
+        // + f x_c(t − n − 1), n = ⌊S⌋, f = S − n (a delay of S months, a fractional one
+        // shared between the two whole months around it).
+        let cycle_months = self.baseline.sales_cycle.map_or(0.0, d).max(0.0);
+        let (cycle_whole, cycle_frac) = (cycle_months.floor(), cycle_months - cycle_months.floor());
         for (c, cm) in self.capability_models.iter().enumerate() {
             if matches!(cm.driver, Driver::HoursSaved | Driver::DirectValue) {
                 continue;
             }
             let row = &mut s.uplift[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect));
+            if cm.through_pipeline {
+                let lag = cm.lag.saturating_add(cycle_whole as usize);
+                realised_share(row, lag, &cm.groups, rows, d(cm.effect));
+                if cycle_frac > 0.0 {
+                    blend_with_previous_month(row, cycle_frac);
+                }
+            } else {
+                realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect));
+            }
         }
 
         // --- Baseline amounts.
@@ -401,9 +425,13 @@ impl Model {
         let churn = b.churn.map_or(0.0, d);
         let cost_to_serve = b.cost_to_serve.map_or(0.0, d);
         let marketing = b.marketing.map_or(0.0, d);
-        let cycle_months = b.sales_cycle.map_or(0.0, d);
+        // G(t) = g^t with g = (1 + γ)^(1/12), by repeated multiplication.
+        let growth_step = if self.uses_growth {
+            (1.0 + d(b.growth)).powf(1.0 / 12.0)
+        } else {
+            1.0
+        };
         if self.uses_growth {
-            let growth_step = (1.0 + d(b.growth)).powf(1.0 / 12.0);
             let mut growth = 1.0;
             for g in s.growth.iter_mut() {
                 *g = growth;
@@ -493,26 +521,30 @@ impl Model {
             }
         }
 
-        // Retention: churn reduction (points a year) is capped at the churn itself; the saved
-        // revenue is a stock that churns at the baseline rate.
+        // Retention: the churn reduction X (points a year, capped at the churn itself) raises
+        // the monthly survival of the installed base from s = (1 − ch)^(1/12) to
+        // (1 − ch + X)^(1/12); the revenue kept each month is a stock that then survives at s
+        // and grows with the baseline, like the rest of the installed base.
         if !ix.retention.is_empty() {
             for &c in &ix.retention {
                 s.retention_stock[c] = 0.0;
             }
+            let survival = (1.0 - churn).powf(1.0 / 12.0);
+            let keep = survival * growth_step;
             for t in 0..h {
-                let mut retention_total = 0.0;
+                let mut total = 0.0;
                 for &c in &ix.retention {
-                    retention_total += x[c * h + t];
+                    total += x[c * h + t];
                 }
-                let retention_scale = if retention_total > churn && retention_total > 0.0 {
-                    churn / retention_total
-                } else {
-                    1.0
-                };
-                let ib_annual = installed_base * s.growth[t];
+                let gain = monthly_survival_gain(churn, survival, total.min(churn));
+                let kept_revenue = installed_base * s.growth[t] * gain;
                 for &c in &ix.retention {
-                    let saved = ib_annual * x[c * h + t] * retention_scale / 12.0;
-                    let stock = s.retention_stock[c] * (1.0 - churn / 12.0) + saved;
+                    let share = if total > 0.0 {
+                        x[c * h + t] / total
+                    } else {
+                        0.0
+                    };
+                    let stock = s.retention_stock[c] * keep + kept_revenue * share;
                     s.retention_stock[c] = stock;
                     out[c * h + t] = stock / 12.0 * margin;
                 }
@@ -527,28 +559,46 @@ impl Model {
             }
         }
 
+        // Hours saved: time saved by active users, whatever the data quality (a rep saves the
+        // same typing time with good data or bad), valued at the role's hourly cost.
         for &c in &ix.hours_saved {
             let cm = &self.capability_models[c];
-            let hours = d(cm.effect) * WEEKS_PER_MONTH * d(cm.value_share);
+            let hours = d(cm.effect) * d(cm.value_share);
             let row = &mut out[c * h..(c + 1) * h];
             let lag = cm.lag.min(h);
-            // Month by month, Σ_g seats_g · â_g(t − lag) · hours · cost_g added in group
-            // order from 0.0; here group by group over the whole row.
+            // Month by month, Σ_g k_g · a_g(t − lag), k_g = seats_g · hours · W_g / 12 · cost_g,
+            // added in group order from 0.0; here group by group over the whole row.
             row.fill(0.0);
             for &(g, _) in &cm.groups {
                 let gm = &self.group_models[g];
-                let (seats, cost) = (gm.seats, gm.hourly_cost.map_or(0.0, d));
-                for (o, &a) in row[lag..].iter_mut().zip(rows.row(g)) {
-                    *o += seats * a * hours * cost;
+                let cost = gm.hourly_cost.map_or(0.0, d);
+                let k = gm.seats * hours * (gm.working_weeks / 12.0) * cost;
+                for (o, &a) in row[lag..].iter_mut().zip(&s.adoption[g * h..(g + 1) * h]) {
+                    *o += k * a;
                 }
             }
         }
 
-        // Direct value: V_c / 12 · A_c(t), straight into the benefit row.
+        // Direct value on a schedule: V_c / 12 · σ_c(t), σ_c the schedule's share, which a
+        // go-live delay moves with the go-lives.
+        for &c in &ix.direct_scheduled {
+            let cm = &self.capability_models[c];
+            let monthly = d(cm.effect) / 12.0;
+            if let Some(schedule) = cm.schedule {
+                let row = &mut out[c * h..(c + 1) * h];
+                for (t, o) in row.iter_mut().enumerate() {
+                    *o = monthly * schedule.share(t, delay);
+                }
+            }
+        }
+
+        // Direct value: V_c / 12 · (seat-weighted adoption, without data quality), straight into
+        // the benefit row.
         for &c in &ix.direct_value {
             let cm = &self.capability_models[c];
             let row = &mut out[c * h..(c + 1) * h];
-            realised_share(row, cm.lag, &cm.groups, rows, d(cm.effect) / 12.0);
+            let adoption = rows.adoption_only();
+            realised_share(row, cm.lag, &cm.groups, adoption, d(cm.effect) / 12.0);
         }
 
         // --- Costs by month: each line's amount over its months, then the months' totals in
@@ -559,6 +609,9 @@ impl Model {
         }
         s.span_values.clear();
         for (l, cm) in self.cost_models.iter().enumerate() {
+            if cm.lever.is_some_and(|k| !s.levers_on[k]) {
+                continue;
+            }
             let amount = d(cm.amount) * (1.0 + cm.overrun.map_or(0.0, d)) * cost_multiplier;
             let (values, ranges) = (&mut s.span_values, &mut s.cost_steps.ranges);
             let mut add = |from: usize, to: usize, v: f64| {
@@ -582,17 +635,24 @@ impl Model {
                     let end = to_month.map_or(h, |m| m as usize + 1);
                     add(*from_month as usize, end, amount);
                 }
-                CostSchedule::PerSeatMonthly { groups, to_month } => {
+                // Per-seat costs from each group's start: its go-live (moved by the delay) or
+                // the contract's month (not moved), see `SeatStart`.
+                CostSchedule::PerSeatMonthly {
+                    groups,
+                    to_month,
+                    starts,
+                } => {
                     let end = to_month.map_or(h, |m| m as usize + 1);
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        add(gm.go_live as usize + delay, end, amount * gm.seats);
+                        let from = starts.month(gm.go_live, delay as u32) as usize;
+                        add(from, end, amount * gm.seats);
                     }
                 }
-                CostSchedule::PerSeatOneOff { groups } => {
+                CostSchedule::PerSeatOneOff { groups, starts } => {
                     for &g in groups {
                         let gm = &self.group_models[g];
-                        let m = gm.go_live as usize + delay;
+                        let m = starts.month(gm.go_live, delay as u32) as usize;
                         add(m, m + 1, amount * gm.seats);
                     }
                 }
@@ -602,8 +662,17 @@ impl Model {
             s.cost_steps.build(h);
             s.cost_steps.delay = Some(delay);
         }
-        // Same delay, same spans (a scratch serves one model).
+        // Same delay, same spans (a scratch serves one model and one set of levers).
         debug_assert_eq!(s.span_values.len(), s.cost_steps.ranges.len());
+        if !self.lever_models.is_empty() {
+            let cum = &self.discount_cumulative;
+            s.lever_costs_pv = 0.0;
+            for (&(l, from, to), &v) in s.cost_steps.ranges.iter().zip(&s.span_values) {
+                if self.cost_models[l].lever.is_some() {
+                    s.lever_costs_pv += v * (cum[to] - cum[from]);
+                }
+            }
+        }
         s.cost_steps.sums(&s.span_values, &mut s.costs);
         if s.detail {
             s.cost_line.fill(0.0);
@@ -616,20 +685,30 @@ impl Model {
 
         // --- Totals, discounting, summary numbers. Sums over capabilities and cost lines run
         // in their order for each month; sums over months use a fixed four-way split.
+        // The risks' benefit share ρ cuts every benefit line except dis-benefits: a capability
+        // whose effect is negative in this trial keeps its full (negative) value, because a
+        // programme that fails to deliver its gains still bears what it costs the business.
+        let haircut = |c: usize| {
+            if d(self.capability_models[c].effect) < 0.0 {
+                1.0
+            } else {
+                benefit_share
+            }
+        };
         s.benefits.fill(0.0);
         for &c in &ix.row_caps {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];
-            s.capability_pv[c] = scale_add_dot(row, benefit_share, &mut s.benefits, &self.discount);
+            s.capability_pv[c] = scale_add_dot(row, haircut(c), &mut s.benefits, &self.discount);
         }
-        // Single-group direct value: benefit_c(t) = k_c · â_g(t − lag) with k_c = V_c / 12 · ρ,
-        // so PV_c = k_c · Σ_t â_g(t − lag) d(t), and the bucket adds (Σ k_c) · â_g(t − lag).
+        // Single-group direct value: benefit_c(t) = k_c · a_g(t − lag) with k_c = V_c / 12 · ρ,
+        // so PV_c = k_c · Σ_t a_g(t − lag) d(t), and the bucket adds (Σ k_c) · a_g(t − lag).
         for b in &ix.direct_buckets {
             let lag = b.lag.min(h);
-            let src = &rows.row(b.group)[..h - lag];
+            let src = &rows.adoption_only().row(b.group)[..h - lag];
             // k_c, kept in `capability_pv` until the row's discounted sum is known.
             let mut k_total = 0.0;
             for &(c, w) in &b.caps {
-                let k = d(self.capability_models[c].effect) / 12.0 * w * benefit_share;
+                let k = d(self.capability_models[c].effect) / 12.0 * w * haircut(c);
                 s.capability_pv[c] = k;
                 k_total += k;
             }
@@ -662,18 +741,20 @@ impl Model {
         } else {
             f64::NAN
         };
+        let payback = payback_months(&s.net, &s.cumulative_net, finite);
         TrialOutcome {
             npv,
             pv_benefits: pv_b,
             pv_costs: pv_c,
             roi,
             irr_annual: f64::NAN,
-            payback_months: payback_months(&s.net, &s.cumulative_net, finite),
+            payback_months: payback,
             discounted_payback_months: payback_months(
                 &s.discounted_net,
                 &s.discounted_cumulative,
                 finite,
             ),
+            falls_back_months: falls_back_months(&s.net, &s.cumulative_net, payback),
         }
     }
 }

@@ -166,6 +166,37 @@ pub fn ratio_percent(r: Option<f64>) -> String {
     }
 }
 
+/// An annual IRR at or below this (−99.9%) is "not meaningful": the programme gets back almost
+/// nothing of what it spends, and no rate describes that.
+pub const IRR_MEANINGFUL_FROM: f64 = -0.999;
+/// An annual IRR above this (10,000%) is "not meaningful": the outlay is tiny beside the
+/// benefits (or comes after them), and the rate says nothing about the return.
+pub const IRR_MEANINGFUL_TO: f64 = 100.0;
+
+/// Why an annual IRR of `r` is not meaningful, or `None` when it is (or there is none).
+pub fn irr_not_meaningful(r: Option<f64>) -> Option<&'static str> {
+    match r {
+        Some(r) if r <= IRR_MEANINGFUL_FROM => Some(
+            "an IRR of −100% a year means the programme gets back almost nothing of what it \
+             spends, so no rate of return describes it",
+        ),
+        Some(r) if r > IRR_MEANINGFUL_TO => Some(
+            "an IRR above 10,000% a year means the outlay is tiny beside the benefits (or comes \
+             after them), so the rate says nothing about the return",
+        ),
+        _ => None,
+    }
+}
+
+/// An annual IRR as [`ratio_percent`] shows it, or "not meaningful" where
+/// [`irr_not_meaningful`] says so (results.json keeps the number).
+pub fn irr_percent(r: Option<f64>) -> String {
+    match irr_not_meaningful(r) {
+        Some(_) => "not meaningful".into(),
+        None => ratio_percent(r),
+    }
+}
+
 /// A duration in months; `None` means it never happens within the horizon.
 pub fn months(m: Option<f64>) -> String {
     match m {
@@ -177,6 +208,20 @@ pub fn months(m: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn irr_beyond_its_meaningful_range_says_so() {
+        assert_eq!(irr_percent(Some(0.25)), "25.0%");
+        assert_eq!(irr_percent(Some(99.0)), "9900%");
+        assert_eq!(irr_percent(Some(100.0)), "10000%");
+        assert_eq!(irr_percent(Some(100.5)), "not meaningful");
+        assert_eq!(irr_percent(Some(-0.998)), "-99.8%");
+        assert_eq!(irr_percent(Some(-0.999)), "not meaningful");
+        assert_eq!(irr_percent(Some(-1.0)), "not meaningful");
+        assert_eq!(irr_percent(None), "n/a");
+        assert!(irr_not_meaningful(Some(250.0)).unwrap().contains("10,000%"));
+        assert!(irr_not_meaningful(Some(-1.0)).unwrap().contains("−100%"));
+    }
 
     #[test]
     fn money_uses_units_and_three_figures() {

@@ -11,7 +11,11 @@
 //! passed through is built here: the charts' SVG, checked by `inline_svg`, and input names
 //! already escaped by `breakable`.
 
+mod comparison;
+mod programme;
 mod values;
+
+pub use comparison::render_comparison;
 
 use std::fmt;
 
@@ -21,6 +25,7 @@ use crate::dist::Dist;
 use crate::report::charts;
 use crate::report::escape::hidden_in_html;
 use crate::report::format::{self, money, months, percent, ratio_percent};
+use crate::report::input_label::InputLabel;
 use crate::report::sentences;
 use crate::results::{
     Assumption, Assumptions, PartialStats, PaybackStats, RunResults, Stats, Summary,
@@ -95,6 +100,8 @@ struct BoardPack<'a> {
     /// `(quantity, share of outcomes)` for ROI and IRR where they are undefined.
     undefined: Vec<(&'static str, String)>,
     figures: Vec<Figure>,
+    /// "What the change programme is worth", for runs with levers.
+    programme: Option<programme::Programme>,
     inputs: Vec<InputRow>,
     /// Inputs left at a default the scenario does not write: counted, not listed.
     defaults_not_listed: usize,
@@ -107,6 +114,24 @@ struct BoardPack<'a> {
     npv_margin: String,
     /// The sketches' relative error and the adoption histograms' absolute error, in points.
     sketch_errors: Option<(String, String)>,
+    /// P(NPV > 0), its median and P(payback within m) with their 95% half-widths, in words.
+    precision_notes: Vec<String>,
+    /// "Two inputs explain 68% of the variance in NPV: …"; `None` when no input varies.
+    drivers_sentence: Option<String>,
+    /// The inputs that drive NPV most, as table rows.
+    drivers: Vec<DriverRow>,
+    /// How the drivers were computed: sample, noise, correlated inputs.
+    drivers_note: String,
+}
+
+/// A row of the "What drives the result" table.
+struct DriverRow {
+    name: String,
+    rank_correlation: String,
+    contribution: String,
+    low: String,
+    high: String,
+    swing: String,
 }
 
 /// A headline figure on the cover.
@@ -161,6 +186,7 @@ impl<'a> BoardPack<'a> {
                     sentences::payback_mean_of(what, st, s.horizon_months)
                         .map(|note| format!("{marker} {note}."))
                 })
+                .chain(sentences::irr_not_meaningful_note(s).map(|note| format!("{note}.")))
                 .collect(),
             undefined: [
                 ("ROI", s.roi.undefined_fraction),
@@ -170,8 +196,10 @@ impl<'a> BoardPack<'a> {
             .filter(|(_, f)| *f > 0.0)
             .map(|(what, f)| (what, percent(f)))
             .collect(),
+            programme: programme::programme(s, charts_svg),
             figures: charts_svg
                 .iter()
+                .filter(|(chart, _)| chart != programme::CHART)
                 .map(|(chart, svg)| Figure {
                     caption: charts::caption(chart).unwrap_or(chart).to_string(),
                     svg: inline_svg(
@@ -201,7 +229,11 @@ impl<'a> BoardPack<'a> {
             ),
             npv_stderr: money(s.npv.stderr, cur),
             npv_mean: money(s.npv.mean, cur),
-            npv_margin: money(1.96 * s.npv.stderr, cur),
+            npv_margin: money(s.precision.npv_mean, cur),
+            precision_notes: precision_notes(s),
+            drivers_sentence: sentences::drivers(&s.sensitivity),
+            drivers: driver_rows(s),
+            drivers_note: drivers_note(s),
             sketch_errors: (fan_error > 0.0).then(|| {
                 (
                     ratio_percent(Some(fan_error)),
@@ -226,12 +258,19 @@ fn tiles(s: &Summary) -> [Tile; 4] {
         Tile {
             label: "Expected NPV",
             value: money(s.npv.mean, cur),
-            note: format!("mean; median {}", money(s.npv.p50, cur)),
+            note: format!(
+                "mean ± {}; median {}",
+                money(s.precision.npv_mean, cur),
+                money(s.npv.p50, cur)
+            ),
         },
         Tile {
             label: "Chance NPV > 0",
             value: percent(s.prob_npv_positive),
-            note: "of simulated outcomes".into(),
+            note: format!(
+                "of simulated outcomes, {}",
+                sentences::plus_minus_points(s.precision.prob_npv_positive)
+            ),
         },
         Tile {
             label: "Median payback",
@@ -244,6 +283,90 @@ fn tiles(s: &Summary) -> [Tile; 4] {
             note: "P5 to P95 of simulated outcomes".into(),
         },
     ]
+}
+
+/// The inputs that drive NPV most (at most ten), with their statistics formatted.
+fn driver_rows(s: &Summary) -> Vec<DriverRow> {
+    let cur = s.currency.as_str();
+    let sens = &s.sensitivity;
+    let or_dash = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| money(v, cur));
+    sens.inputs
+        .iter()
+        .take(10)
+        .map(|i| DriverRow {
+            name: InputLabel::of(&i.input).short(),
+            rank_correlation: format!("{:+.2}", i.rank_correlation).replace('-', "−"),
+            contribution: format!(
+                "{}{}",
+                if i.contribution_to_variance < 0.0 {
+                    "−"
+                } else {
+                    ""
+                },
+                percent(i.contribution_to_variance.abs())
+            ),
+            low: or_dash(i.npv_mean_low_decile),
+            high: or_dash(i.npv_mean_high_decile),
+            swing: sens
+                .tornado
+                .iter()
+                .find(|b| b.input == i.input)
+                .map_or_else(|| "–".to_string(), |b| money(b.swing, cur)),
+        })
+        .collect()
+}
+
+/// How the drivers were found, under their table.
+fn drivers_note(s: &Summary) -> String {
+    let sens = &s.sensitivity;
+    let correlated = if sens.inputs.iter().any(|i| i.correlated) {
+        " Inputs the scenario correlates each keep their own rank correlation, so what they \
+         share is credited to each of them."
+    } else {
+        ""
+    };
+    format!(
+        "Rank correlation: Spearman's, between the input and NPV across {} simulated outcomes \
+         (ties, such as a risk that happens or not, share their ranks). Contribution to \
+         variance: the squared rank correlations scaled to add up to 100%, with the sign of \
+         the correlation (Crystal Ball's convention); below {:.2}% it is indistinguishable from \
+         noise. Mean NPV of the outcomes with the input in its lowest and its highest 10% (a \
+         risk: when it does not and when it does happen). Tornado swing: the change in \
+         base-case NPV between the input at its P10 and at its P90, every other input at its \
+         most likely value.{correlated}",
+        format::thousands(sens.sample_trials),
+        sens.contribution_noise * 100.0
+    )
+}
+
+/// The half-widths of the probabilities and the median, as the method section states them.
+fn precision_notes(s: &Summary) -> Vec<String> {
+    let p = &s.precision;
+    let mut notes = vec![
+        format!(
+            "P(NPV > 0) = {} {} (Wilson score interval).",
+            percent(s.prob_npv_positive),
+            sentences::plus_minus_points(p.prob_npv_positive)
+        ),
+        format!(
+            "Median NPV = {} ± {} (distribution-free interval between two order statistics).",
+            money(s.npv.p50, &s.currency),
+            money(p.npv_p50, &s.currency)
+        ),
+    ];
+    for ((m, prob), (_, hw)) in s
+        .prob_payback_within_months
+        .0
+        .iter()
+        .zip(&p.prob_payback_within_months.0)
+    {
+        notes.push(format!(
+            "P(payback within {m} months) = {} {}.",
+            percent(*prob),
+            sentences::plus_minus_points(*hw)
+        ));
+    }
+    notes
 }
 
 /// The two paybacks as the figures show them: name, statistics, base case, and the marker
@@ -275,7 +398,20 @@ fn key_figures(s: &Summary) -> Vec<(&'static str, [String; 5])> {
         ("PV of benefits", m(&s.pv_benefits, b.pv_benefits)),
         ("PV of costs", m(&s.pv_costs, b.pv_costs)),
         ("ROI", r(&s.roi.stats, b.roi)),
-        ("IRR (a year)", r(&s.irr_annual.stats, b.irr_annual)),
+        (
+            "IRR (a year)",
+            [
+                b.irr_annual,
+                s.irr_annual.stats.mean,
+                s.irr_annual.stats.p10,
+            ]
+            .into_iter()
+            .chain([s.irr_annual.stats.p50, s.irr_annual.stats.p90])
+            .map(format::irr_percent)
+            .collect::<Vec<_>>()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("five figures")),
+        ),
     ];
     for (what, st, base, marker) in paybacks(s) {
         let p = &st.stats;

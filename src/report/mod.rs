@@ -6,9 +6,12 @@
 //! `format` are the words and number formats every output shares.
 
 pub mod charts;
+pub mod comparison;
+pub mod diff;
 pub mod escape;
 pub mod format;
 pub mod html;
+pub mod input_label;
 mod plot;
 pub mod sentences;
 pub mod terminal;

@@ -4,8 +4,9 @@
 //! probabilities are "in x% of simulated outcomes" (a statement about the model, not a
 //! promise), and a sentence is left out rather than guessed when its figure is undefined.
 
-use crate::report::format::{money, months, percent, ratio_percent};
-use crate::results::{CapabilityResult, PaybackStats, Summary};
+use crate::report::format::{irr_not_meaningful, money, months, percent, ratio_percent};
+use crate::report::input_label::InputLabel;
+use crate::results::{CapabilityResult, PaybackStats, Sensitivity, Summary};
 
 /// Findings, most important first, as plain text (callers escape for their medium).
 pub fn findings(s: &Summary) -> Vec<String> {
@@ -26,9 +27,10 @@ pub fn findings(s: &Summary) -> Vec<String> {
             .to_string()
     } else {
         format!(
-            "The NPV is positive in {} of simulated outcomes; in the other {} the programme \
-             loses money in present-value terms.",
+            "The NPV is positive in {} of simulated outcomes ({} from sampling, 95%); in the \
+             other {} the programme loses money in present-value terms.",
             percent(s.prob_npv_positive),
+            plus_minus_points(s.precision.prob_npv_positive),
             percent(1.0 - s.prob_npv_positive)
         )
     });
@@ -63,7 +65,12 @@ pub fn findings(s: &Summary) -> Vec<String> {
         ));
     }
 
+    out.extend(falls_back(s));
+
     if let Some(sentence) = top_capabilities(&s.capabilities) {
+        out.push(sentence);
+    }
+    if let Some(sentence) = drivers(&s.sensitivity) {
         out.push(sentence);
     }
 
@@ -91,6 +98,143 @@ pub fn findings(s: &Summary) -> Vec<String> {
         out.push(sentence);
     }
     out
+}
+
+/// A payback is read as "recovered for good"; where the balance falls below zero again by the
+/// end of the horizon, say so: for the base case with both months, and the share of outcomes
+/// that do (from 0.5% up).
+pub fn falls_back(s: &Summary) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = &s.base_case;
+    if let (Some(paid), Some(fell)) = (b.payback_months, b.falls_back_months) {
+        out.push(format!(
+            "The base case pays back after {} but falls below zero again after {} and stays \
+             there to the end of the {}-month horizon: its payback is not a recovery for good.",
+            months(Some(paid)),
+            months(Some(fell)),
+            s.horizon_months
+        ));
+    }
+    if s.prob_falls_back >= 0.005 {
+        out.push(format!(
+            "In {} of simulated outcomes the programme pays back and then falls below zero \
+             again for good before the end of the horizon; the payback figures count them as \
+             paying back.",
+            percent(s.prob_falls_back)
+        ));
+    }
+    out
+}
+
+/// Why IRR figures shown as "not meaningful" are so (−100% or above 10,000% a year), naming
+/// which of the base case, mean, P10, P50 and P90 they are; `None` when every IRR shown is
+/// meaningful. results.json keeps the numbers.
+pub fn irr_not_meaningful_note(s: &Summary) -> Option<String> {
+    let st = &s.irr_annual.stats;
+    let figures = [
+        ("base case", s.base_case.irr_annual),
+        ("mean", st.mean),
+        ("P10", st.p10),
+        ("P50", st.p50),
+        ("P90", st.p90),
+    ];
+    let mut which = Vec::new();
+    let mut reasons: Vec<&str> = Vec::new();
+    for (what, r) in figures {
+        if let Some(reason) = irr_not_meaningful(r) {
+            which.push(what);
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    (!which.is_empty()).then(|| {
+        format!(
+            "IRR not meaningful ({}): {}; judge the case by its NPV and payback (results.json \
+             keeps the numbers)",
+            which.join(", "),
+            reasons.join("; ")
+        )
+    })
+}
+
+/// The inputs that drive NPV, in one sentence: "Two inputs explain 68% of the variance in NPV:
+/// whether “Programme fails” happens and the uplift of Opportunity management." The fewest
+/// inputs (at most three) whose contributions to variance reach half of it; `None` when no
+/// input varies.
+pub fn drivers(s: &Sensitivity) -> Option<String> {
+    let (k, share) = top_drivers(s)?;
+    let names: Vec<String> = s.inputs[..k]
+        .iter()
+        .map(|i| InputLabel::of(&i.input).phrase())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let count = [
+        "",
+        "One input explains",
+        "Two inputs explain",
+        "Three inputs explain",
+    ][k];
+    let shared = if s.inputs[..k].iter().any(|i| i.correlated) {
+        " (correlated inputs each take the credit they share)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{count} {} of the variance in NPV{shared}: {}.",
+        percent(share),
+        join_and(&names)
+    ))
+}
+
+/// How many of the first inputs (at most three) explain half the variance in NPV, and the
+/// share they explain together; `None` without inputs.
+pub fn top_drivers(s: &Sensitivity) -> Option<(usize, f64)> {
+    let mut share = 0.0;
+    for (i, input) in s.inputs.iter().take(3).enumerate() {
+        share += input.contribution_to_variance.abs();
+        if share >= 0.5 || i == 2 || i + 1 == s.inputs.len() {
+            return (share > 0.0).then_some((i + 1, share));
+        }
+    }
+    None
+}
+
+/// A 95% half-width of a probability in percentage points: "± 0.3 points", "± 0.04 points".
+pub fn plus_minus_points(half_width: f64) -> String {
+    let points = half_width * 100.0;
+    if points >= 0.095 {
+        format!("± {points:.1} points")
+    } else {
+        format!("± {points:.2} points")
+    }
+}
+
+/// What the change programme is worth, in one sentence: what it costs, what it adds in the
+/// median trial and on average, and how often it pays for itself. `None` without levers.
+pub fn change_programme(s: &Summary) -> Option<String> {
+    let cp = s.change_programme.as_ref()?;
+    let cur = s.currency.as_str();
+    let pays = if cp.prob_pays_for_itself >= 1.0 {
+        "it pays for itself in every trial".to_string()
+    } else {
+        format!(
+            "it pays for itself in {} of trials",
+            percent(cp.prob_pays_for_itself)
+        )
+    };
+    let verb = if cp.npv_gain.p50 >= 0.0 {
+        "adds"
+    } else {
+        "costs"
+    };
+    Some(format!(
+        "The change programme costs {} (present value, median trial) and {verb} {} of NPV in the \
+         median trial ({} on average); {pays}.",
+        money(cp.pv_lever_costs.p50, cur),
+        money(cp.npv_gain.p50.abs(), cur),
+        money(cp.npv_gain.mean, cur),
+    ))
 }
 
 /// What a payback mean is the mean of, when some outcomes never pay back (the mean is then
@@ -220,15 +364,47 @@ mod tests {
         let s = fixture::summary();
         let f = findings(&s);
         let all = f.join("\n");
-        assert!(all.contains("The expected (mean) NPV is $32.0M"), "{all}");
+        assert!(all.contains("The expected (mean) NPV is $31.2M"), "{all}");
         assert!(all.contains("chance the programme pays back within 24 months"));
         assert!(all.contains(
             "The three capabilities that carry most of the value are Opportunity management, \
              Lead scoring and Service case management"
         ));
-        assert!(all.contains("in 1 of 10 simulated outcomes it is below -73.6%"));
+        assert!(
+            all.contains("in 1 of 10 simulated outcomes it is below -74.3%"),
+            "{all}"
+        );
         assert!(all.contains("does not pay back within the 60-month horizon"));
         assert!(f.iter().all(|s| s.ends_with('.')));
+    }
+
+    /// A payback that does not last is said so, for the base case with both months and for
+    /// the share of outcomes; IRR figures out of their meaningful range are named with why.
+    #[test]
+    fn a_payback_that_does_not_last_and_a_meaningless_irr_are_said_plainly() {
+        let mut s = fixture::summary();
+        assert!(falls_back(&s).is_empty(), "{:?}", falls_back(&s));
+        assert_eq!(irr_not_meaningful_note(&s), None);
+        s.base_case.payback_months = Some(14.0);
+        s.base_case.falls_back_months = Some(41.5);
+        s.prob_falls_back = 0.12;
+        let said = falls_back(&s).join("\n");
+        assert!(
+            said.contains("The base case pays back after 14.0 months but falls below zero again after 41.5 months"),
+            "{said}"
+        );
+        assert!(said.contains(
+            "In 12% of simulated outcomes the programme pays back and then falls below zero"
+        ));
+        assert!(findings(&s).join("\n").contains("not a recovery for good"));
+        s.base_case.irr_annual = Some(250.0);
+        s.irr_annual.stats.p90 = Some(-1.0);
+        let note = irr_not_meaningful_note(&s).expect("a note");
+        assert!(
+            note.starts_with("IRR not meaningful (base case, P90): "),
+            "{note}"
+        );
+        assert!(note.contains("10,000%") && note.contains("−100%"), "{note}");
     }
 
     #[test]
@@ -274,6 +450,22 @@ mod tests {
         assert_eq!(share_at_least(&p, 500.0), Some(0.0));
         assert!((share_at_least(&p, 25.5).unwrap() - 0.745).abs() < 1e-12);
         assert_eq!(share_at_least(&[], 1.0), None);
+    }
+
+    #[test]
+    fn the_drivers_are_named_with_their_share() {
+        let s = fixture::summary();
+        let sentence = drivers(&s.sensitivity).expect("the fixture has uncertain inputs");
+        let (k, share) = top_drivers(&s.sensitivity).expect("drivers");
+        assert!(share >= 0.5 || k == 3, "{sentence}");
+        assert!(sentence.contains("of the variance in NPV: "), "{sentence}");
+        assert!(
+            sentence.contains("whether “Programme failure” happens"),
+            "{sentence}"
+        );
+        assert!(sentence.ends_with('.'));
+        assert_eq!(plus_minus_points(0.0033), "± 0.3 points");
+        assert_eq!(plus_minus_points(0.0004), "± 0.04 points");
     }
 
     #[test]

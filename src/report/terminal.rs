@@ -5,7 +5,10 @@ use comfy_table::{CellAlignment, Table};
 
 use crate::results::{CashflowTable, PartialStats, PaybackStats, Stats, Summary};
 
-use super::format::{money, months, probability_is, ratio_percent, thousands};
+use super::format::{
+    irr_percent, money, months, percent, probability_is, ratio_percent, thousands,
+};
+use super::input_label::InputLabel;
 use super::{escape, sentences};
 
 /// The one-sentence verdict: chance of a positive NPV, median payback, 90% interval.
@@ -37,14 +40,19 @@ fn money_row(name: &str, st: &Stats, base: f64, cur: &str) -> Vec<String> {
     ]
 }
 
-fn ratio_row(name: &str, st: &PartialStats, base: Option<f64>) -> Vec<String> {
+fn ratio_row(
+    name: &str,
+    st: &PartialStats,
+    base: Option<f64>,
+    show: fn(Option<f64>) -> String,
+) -> Vec<String> {
     vec![
         name.to_string(),
-        ratio_percent(base),
-        ratio_percent(st.mean),
-        ratio_percent(st.p10),
-        ratio_percent(st.p50),
-        ratio_percent(st.p90),
+        show(base),
+        show(st.mean),
+        show(st.p10),
+        show(st.p50),
+        show(st.p90),
     ]
 }
 
@@ -77,8 +85,13 @@ pub fn summary(s: &Summary) -> String {
     t.add_row(money_row("NPV", &s.npv, b.npv, cur));
     t.add_row(money_row("PV benefits", &s.pv_benefits, b.pv_benefits, cur));
     t.add_row(money_row("PV costs", &s.pv_costs, b.pv_costs, cur));
-    t.add_row(ratio_row("ROI", &s.roi.stats, b.roi));
-    t.add_row(ratio_row("IRR (annual)", &s.irr_annual.stats, b.irr_annual));
+    t.add_row(ratio_row("ROI", &s.roi.stats, b.roi, ratio_percent));
+    t.add_row(ratio_row(
+        "IRR (annual)",
+        &s.irr_annual.stats,
+        b.irr_annual,
+        irr_percent,
+    ));
     // Payback means are over the trials that pay back: marked, and said so under the table.
     let paybacks = [
         ("Payback", &s.payback_months, b.payback_months, "*"),
@@ -95,6 +108,12 @@ pub fn summary(s: &Summary) -> String {
         if let Some(note) = sentences::payback_mean_of(what, st, s.horizon_months) {
             notes.push_str(&format!("{marker} {note}\n"));
         }
+    }
+    if let Some(note) = sentences::irr_not_meaningful_note(s) {
+        notes.push_str(&format!("{note}.\n"));
+    }
+    for sentence in sentences::falls_back(s) {
+        notes.push_str(&format!("{sentence}\n"));
     }
     for i in 1..6 {
         if let Some(c) = t.column_mut(i) {
@@ -126,15 +145,102 @@ pub fn summary(s: &Summary) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    let programme = sentences::change_programme(s)
+        .map(|p| format!("{p}\n"))
+        .unwrap_or_default();
     format!(
-        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}\n",
+        "{}\n{} trials, seed {}, {} months at {} a year\n\n{t}\n{notes}\n{caps}\n\n{}{}\n{}\n{programme}",
         escape::terminal(&s.scenario.name),
         thousands(s.trials),
         s.seed,
         s.horizon_months,
         ratio_percent(Some(s.discount_rate_annual)),
+        drivers(s),
+        precision(s),
         headline(s)
     )
+}
+
+/// The five inputs that drive NPV most, with their rank correlation, contribution to variance
+/// and tornado swing; empty when no input varies.
+fn drivers(s: &Summary) -> String {
+    let sens = &s.sensitivity;
+    if sens.inputs.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "What drives NPV",
+        "Rank correlation",
+        "Contribution to variance",
+        "Tornado swing (P10–P90)",
+    ]);
+    for input in sens.inputs.iter().take(5) {
+        let swing = sens
+            .tornado
+            .iter()
+            .find(|b| b.input == input.input)
+            .map_or_else(String::new, |b| money(b.swing, &s.currency));
+        t.add_row(vec![
+            escape::terminal(&InputLabel::of(&input.input).short()).into_owned(),
+            format!("{:+.2}", input.rank_correlation),
+            format!(
+                "{}{}",
+                if input.contribution_to_variance < 0.0 {
+                    "-"
+                } else {
+                    ""
+                },
+                percent(input.contribution_to_variance.abs())
+            ),
+            swing,
+        ]);
+    }
+    for i in 1..4 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let sentence = sentences::drivers(sens).unwrap_or_default();
+    format!(
+        "{t}\n{}\nRank statistics from {} trials: a contribution below {:.2}% is noise.\n\n",
+        escape::terminal(&sentence),
+        thousands(sens.sample_trials),
+        sens.contribution_noise * 100.0
+    )
+}
+
+/// The 95% half-widths of the headline figures, and how a `--precision` run ended.
+fn precision(s: &Summary) -> String {
+    let p = &s.precision;
+    let mut line = format!(
+        "Precision (95%, from sampling): mean NPV ± {}, P(NPV > 0) {}, median NPV ± {}\n",
+        money(p.npv_mean, &s.currency),
+        sentences::plus_minus_points(p.prob_npv_positive),
+        money(p.npv_p50, &s.currency)
+    );
+    if let Some(rule) = &p.stopping_rule {
+        let target = format!(
+            "±{} of mean NPV and {} on P(NPV > 0)",
+            percent(rule.target),
+            sentences::plus_minus_points(rule.target)
+        );
+        line.push_str(&if rule.met {
+            format!(
+                "The run grew to {} trials to reach {target}.\n",
+                thousands(s.trials)
+            )
+        } else {
+            format!(
+                "The run stopped at {} trials (--max-trials {} or the memory limit) before \
+                 reaching {target}.\n",
+                thousands(s.trials),
+                thousands(rule.max_trials)
+            )
+        });
+    }
+    line
 }
 
 /// The base-case cash flow as a terminal table (money formatted; CSV has full precision).
@@ -178,6 +284,30 @@ pub fn cashflow(t: &CashflowTable, currency: &str) -> String {
 mod tests {
     use super::*;
     use crate::test_support::fixture;
+
+    /// An IRR beyond its meaningful range reads "not meaningful" with the reason under the
+    /// table, and a payback that does not last says so there too.
+    #[test]
+    fn a_meaningless_irr_and_a_fall_back_are_said_under_the_table() {
+        let mut s = fixture::summary();
+        s.base_case.irr_annual = Some(180.0);
+        s.base_case.payback_months = Some(14.0);
+        s.base_case.falls_back_months = Some(41.5);
+        let text = summary(&s);
+        let row = text
+            .lines()
+            .find(|l| l.contains("│ IRR (annual)"))
+            .unwrap_or_else(|| panic!("no IRR row in\n{text}"));
+        assert!(row.contains("not meaningful"), "{row}");
+        assert!(
+            text.contains("IRR not meaningful (base case): an IRR above 10,000% a year"),
+            "{text}"
+        );
+        assert!(
+            text.contains("falls below zero again after 41.5 months"),
+            "{text}"
+        );
+    }
 
     /// Where some trials never pay back, the payback mean is the mean of the others: the
     /// table must say so, not show it as if it were the mean of all trials.

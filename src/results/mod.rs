@@ -7,15 +7,27 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod assumptions;
+pub mod breakeven;
 pub mod cashflow;
 pub mod monthly;
+pub mod change_programme;
+pub mod comparison;
+pub mod diff;
+pub mod precision;
+pub mod sensitivity;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
+pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
 pub use monthly::{
     GroupAdoptionMonthly, MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS, TRIAL_SAMPLE_CAP,
-    TRIAL_SCALARS, TrialSample,
+    LEVER_COLUMNS, TRIAL_SCALARS, TrialSample,
 };
+pub use change_programme::{ChangeProgramme, LeverShare};
+pub use comparison::{Comparison, PairComparison};
+pub use diff::{Diff, DiffFigures, DiffItem};
+pub use precision::{Precision, StoppingRule};
+pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -23,17 +35,22 @@ pub use monthly::{
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 10] = [
+pub const NULLABLE_PATHS: [&str; 15] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
     "base_case.irr_annual",
     "base_case.payback_months",
     "base_case.discounted_payback_months",
+    "base_case.falls_back_months",
     "roi.",
     "irr_annual.",
     "payback_months.",
     "discounted_payback_months.",
+    "precision.stopping_rule",
+    "sensitivity.inputs.npv_mean_low_decile",
+    "sensitivity.inputs.npv_mean_high_decile",
+    "change_programme",
 ];
 
 /// Whether the field at `path` (dotted, list indices dropped) may be `null`: see
@@ -122,6 +139,10 @@ pub struct BaseCase {
     pub discounted_payback_months: Option<f64>,
     pub pv_benefits: f64,
     pub pv_costs: f64,
+    /// When the cumulative net falls below zero for good after paying back (docs/MODEL.md,
+    /// "Falling back"); null when it does not. Absent from results written before it existed.
+    #[serde(default)]
+    pub falls_back_months: Option<f64>,
 }
 
 /// One capability's share of the value.
@@ -265,10 +286,25 @@ pub struct Summary {
     pub payback_months: PaybackStats,
     pub discounted_payback_months: PaybackStats,
     pub prob_npv_positive: f64,
+    /// Share of trials that pay back and then fall below zero again for good by the end of the
+    /// horizon (their payback still counts as a payback in `payback_months`). 0 in results
+    /// written before it existed.
+    #[serde(default)]
+    pub prob_falls_back: f64,
     pub prob_payback_within_months: PaybackWithin,
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+    /// 95% half-widths of the headline figures.
+    #[serde(default)]
+    pub precision: Precision,
+    /// What drives NPV: rank statistics and the tornado.
+    #[serde(default)]
+    pub sensitivity: Sensitivity,
+    /// What the change programme is worth, trial by trial; null when the scenario has no
+    /// levers.
+    #[serde(default)]
+    pub change_programme: Option<ChangeProgramme>,
 }
 
 /// Everything the outputs of a run read: the summary (`results.json`) and the tables built

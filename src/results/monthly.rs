@@ -62,14 +62,15 @@ pub struct TrialSample {
     pub total_trials: u64,
     /// Capability names, in the order of the contribution columns.
     pub capabilities: Vec<String>,
-    /// `rows[i]` is trial i: the [`TRIAL_SCALARS`], then each capability's NPV contribution.
+    /// `rows[i]` is trial i: the [`TRIAL_SCALARS`], then each capability's NPV contribution,
+    /// then (with levers) the [`LEVER_COLUMNS`].
     /// Undefined values (no IRR, no ROI, never pays back) are NaN.
     pub rows: Vec<Vec<f64>>,
 }
 
 /// The names of a trial's key values, in the run's per-trial order: the scalars every trial
 /// has, then `contribution: <capability>` per capability.
-pub const TRIAL_SCALARS: [&str; 7] = [
+pub const TRIAL_SCALARS: [&str; 8] = [
     "npv",
     "pv_benefits",
     "pv_costs",
@@ -77,4 +78,9 @@ pub const TRIAL_SCALARS: [&str; 7] = [
     "irr_annual",
     "payback_months",
     "discounted_payback_months",
+    "falls_back_months",
 ];
+
+/// The names of the two columns after the contributions in a scenario with levers: the same
+/// trial's NPV without any lever, and the PV of the levers' cost lines (docs/MODEL.md §13).
+pub const LEVER_COLUMNS: [&str; 2] = ["npv_without_levers", "pv_lever_costs"];

@@ -7,7 +7,9 @@
 
 use std::borrow::Cow;
 
-use super::types::{Adoption, CostLine, CostSchedule, Driver, NewBusiness, Scenario, Uncertain};
+use super::types::{
+    Adoption, CostLine, CostSchedule, Driver, NewBusiness, Scenario, SeatStart, Uncertain,
+};
 use crate::dist::Dist;
 
 /// How an input's values read: decides the formatting (money, percent, plain number).
@@ -139,7 +141,18 @@ impl<'a> Walk<'a> {
 
         self.section = InputSection::Capabilities;
         for c in &sc.capabilities {
-            self.uplift(&c.effect, c.driver);
+            match c.schedule {
+                Some(sch) => {
+                    let ramp = match sch.ramp_months {
+                        0 => String::new(),
+                        1 => ", after 1 month of ramp".to_string(),
+                        r => format!(", after {r} months of ramp"),
+                    };
+                    let per = format!("per year from month {}{ramp}", sch.from_month);
+                    self.money(&c.effect, &per);
+                }
+                None => self.uplift(&c.effect, c.driver),
+            }
             self.share(&c.value_share, "of saved time turned into value");
         }
 
@@ -160,6 +173,11 @@ impl<'a> Walk<'a> {
                 if let Some(u) = u {
                     self.push(u, quantity, unit);
                 }
+            }
+            for effect in &e.risks {
+                let risk = sc.risks.get(effect.risk).map_or("", |r| r.name.as_str());
+                let unit = format!("× the probability of {}", super::quoted(risk));
+                self.push(&effect.probability_multiplier, Quantity::Number, unit);
             }
             for c in &l.costs {
                 self.cost(c);
@@ -185,7 +203,16 @@ impl<'a> Walk<'a> {
         }
 
         self.section = InputSection::RiskEvents;
-        for r in &sc.risks {
+        for (k, r) in sc.risks.iter().enumerate() {
+            let moved = sc
+                .levers
+                .iter()
+                .any(|l| l.effects.risks.iter().any(|e| e.risk == k));
+            let unit = if moved {
+                "event (1 if it happens, else 0); levers multiply its probability"
+            } else {
+                "event (1 if it happens, else 0)"
+            };
             self.out.push(InputEntry {
                 section: InputSection::RiskEvents,
                 input: Cow::Owned(Uncertain {
@@ -195,7 +222,7 @@ impl<'a> Walk<'a> {
                     location: None,
                 }),
                 quantity: Quantity::Number,
-                unit: "event (1 if it happens, else 0)".into(),
+                unit: unit.into(),
             });
         }
         self.out
@@ -297,17 +324,30 @@ impl<'a> Walk<'a> {
                 Some(to) => format!("per month, months {from_month}–{to}"),
                 None => format!("per month from month {from_month}"),
             },
-            CostSchedule::PerSeatMonthly { groups, .. } => {
-                format!("per seat per month ({})", self.group_names(groups))
-            }
-            CostSchedule::PerSeatOneOff { groups } => {
-                format!("per seat, once at go-live ({})", self.group_names(groups))
-            }
+            CostSchedule::PerSeatMonthly { groups, starts, .. } => format!(
+                "per seat per month {} ({})",
+                Self::seat_start(*starts),
+                self.group_names(groups)
+            ),
+            CostSchedule::PerSeatOneOff { groups, starts } => format!(
+                "per seat, once {} ({})",
+                Self::seat_start(*starts).replacen("from", "at", 1),
+                self.group_names(groups)
+            ),
         };
         let unit = format!("{} {when}; {}", self.sc.meta.currency, c.category.label());
         self.push(&c.amount, Quantity::Money, unit);
         if let Some(o) = &c.overrun {
             self.share(o, "overrun");
+        }
+    }
+
+    /// When a per-seat cost starts, in words.
+    fn seat_start(starts: SeatStart) -> String {
+        match starts {
+            SeatStart::GoLive => "from go-live".into(),
+            SeatStart::Contract { month: None } => "from the planned go-live".into(),
+            SeatStart::Contract { month: Some(m) } => format!("from contract month {m}"),
         }
     }
 

@@ -36,7 +36,7 @@ mod tests;
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use inputs::{InputEntry, InputSection, Quantity};
 pub use parse::{parse_file, parse_str};
-pub(crate) use read::quoted;
+pub(crate) use read::{describe_dist, fmt_num, quoted};
 pub use read::{escape_invisible, is_invisible};
 pub use types::*;
 

@@ -215,9 +215,11 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
     let roles = schema::parse_roles(&mut root, &mut ctx);
     let user_groups = schema::parse_user_groups(&mut root, &mut ctx);
     let capabilities = schema::parse_capabilities(&mut root, &ctx);
-    let levers = schema::parse_levers(&mut root, &ctx);
-    let costs = schema::parse_costs(&mut root, &ctx);
+    // Risks before levers: a lever's effects may name risks.
     let risks = schema::parse_risks(&mut root, r);
+    let levers = schema::parse_levers(&mut root, &ctx, &risks);
+    let costs = schema::parse_costs(&mut root, &ctx);
+    schema::check_cost_columns(&ctx);
     let mut scenario = Scenario {
         meta,
         baseline,
@@ -228,6 +230,7 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         costs,
         risks,
         correlations: Vec::new(),
+        allowed_ranges: Default::default(),
     };
     // Correlations name inputs of every other section: read them last.
     scenario.correlations = schema::parse_correlations(&mut root, r, &scenario);
@@ -246,5 +249,6 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         }
     }
     root.finish();
+    scenario.allowed_ranges = r.take_allowed();
     scenario
 }

@@ -127,7 +127,14 @@ pub struct Role {
     pub headcount: f64,
     /// Loaded cost of one hour, in the scenario currency.
     pub hourly_cost: Uncertain,
+    /// Weeks a year a person in the role works (after leave and public holidays): hours saved
+    /// a week become hours a month at this / 12. Default [`DEFAULT_WORKING_WEEKS`].
+    pub working_weeks: f64,
 }
+
+/// Working weeks a year when a role does not say: 52 weeks less about four weeks of paid
+/// leave and about two of public holidays (docs/MODEL.md, "Hours saved"; docs/DOMAIN.md).
+pub const DEFAULT_WORKING_WEEKS: f64 = 46.0;
 
 /// A set of users going live together: a rollout wave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -252,6 +259,13 @@ impl Driver {
         }
     }
 
+    /// True for the drivers that act at the top of the funnel (more leads, better
+    /// conversion): the extra opportunities close, and bring revenue, one sales cycle later.
+    /// Win rate and deal size act on the deals being closed, so they count at once.
+    pub fn acts_through_pipeline(self) -> bool {
+        matches!(self, Driver::LeadVolume | Driver::Conversion)
+    }
+
     /// True for the drivers that multiply new-business revenue.
     pub fn is_funnel(self) -> bool {
         matches!(
@@ -276,6 +290,34 @@ pub struct Capability {
     pub value_share: Uncertain,
     /// Months after each group's go-live before the capability starts to act.
     pub lag_months: u32,
+    /// `direct_value` only: the value follows this schedule instead of adoption.
+    pub schedule: Option<ValueSchedule>,
+}
+
+/// A direct value that arrives on a date rather than with adoption (a legacy system retired in
+/// a given month): zero before `from_month`, then rising in `ramp_months` equal steps to the
+/// full annual value (at once when `ramp_months` is 0). A go-live delay moves it with the
+/// go-lives, since the old system can go only once the new one runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ValueSchedule {
+    /// First month with value (before any go-live delay).
+    pub from_month: u32,
+    /// Months to reach the full value, the first being `from_month`; 0 = at once.
+    pub ramp_months: u32,
+}
+
+impl ValueSchedule {
+    /// Share of the full value in month `t` when go-lives slip by `delay` months.
+    pub fn share(self, t: usize, delay: usize) -> f64 {
+        let start = self.from_month as usize + delay;
+        if t < start {
+            0.0
+        } else if self.ramp_months == 0 {
+            1.0
+        } else {
+            ((t - start + 1) as f64 / f64::from(self.ramp_months)).min(1.0)
+        }
+    }
 }
 
 /// The four lever kinds of a change programme.
@@ -304,6 +346,19 @@ pub struct LeverEffects {
     pub bass_q: Option<Uncertain>,
     /// Added to the data-quality share (fraction points; result capped at 1).
     pub data_quality: Option<Uncertain>,
+    /// Multipliers on the probability of named risks: the link between change management and
+    /// a programme that fails to take hold. Empty when the lever changes no risk.
+    pub risks: Vec<RiskEffect>,
+}
+
+/// A lever's effect on one risk: the risk's probability is multiplied by a draw of
+/// `probability_multiplier` (0.6 = 40% less likely) in every trial the lever is applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskEffect {
+    /// Index into `Scenario::risks`.
+    pub risk: usize,
+    /// Multiplies the risk's probability (≥ 0; the product is capped at 1).
+    pub probability_multiplier: Uncertain,
 }
 
 /// A change-management lever: costs money, shifts adoption and data quality.
@@ -380,13 +435,42 @@ pub enum CostSchedule {
         from_month: u32,
         to_month: Option<u32>,
     },
-    /// `amount` per seat per month for each group, from its go-live to `to_month` (or the end).
+    /// `amount` per seat per month for each group, from its start (`starts`) to `to_month` (or
+    /// the end).
     PerSeatMonthly {
         groups: Vec<usize>,
         to_month: Option<u32>,
+        starts: SeatStart,
     },
-    /// `amount` per seat once, in each group's go-live month.
-    PerSeatOneOff { groups: Vec<usize> },
+    /// `amount` per seat once, in each group's start month (`starts`).
+    PerSeatOneOff {
+        groups: Vec<usize>,
+        starts: SeatStart,
+    },
+}
+
+/// When a per-seat cost starts for a group's seats, and so whether a go-live delay moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "starts", rename_all = "snake_case")]
+pub enum SeatStart {
+    /// At the group's actual go-live: a go-live delay moves it (training, floor support).
+    GoLive,
+    /// On the contract's schedule, which a go-live delay does not move (subscriptions are paid
+    /// for the seats bought, used or not): from `month` for every group, or, without one, from
+    /// each group's planned go-live month (a seat ramp contracted to the rollout plan).
+    Contract { month: Option<u32> },
+}
+
+impl SeatStart {
+    /// The first month of a group planned to go live in `planned`, when go-lives slip by
+    /// `delay` months.
+    pub fn month(self, planned: u32, delay: u32) -> u32 {
+        match self {
+            SeatStart::GoLive => planned.saturating_add(delay),
+            SeatStart::Contract { month: Some(m) } => m,
+            SeatStart::Contract { month: None } => planned,
+        }
+    }
 }
 
 /// One line of the cost plan.
@@ -450,4 +534,9 @@ pub struct Scenario {
     pub risks: Vec<Risk>,
     /// Rank correlations between uncertain inputs; empty when every input is independent.
     pub correlations: Vec<Correlation>,
+    /// The closed range every value of each input must lie in (the schema's bounds), by stable
+    /// name: what an analysis that moves an input (`valuecase breakeven`) may move it within.
+    /// Risk probabilities are not listed: they lie in [0, 1].
+    #[serde(skip)]
+    pub allowed_ranges: std::collections::BTreeMap<String, (f64, f64)>,
 }

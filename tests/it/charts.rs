@@ -82,13 +82,13 @@ fn every_chart_is_a_slide_with_the_figures_it_promises() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 18, "{names:?}");
     assert!(
         names
             .iter()
             .all(|n| n.ends_with(".png") || n.ends_with(".svg"))
     );
-    assert_eq!(out.files.len(), 14);
+    assert_eq!(out.files.len(), 18);
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 
     let svg = |name: &str| {
@@ -264,6 +264,7 @@ fn empty_results_draw_a_plain_no_data_slide() {
     let mut s = s.clone();
     s.charts = Default::default();
     s.capabilities.clear();
+    s.sensitivity = Default::default();
     let dir = tempfile::tempdir().unwrap();
     let out = charts::write_all(
         &ChartContext {

@@ -1,5 +1,6 @@
-//! The JSON contract, held whole: every key path of results.json for the reference scenario
-//! (dotted, list indices dropped) must equal `tests/data/results_keys.txt`. A key removed or
+//! The JSON contract, held whole: every key path of results.json for the reference scenario,
+//! with the `change_programme` section of a run with levers (dotted, list indices dropped),
+//! must equal `tests/data/results_keys.txt`. A key removed or
 //! renamed fails here; a key added must be added to that file on purpose. The meaning of the
 //! keys is documented in docs/MODEL.md; `cli::json_has_every_key_of_the_contract` checks their
 //! shapes.
@@ -29,12 +30,15 @@ fn key_paths(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
     }
 }
 
-#[test]
-fn results_json_has_exactly_the_snapshot_keys() {
+/// The key paths of results.json of a run of `scenario` (None: the reference scenario).
+fn run_keys(scenario: Option<&str>) -> (Value, BTreeSet<String>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    Command::cargo_bin("valuecase")
-        .expect("binary builds")
-        .args(["run", "--trials", "500", "--quiet", "--no-charts", "--out"])
+    let mut cmd = Command::cargo_bin("valuecase").expect("binary builds");
+    cmd.arg("run");
+    if let Some(s) = scenario {
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(s));
+    }
+    cmd.args(["--trials", "500", "--quiet", "--no-charts", "--out"])
         .arg(dir.path())
         .assert()
         .success();
@@ -44,6 +48,18 @@ fn results_json_has_exactly_the_snapshot_keys() {
     .expect("results.json parses");
     let mut got = BTreeSet::new();
     key_paths(&v, "", &mut got);
+    (v, got)
+}
+
+/// The reference scenario's keys, and those of the `change_programme` section that a run
+/// with levers fills (the reference scenario has no levers: there it is null).
+#[test]
+fn results_json_has_exactly_the_snapshot_keys() {
+    let (reference, mut got) = run_keys(None);
+    assert!(reference["change_programme"].is_null());
+    let (with_levers, keys) = run_keys(Some("scenarios/hightech-change-programme.toml"));
+    assert!(with_levers["change_programme"].is_object());
+    got.extend(keys);
 
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/results_keys.txt");
     let text = std::fs::read_to_string(&file).expect("tests/data/results_keys.txt");

@@ -148,7 +148,9 @@ proptest! {
         let m = model(&scenario(&[u[0], u[1], u[2], u[3] * 0.9, u[4] * 0.9, u[5] * 0.1, u[6] * 0.9, u[7] * 10.0], rate, false));
         let out = engine::run(&m, RunSpec { seed, first_trial: 0, trials: 64 }, &|_| {});
         for row in (0..out.table.rows()).map(|i| out.table.row(i)) {
-            let total: f64 = row[engine::run::SCALARS..].iter().sum();
+            // The capabilities' columns (a scenario with levers has two more after them).
+            let caps = engine::run::SCALARS..engine::run::SCALARS + m.capabilities.len();
+            let total: f64 = row[caps].iter().sum();
             let pv_b = row[col::PV_BENEFITS];
             prop_assert!((total - pv_b).abs() <= 1e-9 * pv_b.abs().max(1.0),
                 "contributions {} vs PV benefits {}", total, pv_b);

@@ -108,6 +108,19 @@ fn problems(stderr: &str, netlog: &str) -> Vec<String> {
     found
 }
 
+/// The charts drawn into `dir` (one SVG each), every one of them a chart of valuecase's.
+fn svg_files(dir: &Path) -> usize {
+    let names: Vec<&str> = charts::all_names().collect();
+    let svgs: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".svg").map(str::to_string))
+        .collect();
+    assert!(svgs.iter().all(|n| names.contains(&n.as_str())), "{svgs:?}");
+    svgs.len()
+}
+
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
     haystack
         .windows(needle.len())
@@ -144,7 +157,8 @@ fn board_pack_is_self_contained_and_renders_in_chromium() {
         assert!(!lower.contains(bad), "report.html contains {bad:?}");
     }
     assert!(lower.contains("@page") && lower.contains("landscape"));
-    assert_eq!(text.matches("<svg").count(), charts::names().count());
+    let drawn = svg_files(work.path());
+    assert_eq!(text.matches("<svg").count(), drawn);
 
     let Some(chrome) = chromium() else {
         if std::env::var_os("CI").is_some() {
@@ -200,11 +214,7 @@ fn board_pack_is_self_contained_and_renders_in_chromium() {
     // The browser's DOM has every chart and every section.
     let (out, _) = open(&chrome, &page, work.path(), &["--dump-dom".into()]);
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        dom.matches("<svg").count(),
-        charts::names().count(),
-        "charts in DOM"
-    );
+    assert_eq!(dom.matches("<svg").count(), drawn, "charts in DOM");
     for section in [
         "What the simulation says",
         "Assumptions",
@@ -229,8 +239,9 @@ fn board_pack_is_self_contained_and_renders_in_chromium() {
     let bytes = std::fs::read(&pdf).expect("no PDF");
     assert!(bytes.starts_with(b"%PDF"));
     let pages = count(&bytes, b"/Type /Page") - count(&bytes, b"/Type /Pages");
-    // Cover, figures, 7 charts, assumptions (one or more pages), method.
-    assert!(pages >= 11, "only {pages} printed pages");
+    // Cover, figures, what drives the result, 9 charts, assumptions (one or more pages),
+    // method.
+    assert!(pages >= 14, "only {pages} printed pages");
     let text = String::from_utf8_lossy(&bytes);
     let boxes: Vec<Vec<f64>> = text
         .split("/MediaBox [")
@@ -245,5 +256,66 @@ fn board_pack_is_self_contained_and_renders_in_chromium() {
     assert!(!boxes.is_empty(), "no page sizes in the PDF");
     for b in &boxes {
         assert!(b.len() == 4 && b[2] > b[3], "page is not landscape: {b:?}");
+    }
+}
+
+/// comparison.html holds to the board pack's rules: nothing that runs or fetches, every chart
+/// inline, and in Chromium nothing on the console or the network.
+#[test]
+fn comparison_page_is_self_contained_and_renders_in_chromium() {
+    let work = tempfile::tempdir().unwrap();
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    Command::cargo_bin("valuecase")
+        .unwrap()
+        .arg("compare")
+        .arg(scenarios.join("hightech-no-change-programme.toml"))
+        .arg(scenarios.join("hightech-change-programme.toml"))
+        .args(["--trials", "2000", "--quiet", "--out"])
+        .arg(work.path())
+        .assert()
+        .success();
+    let page = work.path().join("comparison.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let lower = text.to_ascii_lowercase();
+    for bad in [
+        "<script", "<link", "<img", "url(", "src=", "href=", "http:", "https:",
+    ] {
+        assert!(!lower.contains(bad), "comparison.html contains {bad:?}");
+    }
+    assert_eq!(text.matches("<svg").count(), 4);
+    assert_eq!(svg_files(work.path()), 4);
+    let Some(chrome) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("chromium is not installed: apt-get install -y chromium");
+        }
+        eprintln!("skipped: chromium not found (apt-get install -y chromium)");
+        return;
+    };
+    let shot = work.path().join("comparison.png");
+    let (out, net) = open(
+        &chrome,
+        &page,
+        work.path(),
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000".into(),
+            "--hide-scrollbars".into(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "chromium failed: {stderr}");
+    let seen = problems(&stderr, &net);
+    assert!(seen.is_empty(), "comparison.html in Chromium: {seen:#?}");
+    assert!(std::fs::read(&shot).expect("no screenshot").len() > 20_000);
+    let (out, _) = open(&chrome, &page, work.path(), &["--dump-dom".into()]);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(dom.matches("<svg").count(), 4, "charts in DOM");
+    for section in [
+        "What the comparison says",
+        "side by side",
+        "trial by trial",
+        "Method",
+    ] {
+        assert!(dom.contains(section), "DOM lacks {section}");
     }
 }

@@ -9,8 +9,14 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn scenario() -> PathBuf {
-    // The reference scenario uses every driver, levers and risks.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hightech-1b.toml")
+    // The reference scenario uses every driver and risks.
+    shipped("hightech-1b.toml")
+}
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
 }
 
 fn results(dir: &Path) -> Value {
@@ -34,6 +40,17 @@ fn parts_in(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn three_parallel_shards_merge_into_the_single_run() {
+    shards_merge_into_the_single_run(&scenario());
+}
+
+/// With levers the table holds each trial without them too, and the lever shares are
+/// evaluated again from the merged run's first trials: the same change programme.
+#[test]
+fn shards_of_a_run_with_levers_merge_into_the_single_run() {
+    shards_merge_into_the_single_run(&shipped("hightech-change-programme.toml"));
+}
+
+fn shards_merge_into_the_single_run(scenario: &Path) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let single = tmp.path().join("single");
     let parts = tmp.path().join("parts");
@@ -42,7 +59,7 @@ fn three_parallel_shards_merge_into_the_single_run() {
     Command::cargo_bin("valuecase")
         .expect("binary")
         .arg("run")
-        .arg(scenario())
+        .arg(scenario)
         .args(["--trials", "5000", "--seed", "9", "--quiet", "--no-charts"])
         .arg("--out")
         .arg(&single)
@@ -56,7 +73,7 @@ fn three_parallel_shards_merge_into_the_single_run() {
         .map(|(range, threads)| {
             Process::new(&bin)
                 .arg("run")
-                .arg(scenario())
+                .arg(scenario)
                 .args(["--trials-range", range, "--seed", "9", "--quiet", "--out"])
                 .arg(&parts)
                 .args(["--threads", threads])
@@ -84,6 +101,8 @@ fn three_parallel_shards_merge_into_the_single_run() {
     let (a, b) = (results(&single), results(&merged));
     assert_eq!(a["trials"], 5000);
     assert_eq!(a, b, "merged parts equal the single run");
+    let levers = scenario.ends_with("hightech-change-programme.toml");
+    assert_eq!(a["change_programme"].is_object(), levers);
 }
 
 #[test]

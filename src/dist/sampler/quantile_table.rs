@@ -213,6 +213,9 @@ pub(super) struct QuantileTable {
     pub(super) median: f64,
     /// Below the table: lower half, upper half.
     pub(super) tails: [Tail; 2],
+    /// The distribution tabulated: `offset + scale · X`, `X ~ Beta(a, b)`, as `[a, b, offset,
+    /// scale]`, for the few values that must be exact rather than tabulated (a base value).
+    pub(super) shape: [f64; 4],
 }
 
 impl QuantileTable {
@@ -363,7 +366,32 @@ impl QuantileTable {
             pieces: pieces.into_boxed_slice(),
             median,
             tails,
+            shape: [a, b, offset, scale],
         }
+    }
+
+    /// The exact CDF at `x` (the regularised incomplete beta function), not the table's.
+    pub(super) fn exact_cdf(&self, x: f64) -> f64 {
+        let [a, b, offset, scale] = self.shape;
+        BetaFn::new(a, b).cdf((x - offset) / scale)
+    }
+
+    /// The exact quantile at `u`, solved on the incomplete beta function (below the median on
+    /// Beta(a, b), above it on the mirrored Beta(b, a)) rather than read from the table: for
+    /// a truncated input's median, the base value, which must not carry the table's 1e-8.
+    pub(super) fn exact_quantile(&self, u: f64) -> f64 {
+        let [a, b, offset, scale] = self.shape;
+        if u == 0.5 {
+            return self.median;
+        }
+        let x = if u < 0.5 {
+            let f = BetaFn::new(a, b);
+            f.solve(u, f.median_guess().ln())
+        } else {
+            let f = BetaFn::new(b, a);
+            1.0 - f.solve(1.0 - u, f.median_guess().ln())
+        };
+        offset + scale * x
     }
 }
 

@@ -615,6 +615,11 @@ fn rank_quantiles_rise_with_the_rank() {
             values: vec![1.0, 2.0, 3.0],
             weights: vec![0.2, 0.3, 0.5],
         },
+        // Written out of order: the ranks still map to ascending values.
+        Dist::Discrete {
+            values: vec![3e6, 1e6, 2e6],
+            weights: vec![1.0, 1.0, 1.0],
+        },
         Dist::Pert {
             min: 1.0,
             mode: 2.0,
@@ -646,4 +651,130 @@ fn rank_quantiles_rise_with_the_rank() {
             }
         }
     }
+}
+
+/// A discrete input's values are ranked by value, not by their order in the file: the base
+/// value is the weighted median in ascending order (the lower value on a tie), and the inverse
+/// CDF runs through the sorted values (docs/MODEL.md, section 7).
+#[test]
+fn discrete_values_are_taken_in_ascending_order() {
+    let discrete = |values: &[f64], weights: &[f64]| Dist::Discrete {
+        values: values.to_vec(),
+        weights: weights.to_vec(),
+    };
+    // [3e6, 1e6, 2e6], equally likely: the median is 2e6 (file order would give 1e6).
+    let d = Sampler::new(&discrete(&[3e6, 1e6, 2e6], &[1.0, 1.0, 1.0]), None);
+    assert_eq!(d.base_value(), 2e6);
+    assert_eq!(d.quantile(0.1), 1e6);
+    assert_eq!(d.quantile(0.5), 2e6);
+    assert_eq!(d.quantile(0.9), 3e6);
+    // Weights travel with their values: 10 (2), 20 (3), 30 (1) of 6; 2 < 3 <= 5.
+    let d = Sampler::new(&discrete(&[30.0, 10.0, 20.0], &[1.0, 2.0, 3.0]), None);
+    assert_eq!(d.base_value(), 20.0);
+    assert_eq!(d.quantile(0.2), 10.0);
+    assert_eq!(d.quantile(0.6), 20.0);
+    assert_eq!(d.quantile(0.95), 30.0);
+    // A tie (running weight exactly half the total) takes the lower value.
+    let d = Sampler::new(&discrete(&[2.0, 1.0], &[1.0, 1.0]), None);
+    assert_eq!(d.base_value(), 1.0);
+    let d = Sampler::new(
+        &discrete(&[40.0, 10.0, 30.0, 20.0], &[1.0, 2.0, 3.0, 4.0]),
+        None,
+    );
+    // 10 (2), 20 (4), 30 (3), 40 (1): 2, 6 >= 5 -> 20.
+    assert_eq!(d.base_value(), 20.0);
+    // Truncation: the median of the values kept, [1, 2] here: a tie, so 1.
+    let d = Sampler::new(
+        &discrete(&[4.0, 3.0, 2.0, 1.0], &[1.0, 1.0, 1.0, 1.0]),
+        Some((f64::NEG_INFINITY, 2.5)),
+    );
+    assert_eq!(d.base_value(), 1.0);
+    for u in [0.01, 0.3, 0.49, 0.51, 0.99] {
+        assert!(d.quantile(u) <= 2.0, "u = {u}: {}", d.quantile(u));
+    }
+}
+
+/// A truncated Beta's base value is its median, F⁻¹((F(lo) + F(hi)) / 2), solved on the
+/// incomplete beta function, not read from the table: the bisection reference agrees to the
+/// last digits, where the table may be 1e-8 off.
+#[test]
+fn a_truncated_betas_base_value_is_its_exact_median() {
+    for (a, b, lo, hi) in [
+        (2.0, 5.0, 0.1, 0.5),
+        (0.5, 0.5, 0.2, 0.95),
+        (30.0, 2.0, 0.0, 0.9),
+        (1.5, 40.0, 0.01, f64::INFINITY),
+    ] {
+        let s = Sampler::new(&Dist::Beta { alpha: a, beta: b }, Some((lo, hi)));
+        let cdf = |x: f64| beta_reg(a, b, x.clamp(0.0, 1.0));
+        let want = reference(a, b, (cdf(lo) + cdf(hi)) / 2.0);
+        let got = s.base_value();
+        assert!(
+            (got - want).abs() <= 1e-14,
+            "Beta({a}, {b}) on [{lo}, {hi}]: {got} vs {want}"
+        );
+    }
+    // Untruncated: the median the table was built around, exact too.
+    let s = Sampler::new(
+        &Dist::Beta {
+            alpha: 2.0,
+            beta: 5.0,
+        },
+        None,
+    );
+    assert!((s.base_value() - reference(2.0, 5.0, 0.5)).abs() <= 1e-14);
+}
+
+/// The standard normal quantile (statrs' inverse erfc) against 60-digit values (mpmath): the
+/// accuracy docs/MODEL.md states for normal and lognormal quantiles, from the far tails the
+/// random streams reach to the centre.
+#[test]
+// The reference values as mpmath printed them, more digits than a double holds.
+#[allow(clippy::excessive_precision)]
+fn normal_quantiles_are_accurate_to_a_few_ulps() {
+    // (u, Φ⁻¹(u)) for the f64 u as written, mpmath with 60 digits.
+    let cases = [
+        (1e-50, -14.93333753478848898),
+        (1e-30, -11.46402468844361572),
+        (1e-20, -9.26234008979840758),
+        (5.551115123125783e-17, -8.292361075813595538),
+        (1e-10, -6.361340902404056199),
+        (1e-06, -4.753424308822898957),
+        (0.001, -3.090232306167813535),
+        (0.01, -2.326347874040841093),
+        (0.025, -1.959963984540054212),
+        (0.05, -1.644853626951472688),
+        (0.1, -1.281551565544600435),
+        (0.2, -0.8416212335729141655),
+        (0.3, -0.524400512708040816),
+        (0.4, -0.2533471031357997413),
+        (0.45, -0.1256613468550740062),
+        (0.49, -0.02506890825871105803),
+        (0.499999, -2.506628274566559378e-6),
+        (0.5000001, 2.506628273311648301e-7),
+        (0.6, 0.2533471031357997413),
+        (0.75, 0.6744897501960817432),
+        (0.9, 1.281551565544600593),
+        (0.95, 1.644853626951472284),
+        (0.975, 1.959963984540053856),
+        (0.99, 2.326347874040840768),
+        (0.999, 3.090232306167813278),
+        (0.999999, 4.753424308817087766),
+        (0.9999999999, 6.361340889697421864),
+        (0.9999999999999999, 8.209536151601386856),
+    ];
+    let normal = Sampler::new(&Dist::Normal { mean: 0.0, sd: 1.0 }, None);
+    let mut worst: f64 = 0.0;
+    for (u, want) in cases {
+        let got = normal.quantile(u);
+        let rel = ((got - want) / want).abs();
+        worst = worst.max(rel);
+        assert!(
+            rel <= 5e-16,
+            "Φ⁻¹({u:e}) = {got:e}, want {want:e} (relative {rel:e})"
+        );
+    }
+    println!("worst relative error of Φ⁻¹: {worst:e}");
+    // The constant of a lognormal given by its 90% interval is Φ⁻¹(0.95) to the last digit.
+    assert_eq!(1.644_853_626_951_472_2_f64, 1.644853626951472284);
 }

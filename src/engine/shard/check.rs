@@ -22,6 +22,12 @@ pub(super) fn layout(h: &PartHeader) -> Result<(usize, u64), PartProblem> {
     if h.width < SCALARS || h.width > SCALARS + 100_000 {
         return Err(PartProblem::Layout("the table width is impossible"));
     }
+    // After the scalars: one column per capability, then none or the two no-lever columns.
+    if !matches!(h.width.checked_sub(SCALARS + h.capabilities), Some(0 | 2)) {
+        return Err(PartProblem::Layout(
+            "the table width does not match the capabilities",
+        ));
+    }
     if h.horizon_months == 0 || h.horizon_months > MAX_HORIZON_MONTHS as usize {
         return Err(PartProblem::Layout("the horizon is out of range"));
     }
@@ -48,17 +54,24 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v > -1.0),
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
-            _ => ("a capability's contribution", |v, _| v.is_finite()),
+            col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
+            c if c < SCALARS + h.capabilities => {
+                ("a capability's contribution", |v, _| v.is_finite())
+            }
+            c if c == SCALARS + h.capabilities => ("NPV without the levers", |v, _| v.is_finite()),
+            _ => ("PV of the levers' costs", |v, _| v.is_finite() && v >= 0.0),
         };
+        let lever_costs = c == SCALARS + h.capabilities + 1;
         let may_be_nan = matches!(
             c,
-            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK
+            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK
         );
         let allowed = match (may_be_nan, c) {
             (false, col::PV_COSTS) => "finite and not negative",
+            (false, _) if lever_costs => "finite and not negative",
             (false, _) => "finite",
             (true, col::IRR_ANNUAL) => "finite and above -100%, or undefined (NaN)",
-            (true, col::PAYBACK | col::DISCOUNTED_PAYBACK) => {
+            (true, col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK) => {
                 "between 0 and the horizon, or never (NaN)"
             }
             (true, _) => "finite, or undefined (NaN)",

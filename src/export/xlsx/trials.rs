@@ -28,7 +28,8 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
              with every sampled input and each capability's contribution, are in trials.csv \
              (valuecase run --export trials). \
              `valuecase cashflow SCENARIO --trial N` prints trial N month by month. An empty \
-             cell is a value that does not exist: no IRR, no ROI (no costs), never pays back.",
+             cell is a value that does not exist: no IRR, no ROI (no costs), never pays back, \
+             does not fall back below zero after paying back.",
             sample.rows.len(),
             sample.total_trials,
             TRIAL_SAMPLE_CAP
@@ -44,11 +45,21 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         "IRR (annual)",
         "Payback (months)",
         "Discounted payback (months)",
+        "Falls back below zero (months)",
     ];
     debug_assert_eq!(titles.len(), TRIAL_SCALARS.len());
-    let formats = [
-        &st.money, &st.money, &st.money, &st.share, &st.share, &st.months, &st.months,
+    let mut titles = titles.to_vec();
+    let mut formats = vec![
+        &st.money, &st.money, &st.money, &st.share, &st.share, &st.months, &st.months, &st.months,
     ];
+    // The trial's own columns, then (with levers) the same trial without them.
+    let mut columns: Vec<usize> = (0..titles.len()).collect();
+    let levers = TRIAL_SCALARS.len() + sample.capabilities.len();
+    if sample.rows.first().is_some_and(|r| r.len() == levers + 2) {
+        titles.extend(["NPV without the levers", "PV of the levers' costs"]);
+        formats.extend([&st.money, &st.money]);
+        columns.extend([levers, levers + 1]);
+    }
     sheet.write_string_with_format(HEADER, 0, "Trial", &st.header)?;
     for (c, t) in titles.iter().enumerate() {
         sheet.write_string_with_format(HEADER, 1 + c as u16, *t, &st.header)?;
@@ -62,9 +73,10 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         let row = HEADER + 1 + i as u32;
         sheet.write_number(row, 0, i as f64)?;
         // The key values only: each capability's contribution is in trials.csv.
-        for (c, v) in values.iter().take(titles.len()).enumerate() {
+        for (c, &k) in columns.iter().enumerate() {
+            let v = values[k];
             if v.is_finite() {
-                sheet.write_number(row, 1 + c as u16, *v)?;
+                sheet.write_number(row, 1 + c as u16, v)?;
             }
         }
     }

@@ -433,3 +433,42 @@ fn month_pass_flags_infinite_flows() {
     };
     assert!(!month_pass(&b, &c, &d, net, dnet, cum, dcum).3);
 }
+
+/// The survival gain in its precise form is the difference of the two powers, to within that
+/// difference's own rounding error.
+#[test]
+fn monthly_survival_gain_is_the_difference_of_the_survivals() {
+    for churn in [0.0, 0.01, 0.12, 0.5, 0.99, 1.0] {
+        let survival = (1.0f64 - churn).powf(1.0 / 12.0);
+        for reduction in [0.0, 1e-6, 0.001, 0.01, 0.05, 0.12, 0.5, 1.0] {
+            if reduction > churn {
+                continue;
+            }
+            let naive = (1.0f64 - churn + reduction).powf(1.0 / 12.0) - survival;
+            let got = monthly_survival_gain(churn, survival, reduction);
+            assert!(
+                (got - naive).abs() <= 1e-14,
+                "churn {churn}, reduction {reduction}: {got} vs {naive}"
+            );
+        }
+    }
+    assert_eq!(
+        monthly_survival_gain(0.12, 0.88f64.powf(1.0 / 12.0), 0.0),
+        0.0
+    );
+}
+
+/// The binomial series is (1 + y)^(1/12) − 1 to within 1e−15 of it wherever the survival gain
+/// takes it (0 < y ≤ 1/16), down to the smallest reductions.
+#[test]
+fn root12_series_matches_the_logarithmic_form() {
+    let mut worst: f64 = 0.0;
+    let mut ys: Vec<f64> = (1..=20_000).map(|i| i as f64 / 20_000.0 / 16.0).collect();
+    ys.extend((1..300).map(|e| 10f64.powi(-e)));
+    for y in ys {
+        let want = (y.ln_1p() / 12.0).exp_m1();
+        let got = root12_minus_one(y);
+        worst = worst.max(((got - want) / want).abs());
+    }
+    assert!(worst <= 1e-15, "worst relative difference {worst:e}");
+}

@@ -9,7 +9,7 @@ use super::Chart;
 use crate::report::format;
 use crate::report::plot::{
     ACCENT, Area, Axis, Cx, DrawResult, FrameOpts, INK, Key, LABEL, NAVY, PALE, SKY, Swatch, WHITE,
-    callout, dashed, frame, legend, line, polygon, polyline,
+    callout, dashed, frame, legend, legend_layout, line, polygon, polyline,
 };
 use crate::results::Summary;
 
@@ -52,10 +52,21 @@ impl Chart for CashflowFan {
         }
     }
 
-    fn subtitle(&self, _cx: &Cx) -> String {
-        "Cumulative net cash flow (benefits minus costs, not discounted) month by month across \
-         the simulated outcomes."
-            .to_string()
+    /// What the fan shows; where some outcomes pay back and then fall below zero again for
+    /// good, how many (a payback there is not a recovery for good).
+    fn subtitle(&self, cx: &Cx) -> String {
+        let share = cx.summary.prob_falls_back;
+        if share >= 0.005 {
+            format!(
+                "Cumulative net cash flow (not discounted) across the simulated outcomes; {} of \
+                 them pay back, then fall below zero again for good.",
+                format::percent(share)
+            )
+        } else {
+            "Cumulative net cash flow (benefits minus costs, not discounted) month by month \
+             across the simulated outcomes."
+                .to_string()
+        }
     }
 
     fn has_data(&self, s: &Summary) -> bool {
@@ -153,19 +164,32 @@ impl Chart for CashflowFan {
             ),
         ];
         if base.is_some() {
-            items.push((
-                "Base case (most likely inputs)".to_string(),
-                Key::Line(INK, 3, true),
-            ));
+            // A base case that falls back says so where its line is named.
+            let label = match s.base_case.falls_back_months {
+                Some(m) => {
+                    let when = s
+                        .start_month
+                        .as_deref()
+                        .and_then(|start| format::calendar_month(start, m.max(0.0).ceil() as u32))
+                        .unwrap_or_else(|| format::months(Some(m)));
+                    format!("Base case (below zero again from {when})")
+                }
+                None => "Base case (most likely inputs)".to_string(),
+            };
+            items.push((label, Key::Line(INK, 3, true)));
         }
-        // The upper left is empty: cash is still going out there.
-        legend(
-            cx,
-            root,
-            &items,
-            (plot.left + 24, plot.top + 8),
-            plot.left + 24 + 620,
-        )?;
+        // The upper left is empty: cash is still going out there. Unless the balance rises high
+        // enough there to bring break-even (and the payback's callout) into the upper half, as
+        // where a case pays back and later falls back: then the lower left, where the fan has
+        // not gone yet.
+        let right = plot.left + 24 + 620;
+        let (_, bottom) = legend_layout(cx, &items, (plot.left + 24, plot.top + 8), right);
+        let top = if bottom + 40 > zero && zero < (plot.top + plot.bottom) / 2 {
+            plot.bottom - 8 - (bottom - plot.top - 8)
+        } else {
+            plot.top + 8
+        };
+        legend(cx, root, &items, (plot.left + 24, top), right)?;
         Ok(())
     }
 }

@@ -8,15 +8,26 @@
 //! scripts DejaVu lacks, and any character no font can draw is reported as a warning.
 //!
 //! One file per chart, each a `Chart`; what they share is the toolkit in `report/plot/`.
-//! Adding a chart is a new file implementing `Chart` and one line in `CHARTS`.
+//! Adding a chart is a new file implementing `Chart` and one line in `CHARTS` (a run's board
+//! pack), `COMPARISON_CHARTS` (`valuecase compare`) or `DIFF_CHARTS` (`valuecase diff`).
 
 mod adoption;
 mod annual_cash_flow;
+pub(crate) mod breakeven;
 mod capability_value;
 mod cashflow_fan;
+mod change_programme;
+mod compare_cashflow;
+mod compare_cdf;
+mod compare_diff;
+mod compare_payback;
+mod diff_waterfall;
+mod drivers;
 mod npv_cdf;
 mod npv_distribution;
 mod payback_probability;
+mod series;
+mod tornado;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -27,10 +38,10 @@ use rayon::prelude::*;
 
 use crate::files::write_atomically;
 use crate::report::escape;
-use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, font_search, fonts};
+use crate::report::plot::{self, Area, Canvas, Cx, DrawResult, Extra, font_search, fonts};
 
 pub use crate::report::plot::font_search::FontSearch;
-use crate::results::Summary;
+use crate::results::{Comparison, Diff, Summary};
 
 /// One chart of the board pack.
 ///
@@ -62,20 +73,40 @@ pub(crate) trait Chart: Sync {
     /// only called when they do.
     fn has_data(&self, summary: &Summary) -> bool;
 
+    /// A chart only some runs have (the change programme, for runs with levers): left out,
+    /// not drawn as "no data", when [`has_data`](Chart::has_data) says there is nothing.
+    fn optional(&self) -> bool {
+        false
+    }
+
     /// Draws the data (axes, marks, labels, legend) between the header and the footer.
     fn draw(&self, cx: &Cx, root: &Area) -> DrawResult;
 }
 
-/// Every chart, in the order of the board pack.
-pub(crate) const CHARTS: [&dyn Chart; 7] = [
+/// Every chart of a run, in the order of the board pack.
+pub(crate) const CHARTS: [&dyn Chart; 10] = [
     &npv_distribution::NpvDistribution,
     &npv_cdf::NpvCdf,
     &cashflow_fan::CashflowFan,
     &payback_probability::PaybackProbability,
     &capability_value::CapabilityValue,
+    &drivers::Drivers,
+    &tornado::Tornado,
     &adoption::Adoption,
     &annual_cash_flow::AnnualCashFlow,
+    &change_programme::ChangeProgramme,
 ];
+
+/// The charts of `valuecase compare`, in the order of `comparison.html`.
+pub(crate) const COMPARISON_CHARTS: [&dyn Chart; 4] = [
+    &compare_cdf::CompareCdf,
+    &compare_diff::CompareDiff,
+    &compare_payback::ComparePayback,
+    &compare_cashflow::CompareCashflow,
+];
+
+/// The charts of `valuecase diff`.
+pub(crate) const DIFF_CHARTS: [&dyn Chart; 1] = [&diff_waterfall::DiffWaterfall];
 
 /// Draws one slide: the parts every chart has, then the chart's own.
 fn draw_slide(chart: &dyn Chart, cx: &Cx, root: &Area) -> DrawResult {
@@ -85,6 +116,14 @@ fn draw_slide(chart: &dyn Chart, cx: &Cx, root: &Area) -> DrawResult {
         return plot::no_data(cx, root);
     }
     chart.draw(cx, root)
+}
+
+/// Every chart set, for the names a command's output folder holds.
+fn all_charts() -> impl Iterator<Item = &'static dyn Chart> {
+    CHARTS
+        .into_iter()
+        .chain(COMPARISON_CHARTS)
+        .chain(DIFF_CHARTS)
 }
 
 /// What the charts are drawn from.
@@ -159,13 +198,21 @@ pub fn check_png_font(bytes: &[u8], path: &Path) -> Result<(), ChartError> {
         })
 }
 
-/// The chart names (file stems), in board-pack order.
+/// The names (file stems) of the charts every run draws, in board-pack order (without the
+/// optional ones, such as the change programme's, drawn only for runs with levers).
 pub fn names() -> impl Iterator<Item = &'static str> {
-    CHARTS.iter().map(|c| c.name())
+    CHARTS.iter().filter(|c| !c.optional()).map(|c| c.name())
+}
+
+/// The chart names of every command: a run's (optional ones included) in board-pack order,
+/// then those of `compare` and `diff`. An output folder holds one command's charts, and its
+/// commit replaces or removes any of these.
+pub fn all_names() -> impl Iterator<Item = &'static str> {
+    all_charts().map(|c| c.name())
 }
 
 fn find(name: &str) -> Option<&'static dyn Chart> {
-    CHARTS.into_iter().find(|c| c.name() == name)
+    all_charts().find(|c| c.name() == name)
 }
 
 /// What a chart shows, in a few words, for figure headings; `None` for an unknown name.
@@ -176,8 +223,13 @@ pub(crate) fn caption(name: &str) -> Option<&'static str> {
 /// A chart's title (its finding in words), for captions outside the picture; `None` for an
 /// unknown chart name.
 pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
+    title_of(name, summary, Extra::Run)
+}
+
+/// A chart's title with the comparison or diff it shows.
+pub(crate) fn title_of(name: &str, summary: &Summary, extra: Extra) -> Option<String> {
     let chart = find(name)?;
-    Some(chart.title(&Cx::new(summary, false, &[])))
+    Some(chart.title(&Cx::new(summary, false, &[]).with(extra)))
 }
 
 /// Writes every chart as `<dir>/<name>.png` (1920×1080) and `<dir>/<name>.svg`.
@@ -186,11 +238,35 @@ pub(crate) fn title(name: &str, summary: &Summary) -> Option<String> {
 /// a temporary name in `dir` and renamed into place, so a failure never leaves a half-drawn
 /// chart behind.
 pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartError> {
-    let (fallbacks, notes) = png_fonts(ctx)?;
+    write_set(ctx, &CHARTS, Extra::Run, dir)
+}
+
+/// Writes the charts of a comparison (`ctx.summary` is the baseline's run), as [`write_all`].
+pub fn write_comparison(
+    ctx: &ChartContext,
+    comparison: &Comparison,
+    dir: &Path,
+) -> Result<ChartOutput, ChartError> {
+    write_set(ctx, &COMPARISON_CHARTS, Extra::Comparison(comparison), dir)
+}
+
+/// Writes the charts of a diff (`ctx.summary` is the new version's run), as [`write_all`].
+pub fn write_diff(ctx: &ChartContext, diff: &Diff, dir: &Path) -> Result<ChartOutput, ChartError> {
+    write_set(ctx, &DIFF_CHARTS, Extra::Diff(diff), dir)
+}
+
+fn write_set(
+    ctx: &ChartContext,
+    charts: &[&dyn Chart],
+    extra: Extra,
+    dir: &Path,
+) -> Result<ChartOutput, ChartError> {
+    let (fallbacks, notes) = png_fonts(ctx, extra)?;
     // Charts are independent: draw them, then encode and write them, on all cores.
-    let rendered = CHARTS
+    let rendered = charts
         .par_iter()
-        .map(|&chart| render(ctx, chart, &fallbacks).map(|r| (chart.name(), r)))
+        .filter(|chart| !chart.optional() || chart.has_data(ctx.summary))
+        .map(|&chart| render(ctx, chart, extra, &fallbacks).map(|r| (chart.name(), r)))
         .collect::<Result<Vec<_>, _>>()?;
     let written = rendered
         .par_iter()
@@ -218,7 +294,7 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
     if !missing.is_empty() {
         out.warnings.push(missing_glyph_warning(
             &missing,
-            &user_strings(ctx.summary),
+            &user_strings(ctx.summary, extra),
             ctx.png_font.is_some(),
         ));
     }
@@ -226,16 +302,36 @@ pub fn write_all(ctx: &ChartContext, dir: &Path) -> Result<ChartOutput, ChartErr
 }
 
 /// The text of a run that comes from the user and can appear on a chart: the scenario, the
-/// currency, capability, group, user group and cost names. Everything else on a chart is
+/// currency, capability, group, user group and cost names, and the inputs the drivers and
+/// tornado charts name. Everything else on a chart is
 /// valuecase's own words, which DejaVu Sans draws.
-fn user_strings(s: &Summary) -> Vec<String> {
+fn user_strings(s: &Summary, extra: Extra) -> Vec<String> {
     let mut all: Vec<&str> = vec![&s.scenario.name, &s.currency];
+    match extra {
+        Extra::Run => {}
+        Extra::Comparison(c) => all.extend(c.scenarios.iter().map(|s| s.scenario.name.as_str())),
+        Extra::Diff(d) => {
+            all.extend([d.old.name.as_str(), d.new.name.as_str()]);
+            all.extend(d.items.iter().map(|i| i.item.as_str()));
+        }
+    }
+    if let Some(cp) = &s.change_programme {
+        all.extend(cp.levers.iter().map(|l| l.name.as_str()));
+    }
     for c in &s.capabilities {
         all.extend([c.name.as_str(), c.group.as_str()]);
     }
     all.extend(s.charts.adoption.iter().map(|g| g.name.as_str()));
     all.extend(s.charts.benefit_groups.iter().map(String::as_str));
     all.extend(s.charts.cost_categories.iter().map(String::as_str));
+    // The inputs the drivers and tornado charts name, as they name them.
+    let labels: Vec<String> = s
+        .sensitivity
+        .inputs
+        .iter()
+        .map(|i| crate::report::input_label::InputLabel::of(&i.input).short())
+        .collect();
+    all.extend(labels.iter().map(String::as_str));
     let mut seen = BTreeSet::new();
     all.into_iter()
         .map(|t| escape::chart(t).into_owned())
@@ -249,6 +345,7 @@ fn user_strings(s: &Summary) -> Vec<String> {
 #[allow(clippy::type_complexity)]
 fn png_fonts(
     ctx: &ChartContext,
+    extra: Extra,
 ) -> Result<(Vec<(&'static str, fonts::Coverage)>, Vec<String>), ChartError> {
     if let Some(bytes) = ctx.png_font {
         let user = fonts::register_user(bytes).map_err(|problem| ChartError::Font {
@@ -257,7 +354,7 @@ fn png_fonts(
         })?;
         return Ok((vec![user], Vec::new()));
     }
-    let strings = user_strings(ctx.summary);
+    let strings = user_strings(ctx.summary, extra);
     let dejavu = fonts::dejavu_coverage();
     let needed: BTreeSet<char> = strings.iter().flat_map(|t| dejavu.missing(t)).collect();
     let mut fallbacks = Vec::new();
@@ -321,6 +418,7 @@ thread_local! {
 fn render(
     ctx: &ChartContext,
     chart: &dyn Chart,
+    extra: Extra,
     fallbacks: &[(&'static str, fonts::Coverage)],
 ) -> Result<(Vec<u8>, String, BTreeSet<char>), ChartError> {
     let fail = |e: Box<dyn std::error::Error>| ChartError::Draw {
@@ -328,7 +426,7 @@ fn render(
         message: e.to_string(),
     };
     let (w, h) = (plot::W as u32, plot::H as u32);
-    let cx = Cx::new(ctx.summary, true, fallbacks);
+    let cx = Cx::new(ctx.summary, true, fallbacks).with(extra);
     let png = PIXELS.with_borrow_mut(|pixels| {
         // Zeroed again: nothing of the last chart can show through.
         pixels.clear();
@@ -342,7 +440,7 @@ fn render(
     })?;
     let mut svg = String::new();
     {
-        let vcx = Cx::new(ctx.summary, false, &[]);
+        let vcx = Cx::new(ctx.summary, false, &[]).with(extra);
         let root = Canvas::Svg(SVGBackend::with_string(&mut svg, (w, h))).into_drawing_area();
         draw_slide(chart, &vcx, &root).map_err(fail)?;
         root.present().map_err(|e| fail(Box::new(e)))?;

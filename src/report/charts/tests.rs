@@ -30,8 +30,9 @@ fn draws_every_chart_of_the_fixture() {
     let out = write_all(&ctx, &dir).unwrap();
     eprintln!("drew {} files in {:?}", out.files.len(), t.elapsed());
     eprintln!("warnings: {:?}", out.warnings);
-    assert_eq!(out.files.len(), 14);
-    assert_eq!(out.svg.len(), 7);
+    // Every chart, the change programme's too: the fixture has levers.
+    assert_eq!(out.files.len(), 2 * CHARTS.len());
+    assert_eq!(out.svg.len(), CHARTS.len());
     // The fixture has Chinese names: DejaVu lacks them, so the PNGs warn.
     let results = crate::test_support::fixture::results_of(summary, &scenario);
     let html = crate::report::html::render(&results, &out.svg);
@@ -86,7 +87,7 @@ fn every_chart_keeps_the_contract() {
         );
         assert_eq!(self::title(name, &summary), Some(title.clone()));
 
-        let (png, svg, _) = render(&ctx, chart, &[]).unwrap();
+        let (png, svg, _) = render(&ctx, chart, Extra::Run, &[]).unwrap();
         assert_eq!(png_size(&png), (1920, 1080), "{name}.png");
         assert!(svg.starts_with("<svg"), "{name}.svg");
         assert!(svg.contains("viewBox=\"0 0 1920 1080\""), "{name}.svg");
@@ -95,11 +96,24 @@ fn every_chart_keeps_the_contract() {
         assert!(svg.contains(&provenance), "{name}.svg lacks the footer");
         assert!(!svg.contains("No data for this chart"), "{name}");
     }
-    assert_eq!(names().collect::<Vec<_>>(), CHARTS.map(|c| c.name()));
+    let every_run: Vec<&str> = CHARTS
+        .into_iter()
+        .filter(|c| c.name() != "change-programme")
+        .map(|c| c.name())
+        .collect();
+    assert_eq!(names().collect::<Vec<_>>(), every_run);
+    let all: Vec<&str> = CHARTS
+        .into_iter()
+        .chain(COMPARISON_CHARTS)
+        .chain(DIFF_CHARTS)
+        .map(|c| c.name())
+        .collect();
+    assert_eq!(all_names().collect::<Vec<_>>(), all);
 
     let mut empty = summary.clone();
     empty.charts = Default::default();
     empty.capabilities.clear();
+    empty.sensitivity = Default::default();
     let ctx = ChartContext {
         summary: &empty,
         png_font: None,
@@ -107,7 +121,7 @@ fn every_chart_keeps_the_contract() {
     };
     for chart in CHARTS {
         assert!(!chart.has_data(&empty), "{}", chart.name());
-        let (png, svg, _) = render(&ctx, chart, &[]).unwrap();
+        let (png, svg, _) = render(&ctx, chart, Extra::Run, &[]).unwrap();
         assert_eq!(png_size(&png), (1920, 1080), "{}", chart.name());
         assert!(svg.contains("No data for this chart"), "{}", chart.name());
     }

@@ -13,12 +13,25 @@ use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyl
 use super::canvas::{Area, DrawResult};
 use super::fonts::{self, Coverage, FAMILY};
 use crate::report::{escape, format};
-use crate::results::Summary;
+use crate::results::{Comparison, Diff, Summary};
+
+/// What a chart shows beyond one run: a comparison of scenarios, or the attribution of a
+/// change between two versions of one. A chart of a run has neither.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Extra<'a> {
+    #[default]
+    Run,
+    Comparison(&'a Comparison),
+    Diff(&'a Diff),
+}
 
 /// Everything a chart needs while drawing: the data, and a pen that picks a font per string
 /// and remembers which characters no available font could draw.
 pub(crate) struct Cx<'a> {
+    /// The run shown; for a comparison the baseline's, for a diff the new version's.
     pub summary: &'a Summary,
+    /// A comparison or a diff, for the charts that show one.
+    pub extra: Extra<'a>,
     /// True when drawing pixels (PNG): glyphs come from our fonts, not the viewer's.
     png: bool,
     /// Fonts for strings DejaVu cannot draw (PNG only): the user's, or those found installed.
@@ -38,10 +51,41 @@ impl<'a> Cx<'a> {
         fonts::register_embedded();
         Cx {
             summary,
+            extra: Extra::Run,
             png,
             fallbacks,
             missing: RefCell::new(BTreeSet::new()),
             measured: Cell::new((0, 0)),
+        }
+    }
+
+    /// The same pen for a chart of `extra`.
+    pub(crate) fn with(self, extra: Extra<'a>) -> Self {
+        Cx { extra, ..self }
+    }
+
+    /// The comparison being drawn, if any.
+    pub(crate) fn comparison(&self) -> Option<&'a Comparison> {
+        match self.extra {
+            Extra::Comparison(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The diff being drawn, if any.
+    pub(crate) fn diff(&self) -> Option<&'a Diff> {
+        match self.extra {
+            Extra::Diff(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Where the figure came from, for the footer.
+    pub(crate) fn provenance(&self) -> String {
+        match self.extra {
+            Extra::Run => crate::report::sentences::provenance(self.summary),
+            Extra::Comparison(c) => crate::report::comparison::provenance(c),
+            Extra::Diff(d) => crate::report::diff::provenance(d),
         }
     }
 

@@ -45,12 +45,7 @@ pub(crate) fn footer(cx: &Cx, root: &Area, note: Option<&str>) -> DrawResult {
     let y = H - 28;
     line(root, (MARGIN, y - 44), (W - MARGIN, y - 44), GRID, 2)?;
     let note_w = note.map(|n| cx.width(n, FOOTER, false) + 40).unwrap_or(0);
-    let (text, size) = cx.fit(
-        &crate::report::sentences::provenance(cx.summary),
-        W - 2 * MARGIN - note_w,
-        FOOTER,
-        false,
-    );
+    let (text, size) = cx.fit(&cx.provenance(), W - 2 * MARGIN - note_w, FOOTER, false);
     cx.text(
         root,
         &text,

@@ -27,7 +27,7 @@ pub(crate) mod theme;
 
 pub(crate) use axis::{Axis, FrameOpts, PLOT_BOTTOM, PLOT_TOP, frame, nice_step};
 pub(crate) use canvas::{Area, Canvas, DrawResult};
-pub(crate) use context::Cx;
+pub(crate) use context::{Cx, Extra};
 pub(crate) use layout::{
     Key, LEGEND_ROW, footer, header, legend, legend_label, legend_layout, no_data, spread,
 };

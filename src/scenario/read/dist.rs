@@ -278,7 +278,6 @@ pub(super) fn parse_dist(key: &str, v: &Value<'_>, outer: &mut Table<'_>) -> Opt
                 .into_iter()
                 .zip(weights)
                 .filter(|&(_, w)| w > 0.0)
-                .map(|(x, w)| (x, w / total))
                 .unzip();
             if values.len() == 1 {
                 return Some(Dist::Fixed(values[0]));

@@ -31,7 +31,7 @@ mod words;
 mod tests;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use toml::Spanned;
 use toml::de::DeTable;
@@ -40,6 +40,7 @@ use super::diagnostic::Diagnostic;
 use super::types::Location;
 
 pub(crate) use bounds::Bounds;
+pub(crate) use dist::describe_dist;
 pub(crate) use table::Table;
 pub(crate) use value::{Value, kind_name};
 use words::SUGGESTION_BUDGET;
@@ -66,6 +67,8 @@ pub(crate) struct Reader<'s> {
     fields_with_problems: RefCell<HashSet<String>>,
     /// What is left of the work the file's "did you mean" searches may take.
     suggestion_budget: Cell<u64>,
+    /// The range each uncertain input read so far must lie in, by stable name.
+    allowed: RefCell<BTreeMap<String, (f64, f64)>>,
 }
 
 impl<'s> Reader<'s> {
@@ -84,7 +87,29 @@ impl<'s> Reader<'s> {
             omitted: Cell::new(0),
             fields_with_problems: RefCell::new(HashSet::new()),
             suggestion_budget: Cell::new(SUGGESTION_BUDGET),
+            allowed: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// Remember that the input `name` must lie within `bounds` (open ends as the nearest
+    /// number inside), for analyses that move an input within what the scenario allows.
+    pub(crate) fn allow(&self, name: &str, bounds: &Bounds) {
+        let lo = if bounds.lo_open {
+            bounds.lo.next_up()
+        } else {
+            bounds.lo
+        };
+        let hi = if bounds.hi_open {
+            bounds.hi.next_down()
+        } else {
+            bounds.hi
+        };
+        self.allowed.borrow_mut().insert(name.to_string(), (lo, hi));
+    }
+
+    /// The ranges remembered by [`allow`](Self::allow).
+    pub(crate) fn take_allowed(&self) -> BTreeMap<String, (f64, f64)> {
+        self.allowed.take()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

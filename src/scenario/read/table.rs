@@ -188,7 +188,6 @@ impl<'r> Table<'r> {
     }
 
     /// An optional plain number (`Err(())` when present but invalid).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn optional_number(
         &mut self,
         key: &'static str,
@@ -259,7 +258,10 @@ impl<'r> Table<'r> {
         let path = self.field_path(key);
         match self.optional_uncertain(key, bounds) {
             Ok(Some(u)) => u,
-            _ => Uncertain::fixed(path, default),
+            _ => {
+                self.reader.allow(&path, bounds);
+                Uncertain::fixed(path, default)
+            }
         }
     }
 

@@ -132,14 +132,14 @@ fn every_distribution_parses() {
             "{ discrete = { values = [1, 2, 3], weights = [1, 0, 3] } }",
             Dist::Discrete {
                 values: vec![1.0, 3.0],
-                weights: vec![0.25, 0.75],
+                weights: vec![1.0, 3.0],
             },
         ),
         (
             "{ discrete = { values = [1, 2] } }",
             Dist::Discrete {
                 values: vec![1.0, 2.0],
-                weights: vec![0.5, 0.5],
+                weights: vec![1.0, 1.0],
             },
         ),
         ("{ bernoulli = 0.3 }", Dist::Bernoulli { p: 0.3 }),

@@ -279,6 +279,7 @@ impl Value<'_> {
             self.report(self.range_error(&dist, truncate, support, bounds, lo_ok, hi_ok));
             return None;
         }
+        self.reader.allow(&self.path, bounds);
         Some(Uncertain {
             name: self.path.clone(),
             dist,
@@ -433,6 +434,15 @@ impl Value<'_> {
         } else {
             None
         };
+        // An event is 0 or 1: a cut can only make it certain, which `bernoulli = 0` or `1`
+        // says plainly (and its draws, u < p, are not ranks a cut could map).
+        if matches!(dist, Dist::Bernoulli { .. }) && truncate.is_some() {
+            self.report(
+                self.diag("a bernoulli input takes no min or max: its values are 0 and 1")
+                    .allowed("remove min and max; an event that always or never happens is `bernoulli = 1` or `bernoulli = 0`"),
+            );
+            return None;
+        }
         Some((dist, truncate))
     }
 }

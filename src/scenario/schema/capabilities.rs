@@ -6,7 +6,7 @@ use super::names::{refuse_invisible, within_length};
 use super::{Ctx, Names, item_name, keyword, req};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::read::{Bounds, Table, join_words, quoted};
-use crate::scenario::types::{Capability, Driver, Location, Uncertain};
+use crate::scenario::types::{Capability, Driver, Location, Uncertain, ValueSchedule};
 
 /// Every `[[capabilities]]` entry (at least one).
 pub(in crate::scenario) fn parse_capabilities(
@@ -108,6 +108,17 @@ pub(in crate::scenario) fn parse_capabilities(
                 )
             }
         };
+        let schedule = match driver {
+            Some(Driver::DirectValue) => value_schedule(&mut t, ctx),
+            _ => None,
+        };
+        if schedule.is_some() {
+            t.reject_with(
+                "lag_months",
+                |f| format!("`{f}` does not apply to a direct value on a schedule: it starts at from_month"),
+                Some("from_month alone, or lag_months without from_month (the value then follows adoption)".to_string()),
+            );
+        }
         let lag_months = match t.optional_integer("lag_months", 0, 600, None) {
             Ok(Some(m)) => u32::try_from(m).unwrap_or(0),
             _ => 0,
@@ -124,16 +135,47 @@ pub(in crate::scenario) fn parse_capabilities(
             effect,
             value_share,
             lag_months,
+            schedule,
         });
     }
     out
+}
+
+/// A direct value's `from_month` and `ramp_months`: with `from_month` the value follows that
+/// schedule; `ramp_months` only beside it.
+fn value_schedule(t: &mut Table<'_>, ctx: &Ctx<'_>) -> Option<ValueSchedule> {
+    if !t.has("from_month") {
+        t.reject_with(
+            "ramp_months",
+            |f| format!("`{f}` ramps a direct value up from its from_month, and there is none"),
+            Some(
+                "add `from_month = ...` (the month the value starts), or remove `ramp_months`"
+                    .to_string(),
+            ),
+        );
+        return None;
+    }
+    let from_month = ctx.month(t, "from_month", 0);
+    let ramp_months = match t.optional_integer(
+        "ramp_months",
+        0,
+        600,
+        Some("a whole number of months from 0 (the full value at once) to 600"),
+    ) {
+        Ok(Some(m)) => u32::try_from(m).unwrap_or(0),
+        _ => 0,
+    };
+    Some(ValueSchedule {
+        from_month,
+        ramp_months,
+    })
 }
 
 /// The effect field(s) a driver takes, with their bounds.
 fn driver_fields(driver: Driver) -> &'static [&'static str] {
     match driver {
         Driver::HoursSaved => &["hours_per_week", "value_share"],
-        Driver::DirectValue => &["annual_value"],
+        Driver::DirectValue => &["annual_value", "from_month", "ramp_months"],
         _ => &["uplift"],
     }
 }
@@ -154,7 +196,14 @@ fn uplift_bounds(driver: Driver) -> Bounds {
 }
 
 /// Every driver's effect fields: a field of another driver is refused by name.
-const EFFECT_FIELDS: [&str; 4] = ["uplift", "hours_per_week", "value_share", "annual_value"];
+const EFFECT_FIELDS: [&str; 6] = [
+    "uplift",
+    "hours_per_week",
+    "value_share",
+    "annual_value",
+    "from_month",
+    "ramp_months",
+];
 
 /// Report every baseline field (or role) a capability's driver needs but the scenario lacks.
 fn check_prerequisites(
@@ -193,6 +242,13 @@ fn check_prerequisites(
             p.sales_cycle_months,
             "baseline.sales_cycle_months",
             "add `sales_cycle_months = ...` to [baseline]",
+        );
+    }
+    if driver.acts_through_pipeline() {
+        need(
+            p.sales_cycle_months,
+            "baseline.sales_cycle_months (the extra opportunities close, and bring revenue, one sales cycle later)",
+            "add `sales_cycle_months = ...` (the average months from first contact to signature) to [baseline]",
         );
     }
     if driver == Driver::Retention {

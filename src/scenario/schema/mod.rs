@@ -21,7 +21,7 @@ mod user_groups;
 pub(super) use baseline::{BASELINE_FIELDS, parse_baseline};
 pub(super) use capabilities::parse_capabilities;
 pub(super) use correlations::parse_correlations;
-pub(super) use costs::parse_costs;
+pub(super) use costs::{check_cost_columns, parse_costs};
 pub(super) use levers::parse_levers;
 pub(super) use meta::{SCENARIO_FIELDS, parse_meta};
 use names::Names;
@@ -79,6 +79,10 @@ pub(super) struct Ctx<'r> {
     /// Role of each user group (by index).
     group_roles: Vec<Option<usize>>,
     provided: Provided,
+    /// Every cost line's column name in the cash flow table (a lever's as "lever: cost"),
+    /// where its name is written, and the lever's name for a lever's cost: two lines must
+    /// not share a column ([`costs::check_cost_columns`]).
+    cost_columns: std::cell::RefCell<Vec<costs::CostColumn>>,
 }
 
 impl<'r> Ctx<'r> {
@@ -91,6 +95,7 @@ impl<'r> Ctx<'r> {
             groups: Names::new("user group"),
             group_roles: Vec::new(),
             provided: Provided::default(),
+            cost_columns: Default::default(),
         }
     }
 

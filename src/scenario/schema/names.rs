@@ -210,7 +210,7 @@ pub(super) fn refuse_invisible(v: &Value<'_>, field: &str, name: &str, what: &st
 }
 
 /// What two names are compared by: invisible characters dropped, trimmed, NFC, lower case.
-fn comparison_key(name: &str) -> String {
+pub(super) fn comparison_key(name: &str) -> String {
     let visible: String = name.chars().filter(|&c| !is_invisible(c)).collect();
     let composed: String = visible.trim().nfc().collect();
     composed.to_lowercase().nfc().collect()

@@ -2,7 +2,7 @@
 
 use super::{Ctx, MAX_SEATS, item_name, req};
 use crate::scenario::read::{Bounds, Table};
-use crate::scenario::types::Role;
+use crate::scenario::types::{DEFAULT_WORKING_WEEKS, Role};
 
 /// Every `[[roles]]` entry; their names are registered for the user groups' `role`.
 pub(in crate::scenario) fn parse_roles(root: &mut Table<'_>, ctx: &mut Ctx<'_>) -> Vec<Role> {
@@ -20,11 +20,21 @@ pub(in crate::scenario) fn parse_roles(root: &mut Table<'_>, ctx: &mut Ctx<'_>) 
             )
             .unwrap_or(0.0);
         let hourly_cost = req(&mut t, "hourly_cost", &Bounds::money_nonneg());
+        let working_weeks = t
+            .optional_number(
+                "working_weeks",
+                &Bounds::closed(1.0, 52.0)
+                    .with_note("weeks a year actually worked, after leave and public holidays"),
+            )
+            .ok()
+            .flatten()
+            .unwrap_or(DEFAULT_WORKING_WEEKS);
         t.finish();
         roles.push(Role {
             name: name.map(|(n, _)| n.to_string()).unwrap_or_default(),
             headcount,
             hourly_cost,
+            working_weeks,
         });
     }
     roles

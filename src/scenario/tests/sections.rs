@@ -36,7 +36,8 @@ fn stable_names_and_locations() {
         s.costs[0].schedule,
         CostSchedule::PerSeatMonthly {
             groups: vec![0],
-            to_month: None
+            to_month: None,
+            starts: SeatStart::Contract { month: None },
         }
     );
     assert_eq!(
@@ -82,7 +83,10 @@ fn funnel_levers_and_lever_costs() {
     );
     assert_eq!(
         cost.schedule,
-        CostSchedule::PerSeatOneOff { groups: vec![0] }
+        CostSchedule::PerSeatOneOff {
+            groups: vec![0],
+            starts: SeatStart::GoLive,
+        }
     );
 }
 

@@ -549,7 +549,7 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
                             .collect();
                         format!("{amount}*({})", eq::sum(&terms))
                     }
-                    CostSchedule::PerSeatOneOff { groups } => {
+                    CostSchedule::PerSeatOneOff { groups, .. } => {
                         let terms: Vec<String> = groups
                             .iter()
                             .map(|&g| eq::in_month(&m, &go_live[g], &seats[g]))
