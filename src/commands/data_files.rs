@@ -103,7 +103,7 @@ fn write_trials(
         &capabilities,
         model.has_levers(),
     )?)
-        .map_err(io)?;
+    .map_err(io)?;
 
     let spec = output.spec;
     let width = output.table.width;

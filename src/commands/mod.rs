@@ -4,8 +4,8 @@
 mod board_pack;
 mod breakeven;
 mod cashflow;
-mod data_files;
 mod compare;
+mod data_files;
 mod diff;
 mod init;
 mod load;

@@ -9,23 +9,23 @@ use serde::{Deserialize, Serialize, Serializer};
 pub mod assumptions;
 pub mod breakeven;
 pub mod cashflow;
-pub mod monthly;
 pub mod change_programme;
 pub mod comparison;
 pub mod diff;
+pub mod monthly;
 pub mod precision;
 pub mod sensitivity;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use breakeven::{Breakeven, CurvePoint};
 pub use cashflow::CashflowTable;
-pub use monthly::{
-    GroupAdoptionMonthly, MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS, TRIAL_SAMPLE_CAP,
-    LEVER_COLUMNS, TRIAL_SCALARS, TrialSample,
-};
 pub use change_programme::{ChangeProgramme, LeverShare};
 pub use comparison::{Comparison, PairComparison};
 pub use diff::{Diff, DiffFigures, DiffItem};
+pub use monthly::{
+    GroupAdoptionMonthly, LEVER_COLUMNS, MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS,
+    TRIAL_SAMPLE_CAP, TRIAL_SCALARS, TrialSample,
+};
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 

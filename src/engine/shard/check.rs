@@ -51,7 +51,8 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::PV_BENEFITS => ("PV of benefits", |v, _| v.is_finite()),
             col::PV_COSTS => ("PV of costs", |v, _| v.is_finite() && v >= 0.0),
             col::ROI => ("ROI", |v, _| v.is_finite()),
-            col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v > -1.0),
+            // −100% itself: a monthly root so near −1 that its twelfth power rounds to 0.
+            col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v >= -1.0),
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
             col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
@@ -70,7 +71,7 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             (false, col::PV_COSTS) => "finite and not negative",
             (false, _) if lever_costs => "finite and not negative",
             (false, _) => "finite",
-            (true, col::IRR_ANNUAL) => "finite and above -100%, or undefined (NaN)",
+            (true, col::IRR_ANNUAL) => "finite and at least -100%, or undefined (NaN)",
             (true, col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK) => {
                 "between 0 and the horizon, or never (NaN)"
             }

@@ -118,6 +118,8 @@ fn values_a_run_never_writes_are_refused_even_with_a_good_checksum() {
     let rows = p.table.rows;
     p.table.data[run_col::IRR_ANNUAL * rows] = f64::NAN;
     p.table.data[run_col::PAYBACK * rows] = f64::NAN;
+    // An annual IRR of exactly −100%: a monthly root whose twelfth power rounds to 0.
+    p.table.data[run_col::IRR_ANNUAL * rows + 1] = -1.0;
     assert!(read(&bytes(&p)).is_ok());
 }
 

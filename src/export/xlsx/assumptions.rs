@@ -13,7 +13,7 @@ use super::names::{self, Names};
 use super::style::Styles;
 use super::{WorkbookInput, XlsxResult};
 use crate::dist::Dist;
-use crate::scenario::{Adoption, CostLine, CostSchedule, Quantity};
+use crate::scenario::{Adoption, CostLine, CostSchedule, Quantity, SeatStart};
 
 /// The sheet's name, as formulas on other sheets write it.
 pub const SHEET: &str = "Assumptions";
@@ -34,6 +34,13 @@ pub struct Refs {
     /// its schedule's months (`month`, or `from_month` and `to_month`; per-seat lines follow
     /// their groups' go-live and have a `to_month` only).
     pub schedule: Vec<Schedule>,
+    /// Per role: its working weeks a year.
+    pub working_weeks: Vec<String>,
+    /// Per capability with a direct value on a schedule: its `from_month` and `ramp_months`.
+    pub value_schedule: Vec<Option<(String, String)>>,
+    /// Per risk that levers make less likely: its probability (the base case compares it,
+    /// times the levers' multipliers, with one half).
+    pub risk_probability: Vec<Option<String>>,
 }
 
 /// The month cells of one cost line.
@@ -42,6 +49,8 @@ pub struct Schedule {
     pub month: Option<String>,
     pub from_month: Option<String>,
     pub to_month: Option<String>,
+    /// A per-seat line's `contract_month`, where it has one.
+    pub contract_month: Option<String>,
 }
 
 impl Refs {
@@ -268,6 +277,64 @@ pub fn write(
         refs.seats.push(seats);
         refs.go_live.push(go_live);
     }
+    for r in &scenario.roles {
+        let weeks = item(
+            sheet,
+            "Working weeks a year",
+            &format!("roles.{}.working_weeks", q(&r.name)),
+            r.working_weeks,
+            "weeks a year worked: an hour saved a week counts W / 12 a month",
+            Quantity::Number,
+            &format!("working_weeks_{}", r.name),
+        )?;
+        refs.working_weeks.push(weeks);
+    }
+    for c in &scenario.capabilities {
+        let Some(sch) = c.schedule else {
+            refs.value_schedule.push(None);
+            continue;
+        };
+        let field = format!("capabilities.{}", q(&c.name));
+        let from = item(
+            sheet,
+            "Value from month",
+            &format!("{field}.from_month"),
+            f64::from(sch.from_month),
+            "month, before any risk's delay",
+            Quantity::Number,
+            &format!("from_month_{}", c.name),
+        )?;
+        let ramp = item(
+            sheet,
+            "Value ramp",
+            &format!("{field}.ramp_months"),
+            f64::from(sch.ramp_months),
+            "months to the full value (0 = at once)",
+            Quantity::Number,
+            &format!("ramp_months_{}", c.name),
+        )?;
+        refs.value_schedule.push(Some((from, ramp)));
+    }
+    for (k, r) in scenario.risks.iter().enumerate() {
+        let levered = scenario
+            .levers
+            .iter()
+            .any(|l| l.effects.risks.iter().any(|e| e.risk == k));
+        if !levered {
+            refs.risk_probability.push(None);
+            continue;
+        }
+        let p = item(
+            sheet,
+            "Risk probability",
+            &format!("risks.{}.probability", q(&r.name)),
+            r.probability,
+            "per trial, before the levers' multipliers",
+            Quantity::Share,
+            &format!("probability_{}", r.name),
+        )?;
+        refs.risk_probability.push(Some(p));
+    }
     let horizon = scenario.meta.horizon_months;
     let lines: Vec<(String, &CostLine)> = scenario
         .costs
@@ -323,7 +390,20 @@ pub fn write(
                     &format!("to_month_{base}"),
                 )?);
             }
-            CostSchedule::PerSeatMonthly { to_month, .. } => {
+            CostSchedule::PerSeatMonthly {
+                to_month, starts, ..
+            } => {
+                if let SeatStart::Contract { month: Some(m) } = starts {
+                    s.contract_month = Some(item(
+                        sheet,
+                        "Seats cost from month",
+                        &format!("{field}.contract_month"),
+                        f64::from(*m),
+                        "month (the contract's: a go-live delay does not move it)",
+                        Quantity::Number,
+                        &format!("contract_month_{base}"),
+                    )?);
+                }
                 s.to_month = Some(item(
                     sheet,
                     "Cost to month",
@@ -338,7 +418,19 @@ pub fn write(
                     &format!("to_month_{base}"),
                 )?);
             }
-            CostSchedule::PerSeatOneOff { .. } => {}
+            CostSchedule::PerSeatOneOff { starts, .. } => {
+                if let SeatStart::Contract { month: Some(m) } = starts {
+                    s.contract_month = Some(item(
+                        sheet,
+                        "Seats cost from month",
+                        &format!("{field}.contract_month"),
+                        f64::from(*m),
+                        "month (the contract's: a go-live delay does not move it)",
+                        Quantity::Number,
+                        &format!("contract_month_{base}"),
+                    )?);
+                }
+            }
         }
         refs.schedule.push(s);
     }

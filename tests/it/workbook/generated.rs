@@ -1,7 +1,9 @@
 //! Scenarios made from a seed, for checking the workbook's formulas against the model beyond
 //! the shipped scenarios: every driver (several capabilities sharing the compounding ones),
 //! every curve, levers with every effect, every cost kind, risks that happen in the base case
-//! (with benefit, cost and delay effects), a funnel or a plain revenue, growth or none, lags.
+//! (with benefit, cost and delay effects), a funnel or a plain revenue, growth or none, lags;
+//! roles' working weeks, direct value (and a dis-benefit) on a schedule, per-seat costs from
+//! go-live, the planned go-live or a contract month, levers that make risks less likely.
 
 /// A tiny deterministic generator (SplitMix64): the scenarios must be the same every run.
 struct Rng(u64);
@@ -75,6 +77,9 @@ pub fn scenario(seed: u64) -> String {
             "\n[[roles]]\nname = \"{role}\"\nheadcount = 100\nhourly_cost = {}\n",
             r.pert(30.0, 90.0)
         );
+        if r.coin() {
+            t += &format!("working_weeks = {}\n", 40 + r.below(13));
+        }
     }
     let groups = 1 + r.below(4) as usize;
     let curves = ["logistic", "bass", "gompertz", "linear", "table"];
@@ -150,15 +155,34 @@ pub fn scenario(seed: u64) -> String {
         }
         t += &format!(
             "\n[[capabilities]]\nname = \"Capability {k}\"\nused_by = [{}]\ndriver = \"{driver}\"\n\
-             {field} = {}\nlag_months = {}\n",
+             {field} = {}\n",
             used_by(&mut r),
             r.pert(*lo, *hi),
-            if r.coin() { 0 } else { r.below(7) }
         );
+        if *driver == "direct_value" && r.coin() {
+            // On a schedule instead of adoption (no lag then).
+            t += &format!(
+                "from_month = {}\nramp_months = {}\n",
+                r.below(horizon / 2),
+                r.below(6)
+            );
+        } else {
+            t += &format!("lag_months = {}\n", if r.coin() { 0 } else { r.below(7) });
+        }
         if *driver == "hours_saved" {
             t += &format!("value_share = {}\n", r.pert(0.3, 0.7));
         }
     }
+    // When per-seat costs start: the default, at go-live, at the planned go-live, or from a
+    // contract month.
+    let seat_start = |r: &mut Rng| -> String {
+        match r.below(4) {
+            0 => String::new(),
+            1 => "starts = \"go_live\"\n".to_string(),
+            2 => "starts = \"contract\"\n".to_string(),
+            _ => format!("starts = \"contract\"\ncontract_month = {}\n", r.below(8)),
+        }
+    };
     let kinds = ["one_off", "monthly", "per_seat_monthly", "per_seat_one_off"];
     for (k, kind) in kinds.iter().enumerate() {
         t +=
@@ -181,7 +205,8 @@ pub fn scenario(seed: u64) -> String {
                 r.pert(1e4, 8e4)
             ),
             "per_seat_monthly" => format!(
-                "{}amount = {}\n",
+                "{}{}amount = {}\n",
+                seat_start(&mut r),
                 if r.coin() {
                     format!("to_month = {}\n", 12 + r.below(40))
                 } else {
@@ -189,13 +214,14 @@ pub fn scenario(seed: u64) -> String {
                 },
                 r.pert(50.0, 150.0)
             ),
-            _ => format!("amount = {}\n", r.pert(200.0, 1500.0)),
+            _ => format!("{}amount = {}\n", seat_start(&mut r), r.pert(200.0, 1500.0)),
         };
     }
     for l in 0..r.below(3) {
         t += &format!(
             "\n[[levers]]\nname = \"Lever {l}\"\nkind = \"generic\"\napplies_to = [{}]\n[levers.effects]\n\
              ceiling = {}\nspeed = {}\nmidpoint_shift = {}\nbass_p = {}\nbass_q = {}\ndata_quality = {}\n\
+             risks = {{ \"{}\" = {} }}\n\
              [[levers.costs]]\nname = \"Lever cost\"\nkind = \"per_seat_one_off\"\namount = {}\n",
             used_by(&mut r),
             r.pert(0.0, 0.06),
@@ -204,6 +230,8 @@ pub fn scenario(seed: u64) -> String {
             r.pert(1.0, 1.3),
             r.pert(1.0, 1.2),
             r.pert(0.0, 0.06),
+            if r.coin() { "Slips" } else { "Fails" },
+            r.pert(0.4, 1.9),
             r.pert(50.0, 300.0)
         );
     }

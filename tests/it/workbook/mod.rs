@@ -127,10 +127,30 @@ fn every_workbook_recomputes_to_valuecases_own_base_case() {
         .into_iter()
         .map(|p| (p.display().to_string(), p))
         .collect();
+    let mut texts = String::new();
     for seed in 1..=12 {
         let path = dir.path().join(format!("generated-{seed}.toml"));
-        std::fs::write(&path, generated::scenario(seed)).expect("scenario written");
+        let text = generated::scenario(seed);
+        std::fs::write(&path, &text).expect("scenario written");
+        texts += &text;
         cases.push((format!("generated scenario {seed}"), path));
+    }
+    // The generated scenarios reach every construct of the model.
+    for construct in [
+        "working_weeks",
+        "from_month = ",
+        "ramp_months = ",
+        "contract_month",
+        "starts = \"go_live\"",
+        "risks = {",
+        "driver = \"lead_volume\"",
+        "driver = \"retention\"",
+        "curve = \"table\"",
+    ] {
+        assert!(
+            texts.contains(construct),
+            "no generated scenario has {construct}"
+        );
     }
     let mut books = Vec::new();
     let mut results = Vec::new();
@@ -316,10 +336,24 @@ fn trials_csv_rows_are_the_trials_cashflow_prints() {
     assert_eq!(rows.len(), 60);
     let inputs = headers.iter().take_while(|h| *h != "npv").count() - 1;
     assert!(inputs > 30, "every sampled input has a column ({inputs})");
-    assert!(
-        headers.iter().any(|h| h.ends_with(".occurs")),
-        "risk occurrences"
-    );
+    // Every risk occurrence reads 1 or 0, those that levers make less likely too (drawn as
+    // the uniform that decides them).
+    let occurs: Vec<usize> = (0..headers.len())
+        .filter(|&c| headers[c].ends_with(".occurs"))
+        .collect();
+    assert!(!occurs.is_empty(), "risk occurrences");
+    for &c in &occurs {
+        assert!(
+            rows.iter().all(|r| r[c] == *"0" || r[c] == *"1"),
+            "{} is not 0 or 1",
+            &headers[c]
+        );
+    }
+    // The trial's fall-back month, and the same trial without the levers after the
+    // contributions.
+    let last: Vec<&str> = headers.iter().rev().take(2).collect();
+    assert_eq!(last, ["pv_lever_costs", "npv_without_levers"]);
+    assert!(headers.iter().any(|h| h == "falls_back_months"));
     for n in [0usize, 1, 17, 59] {
         let row = &rows[n];
         assert_eq!(&row[0], n.to_string().as_str());

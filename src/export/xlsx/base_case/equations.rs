@@ -27,6 +27,11 @@ pub fn clamp01(x: &str) -> String {
     format!("MIN(1,MAX(0,{x}))")
 }
 
+/// §1: a midpoint after levers' shifts, held to the range a scenario may give it, [−24, 120].
+pub fn midpoint(m: &str, shift: &str) -> String {
+    format!("MIN(120,MAX(-24,{m}+{shift}))")
+}
+
 /// §4/§5: the monthly rate `(1 + r)^(1/12) − 1`.
 pub fn monthly_rate(annual: &str) -> String {
     format!("(1+{annual})^(1/12)-1")
@@ -42,9 +47,9 @@ pub fn growth(gamma: &str, t: &str) -> String {
     format!("(1+{gamma})^({t}/12)")
 }
 
-/// §5: a risk's effect when it happens, else `neutral`: `IF(occurs>=0.5, effect, neutral)`.
-pub fn if_risk(occurs: &str, effect: &str, neutral: &str) -> String {
-    format!("IF({occurs}>=0.5,{effect},{neutral})")
+/// §5: a risk's effect when it happens (`happens`, a condition), else `neutral`.
+pub fn if_risk(happens: &str, effect: &str, neutral: &str) -> String {
+    format!("IF({happens},{effect},{neutral})")
 }
 
 /// §5: the go-live delay, each occurring risk's draw rounded to whole months, never negative.
@@ -52,9 +57,10 @@ pub fn delay(rounded_terms: &[String]) -> String {
     format!("MAX(0,{})", sum(rounded_terms))
 }
 
-/// §5: one risk's delay term, `IF(occurs>=0.5, ROUND(delay, 0), 0)`.
-pub fn delay_term(occurs: &str, months: &str) -> String {
-    if_risk(occurs, &format!("ROUND({months},0)"), "0")
+/// §5: one risk's delay term, `IF(happens, ROUND(delay, 0), 0)`: each risk's delay rounded
+/// on its own, halves away from zero as the model rounds them.
+pub fn delay_term(happens: &str, months: &str) -> String {
+    if_risk(happens, &format!("ROUND({months},0)"), "0")
 }
 
 /// The curve of §1 with its parameters after levers, evaluated at τ (months since go-live,
@@ -168,22 +174,24 @@ pub fn cycle_benefit(
     format!("{nb_month}*{margin}*{cycle}*({share}-{before})")
 }
 
-/// §3 retention: the cap κ(t) on the total reduction, `churn / Σ x` when Σ x exceeds the churn.
-pub fn retention_scale(total: &str, churn: &str) -> String {
-    format!("IF(AND({total}>{churn},{total}>0),{churn}/{total},1)")
+/// §3 retention: the share of the installed base kept a month that would have left,
+/// Δ(t) = (1 − ch + X)^(1/12) − s with X = min(Σ x, ch).
+pub fn retention_kept(total: &str, churn: &str, survival: &str) -> String {
+    format!("(1-{churn}+MIN({total},{churn}))^(1/12)-{survival}")
 }
 
-/// §3 retention: K_c(t) = K_c(t−1) · (1 − ch/12) + IB(t) · x_c(t) · κ(t) / 12.
+/// §3 retention: K_c(t) = K_c(t−1) · s · g + IB(t) · Δ(t) · x_c(t) / Σ x (0 when Σ x = 0).
 pub fn retention_stock(
     before: Option<&str>,
-    churn: &str,
+    keep: &str,
     ib_year: &str,
+    kept: &str,
     x: &str,
-    scale: &str,
+    total: &str,
 ) -> String {
-    let saved = format!("{ib_year}*{x}*{scale}/12");
+    let saved = format!("IF({total}>0,{ib_year}*{kept}*({x}/{total}),0)");
     match before {
-        Some(k) => format!("{k}*(1-{churn}/12)+{saved}"),
+        Some(k) => format!("{k}*{keep}+{saved}"),
         None => saved,
     }
 }
@@ -198,28 +206,44 @@ pub fn cross_sell(ib_month: &str, margin: &str, x: &str) -> String {
     format!("{ib_month}*{margin}*{x}")
 }
 
-/// §3 hours saved: Σ_g seats_g · â_g(t − lag) · hours · w_g, from (seats, lagged adoption,
-/// hourly cost) triples; `hours` is h · 52/12 · v.
-pub fn hours_saved(terms: &[(String, String, String)], hours: &str) -> String {
+/// §3 hours saved: Σ_g seats_g · a_g(t − lag) · hours · W_g/12 · w_g, from (seats, lagged
+/// adoption, working weeks, hourly cost) terms; `hours` is h · v.
+pub fn hours_saved(terms: &[(String, String, String, String)], hours: &str) -> String {
     sum(&terms
         .iter()
-        .map(|(seats, a, cost)| format!("{seats}*{a}*{hours}*{cost}"))
+        .map(|(seats, a, weeks, cost)| format!("{seats}*{a}*{hours}*({weeks}/12)*{cost}"))
         .collect::<Vec<_>>())
 }
 
-/// §3 hours saved: the value of an hour saved per user per week, h · 52/12 · v.
+/// §3 hours saved: hours saved per user per week that turn into value, h · v.
 pub fn hours_value(hours_per_week: &str, value_share: &str) -> String {
-    format!("{hours_per_week}*(52/12)*{value_share}")
+    format!("{hours_per_week}*{value_share}")
 }
 
-/// §3 direct value: V / 12 · A_c(t).
+/// §3 direct value: V / 12 · Ā_c(t) (or · σ_c(t) on a schedule).
 pub fn direct_value(annual: &str, share: &str) -> String {
     format!("{annual}/12*({share})")
 }
 
-/// §3: a benefit after risk, ρ · benefit.
-pub fn after_risk(rho: &str, benefit: &str) -> String {
-    format!("{rho}*({benefit})")
+/// §3 direct value on a schedule: σ(t) = 0 before F + D, then min(1, (t − F − D + 1) / R), or 1
+/// at once when R = 0.
+pub fn value_schedule(t: &str, from: &str, delay: &str, ramp: &str) -> String {
+    format!("IF({t}<{from}+{delay},0,IF({ramp}=0,1,MIN(1,({t}-{from}-{delay}+1)/{ramp})))")
+}
+
+/// §3 pipeline timing: x̃(t) = (1 − f) · x(t − n) + f · x(t − n − 1), x = 0 before month 0,
+/// reading the column `x` (all months, month 0 first) at month t − n and t − n − 1.
+pub fn pipeline(x: &str, t: &str, whole: &str, fraction: &str) -> String {
+    format!(
+        "(1-{fraction})*IF({t}-{whole}>=0,INDEX({x},{t}-{whole}+1),0)\
+         +{fraction}*IF({t}-{whole}>=1,INDEX({x},{t}-{whole}),0)"
+    )
+}
+
+/// §3: a benefit after risk, ρ · benefit, except a dis-benefit (a negative effect), which
+/// keeps its full value.
+pub fn after_risk(rho: &str, effect: &str, benefit: &str) -> String {
+    format!("IF({effect}<0,1,{rho})*({benefit})")
 }
 
 /// §4: a cost line's amount after overrun and risk, A (1 + o) κ_r.

@@ -47,6 +47,8 @@ pub struct Columns {
     pub quality: Vec<u16>,
     /// Per capability: its realised uplift x_c (not for hours saved and direct value).
     pub uplift: Vec<Option<u16>>,
+    /// Per lead-volume or conversion capability: its uplift one sales cycle later, x̃_c(t).
+    pub pipeline: Vec<Option<u16>>,
     pub funnel: Option<Compounding>,
     pub cost_to_serve: Option<Compounding>,
     pub marketing: Option<Compounding>,
@@ -54,9 +56,10 @@ pub struct Columns {
     pub cycle_total: Option<u16>,
     pub cycle_combined: Option<u16>,
     pub cycle_share: Vec<Option<u16>>,
-    /// Retention: Σ x_k and the cap κ, then each capability's stock K_c.
+    /// Retention: Σ x_k and the revenue share kept a month Δ(t), then each capability's
+    /// stock K_c.
     pub retention_total: Option<u16>,
-    pub retention_scale: Option<u16>,
+    pub retention_kept: Option<u16>,
     pub retention_stock: Vec<Option<u16>>,
     pub benefit: Vec<u16>,
     pub cost: Vec<u16>,
@@ -97,6 +100,11 @@ impl Columns {
                 (!matches!(cap.driver, Driver::HoursSaved | Driver::DirectValue)).then(&mut take)
             })
             .collect();
+        c.pipeline = s
+            .capabilities
+            .iter()
+            .map(|cap| cap.driver.acts_through_pipeline().then(&mut take))
+            .collect();
         let with = |pred: fn(Driver) -> bool| -> Vec<usize> {
             (0..n).filter(|&k| pred(s.capabilities[k].driver)).collect()
         };
@@ -123,7 +131,7 @@ impl Columns {
         c.retention_stock = vec![None; n];
         if !retention.is_empty() {
             c.retention_total = Some(take());
-            c.retention_scale = Some(take());
+            c.retention_kept = Some(take());
             for &k in &retention {
                 c.retention_stock[k] = Some(take());
             }
@@ -175,13 +183,18 @@ pub const RESULTS: [&str; 8] = [
 ];
 
 /// Run-wide values, in order.
-pub const SCALARS: [&str; 6] = [
+pub const SCALARS: [&str; 11] = [
     "Monthly discount rate r_m",
     "Benefit share after risks ρ",
     "Cost multiplier after risks κ_r",
     "Go-live delay from risks D (months)",
     "New-business revenue per year NB",
     "IRR search start (Excel's guess, monthly)",
+    "Sales cycle S (months)",
+    "Pipeline delay: whole months n = ⌊S⌋",
+    "Pipeline delay: fraction f = S − n",
+    "Monthly survival of the installed base s",
+    "Monthly growth factor g",
 ];
 
 impl Rows {

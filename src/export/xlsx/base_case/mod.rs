@@ -17,7 +17,7 @@ use super::assumptions::Refs;
 use super::names::Names;
 use super::style::Styles;
 use super::{WorkbookInput, XlsxResult};
-use crate::scenario::{Adoption, CostSchedule, Driver, NewBusiness, Scenario};
+use crate::scenario::{Adoption, CostSchedule, Driver, NewBusiness, Scenario, SeatStart};
 
 /// The sheet's name.
 pub const SHEET: &str = "Base case";
@@ -43,6 +43,13 @@ pub(super) struct Scalars {
     pub delay: String,
     pub new_business: String,
     pub irr_guess: String,
+    /// The baseline sales cycle S (not below 0), its whole months n and fraction f.
+    pub cycle: String,
+    pub cycle_whole: String,
+    pub cycle_fraction: String,
+    /// The installed base's monthly survival s and the baseline's monthly growth g.
+    pub survival: String,
+    pub growth_step: String,
 }
 
 /// Everything the monthly formulas read, resolved to formula text.
@@ -59,6 +66,28 @@ impl Context<'_> {
     /// The defined name of an input by its stable name.
     pub fn input(&self, stable: &str) -> String {
         self.refs.input(stable)
+    }
+
+    /// §5/§7: whether risk `k` happens in the base case, as a condition. A risk no lever names
+    /// happens when its occurrence's base value is 1 (probability above one half); one that
+    /// levers make less likely is decided by its uniform's base value, one half: it happens
+    /// when the probability times the levers' multipliers exceeds one half.
+    pub fn risk_happens(&self, k: usize) -> String {
+        let r = &self.s.risks[k];
+        match self.refs.risk_probability.get(k).cloned().flatten() {
+            None => format!("{}>=0.5", self.input(&r.occurrence_name())),
+            Some(p) => {
+                let multipliers: Vec<String> = self
+                    .s
+                    .levers
+                    .iter()
+                    .flat_map(|l| &l.effects.risks)
+                    .filter(|e| e.risk == k)
+                    .map(|e| self.input(&e.probability_multiplier.name))
+                    .collect();
+                format!("0.5<{p}*{}", eq::product(&multipliers))
+            }
+        }
     }
 
     /// A baseline amount's name, or `0` when the scenario has none.
@@ -132,6 +161,11 @@ pub fn write(
         delay: define(names, "risk_go_live_delay", scalar(3), 1),
         new_business: define(names, "new_business_revenue", scalar(4), 1),
         irr_guess: define(names, "irr_search_start", scalar(5), 1),
+        cycle: abs(scalar(6), 1),
+        cycle_whole: abs(scalar(7), 1),
+        cycle_fraction: abs(scalar(8), 1),
+        survival: abs(scalar(9), 1),
+        growth_step: abs(scalar(10), 1),
     };
     let result = |k: usize| rows.results + k as u32;
     let results = Results {
@@ -319,8 +353,9 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
     let occurring = |f: &dyn Fn(&crate::scenario::Risk) -> Option<String>| -> Vec<String> {
         s.risks
             .iter()
-            .filter_map(|r| f(r).map(|effect| (ctx.input(&r.occurrence_name()), effect)))
-            .map(|(occurs, effect)| eq::if_risk(&occurs, &effect, "1"))
+            .enumerate()
+            .filter_map(|(k, r)| f(r).map(|effect| (ctx.risk_happens(k), effect)))
+            .map(|(happens, effect)| eq::if_risk(&happens, &effect, "1"))
             .collect()
     };
     let rho = occurring(&|r| r.benefit_realised.as_ref().map(|u| ctx.input(&u.name)));
@@ -328,10 +363,11 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
     let delays: Vec<String> = s
         .risks
         .iter()
-        .filter_map(|r| {
+        .enumerate()
+        .filter_map(|(k, r)| {
             r.delay_months
                 .as_ref()
-                .map(|u| eq::delay_term(&ctx.input(&r.occurrence_name()), &ctx.input(&u.name)))
+                .map(|u| eq::delay_term(&ctx.risk_happens(k), &ctx.input(&u.name)))
         })
         .collect();
     let new_business = match &s.baseline.new_business {
@@ -394,6 +430,43 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         "where Excel's IRR starts its search; change it if IRR shows \"none\" for flows that do turn",
         &st.note_inline,
     )?;
+    let cycle = ctx.baseline(s.baseline.sales_cycle_months.as_ref());
+    let churn = ctx.baseline(s.baseline.churn.as_ref());
+    let gamma = ctx.input(&s.baseline.growth.name);
+    let sc = &ctx.scalars;
+    let more = [
+        (
+            format!("MAX(0,{cycle})"),
+            &st.number,
+            "§3 the baseline's sales_cycle_months, not below 0",
+        ),
+        (
+            format!("INT({})", sc.cycle),
+            &st.integer,
+            "§3 lead and conversion uplifts bring revenue S months later",
+        ),
+        (
+            format!("{}-{}", sc.cycle, sc.cycle_whole),
+            &st.factor,
+            "§3 a fractional S is shared between the months n and n + 1 later",
+        ),
+        (
+            format!("(1-{churn})^(1/12)"),
+            &st.factor,
+            "§3 (1 − ch)^(1/12): the share of the installed base kept each month",
+        ),
+        (
+            format!("(1+{gamma})^(1/12)"),
+            &st.factor,
+            "§3 (1 + γ)^(1/12)",
+        ),
+    ];
+    for (k, (formula, format, note)) in more.iter().enumerate() {
+        let row = r0 + 6 + k as u32;
+        sheet.write_string(row, 0, SCALARS[6 + k])?;
+        write_formula(sheet, row, 1, formula, format)?;
+        sheet.write_string_with_format(row, 2, *note, &st.note_inline)?;
+    }
     Ok(())
 }
 
@@ -443,17 +516,17 @@ fn write_groups(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult
             } => (
                 "logistic",
                 Some(format!("{}*{speed}", ctx.input(&growth.name))),
-                Some(format!("{}+{shift}", ctx.input(&midpoint.name))),
+                Some(eq::midpoint(&ctx.input(&midpoint.name), &shift)),
             ),
             Adoption::Bass { p, q, .. } => (
                 "Bass",
                 Some(format!(
-                    "MAX({}*{},1E-12)",
+                    "MIN(1,MAX({}*{},1E-12))",
                     ctx.input(&p.name),
                     eq::product(&effects(|e| e.bass_p.as_ref()))
                 )),
                 Some(format!(
-                    "{}*{}",
+                    "MIN(2,{}*{})",
                     ctx.input(&q.name),
                     eq::product(&effects(|e| e.bass_q.as_ref()))
                 )),
@@ -461,7 +534,7 @@ fn write_groups(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult
             Adoption::Gompertz { rate, midpoint, .. } => (
                 "Gompertz",
                 Some(format!("{}*{speed}", ctx.input(&rate.name))),
-                Some(format!("{}+{shift}", ctx.input(&midpoint.name))),
+                Some(eq::midpoint(&ctx.input(&midpoint.name), &shift)),
             ),
             Adoption::Linear { ramp_months, .. } => (
                 "linear",
@@ -508,7 +581,7 @@ fn write_capabilities(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> Xlsx
         "Driver",
         "Lag (months)",
         "Effect U at full adoption",
-        "Hour value h·52/12·v",
+        "Hours valued a week h·v",
     ];
     for (c, t) in headers.iter().enumerate() {
         sheet.write_string_with_format(h, c as u16, *t, &st.header)?;
@@ -582,8 +655,16 @@ fn write_costs(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult<
         let when = match line.schedule {
             CostSchedule::OneOff { .. } => "once",
             CostSchedule::Monthly { .. } => "per month",
-            CostSchedule::PerSeatMonthly { .. } => "per seat per month from go-live",
-            CostSchedule::PerSeatOneOff { .. } => "per seat once, at go-live",
+            CostSchedule::PerSeatMonthly { starts, .. } => match starts {
+                SeatStart::GoLive => "per seat per month from go-live",
+                SeatStart::Contract { month: None } => "per seat per month from planned go-live",
+                SeatStart::Contract { month: Some(_) } => "per seat per month from contract month",
+            },
+            CostSchedule::PerSeatOneOff { starts, .. } => match starts {
+                SeatStart::GoLive => "per seat once, at go-live",
+                SeatStart::Contract { month: None } => "per seat once, at planned go-live",
+                SeatStart::Contract { month: Some(_) } => "per seat once, at contract month",
+            },
         };
         sheet.write_string(row, 0, &name)?;
         sheet.write_string(row, 1, when)?;

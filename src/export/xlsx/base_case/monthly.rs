@@ -4,14 +4,14 @@
 use rust_xlsxwriter::{Format, Worksheet};
 
 use super::equations::{self as eq, Curve};
-use super::layout::{Compounding, abs, rel};
+use super::layout::{Compounding, abs, column_range, rel};
 use super::{
     C_HOURS, C_WEIGHTS, Context, G_CEILING, G_GO_LIVE, G_PARAM1, G_PARAM2, G_QUALITY, write_formula,
 };
 use crate::export::monthly_csv::calendar_month;
 use crate::export::xlsx::style::Styles;
 use crate::export::xlsx::{WorkbookInput, XlsxResult};
-use crate::scenario::{Adoption, CostSchedule, Driver};
+use crate::scenario::{Adoption, CostSchedule, Driver, SeatStart};
 
 /// What a cell of the table holds.
 enum Cell {
@@ -181,17 +181,22 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
         );
     }
 
-    // §2 realised uplift x_c(t) = U_c · Σ_g w_g â_g(t − lag).
-    let lagged = move |c: usize, t: usize| -> Option<Vec<(u16, String)>> {
+    // §2 realised uplift x_c(t) = U_c · Σ_g w_g â_g(t − lag): quality-weighted adoption, or
+    // (hours saved, direct value) adoption alone.
+    let lagged_from = move |c: usize, t: usize, quality: bool| -> Option<Vec<(u16, String)>> {
         let cap = &s.capabilities[c];
         let lag = cap.lag_months as usize;
         (t >= lag).then(|| {
             cap.used_by
                 .iter()
-                .map(|&g| (g as u16, at(k.quality[g], t - lag)))
+                .map(|&g| {
+                    let col = if quality { k.quality[g] } else { k.adoption[g] };
+                    (g as u16, at(col, t - lag))
+                })
                 .collect()
         })
     };
+    let lagged = move |c: usize, t: usize| lagged_from(c, t, true);
     let weighted = move |c: usize, terms: Vec<(u16, String)>| -> Vec<(String, String)> {
         terms
             .into_iter()
@@ -216,7 +221,24 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
             }),
         );
     }
-    let uplift = move |c: usize, t: usize| at(k.uplift[c].unwrap_or(0), t);
+    // §3 pipeline timing: lead and conversion uplifts one sales cycle later.
+    for (c, cap) in s.capabilities.iter().enumerate() {
+        let (Some(col), Some(x)) = (k.pipeline[c], k.uplift[c]) else {
+            continue;
+        };
+        let x = column_range(first, ctx.months, x);
+        let (whole, fraction) = (&ctx.scalars.cycle_whole, &ctx.scalars.cycle_fraction);
+        push(
+            col,
+            "Realised uplift x_c(t)",
+            format!("{} one sales cycle later", cap.name),
+            "§3 (1 − f) x_c(t − n) + f x_c(t − n − 1)",
+            &st.share,
+            Box::new(move |t| Cell::Formula(eq::pipeline(&x, &month(t), whole, fraction))),
+        );
+    }
+    // The uplift each driver reads: a pipeline capability's one sales cycle later.
+    let uplift = move |c: usize, t: usize| at(k.pipeline[c].or(k.uplift[c]).unwrap_or(0), t);
 
     // §3 the compounding drivers' gains and their attribution weights.
     let compounding: [(
@@ -230,7 +252,7 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
             &k.funnel,
             true,
             "Funnel gain F(t)",
-            "§3 NB(t) · M · (Π(1 + x_k) − 1)",
+            "§3 NB(t) · M · (Π(1 + x̃_k) − 1)",
             String::new(),
         ),
         (
@@ -274,7 +296,7 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
                 "Driver workings",
                 format!("{label}: Σ attribution weights"),
                 if funnel {
-                    "§3 Σ ln(1 + x_k)"
+                    "§3 Σ ln(1 + x̃_k)"
                 } else {
                     "§3 Σ −ln(1 − x_k)"
                 },
@@ -345,12 +367,12 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
         }
     }
 
-    // §3 retention: Σ x_k, the cap κ(t) and each capability's stock K_c(t).
+    // §3 retention: Σ x_k, the share kept a month Δ(t) and each capability's stock K_c(t).
     let churn = ctx.baseline(s.baseline.churn.as_ref());
     let retention_caps: Vec<usize> = (0..s.capabilities.len())
         .filter(|&c| k.retention_stock[c].is_some())
         .collect();
-    if let (Some(total), Some(scale)) = (k.retention_total, k.retention_scale) {
+    if let (Some(total), Some(kept)) = (k.retention_total, k.retention_kept) {
         let caps = retention_caps.clone();
         push(
             total,
@@ -365,31 +387,34 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
             }),
         );
         let ch = churn.clone();
+        let survival = ctx.scalars.survival.as_str();
         push(
-            scale,
+            kept,
             "Driver workings",
-            "Retention: cap κ(t)".into(),
-            "§3 min(1, ch / Σ x_k)",
+            "Retention: share kept a month Δ(t)".into(),
+            "§3 (1 − ch + min(Σ x_k, ch))^(1/12) − s",
             &st.factor,
-            Box::new(move |t| Cell::Formula(eq::retention_scale(&at(total, t), &ch))),
+            Box::new(move |t| Cell::Formula(eq::retention_kept(&at(total, t), &ch, survival))),
         );
+        let keep = format!("{}*{}", ctx.scalars.survival, ctx.scalars.growth_step);
         for &c in &retention_caps {
             let col = k.retention_stock[c].unwrap_or(0);
-            let (ch, ib) = (churn.clone(), installed_base.clone());
+            let (ib, keep) = (installed_base.clone(), keep.clone());
             push(
                 col,
                 "Driver workings",
                 format!("Retention stock: {}", s.capabilities[c].name),
-                "§3 K(t−1)(1 − ch/12) + IB(t) x_c κ / 12",
+                "§3 K(t−1) · s · g + IB(t) · Δ(t) · x_c / Σ x_k",
                 &st.money,
                 Box::new(move |t| {
                     let before = (t > 0).then(|| at(col, t - 1));
                     Cell::Formula(eq::retention_stock(
                         before.as_deref(),
-                        &ch,
+                        &keep,
                         &format!("{ib}*{}", growth(t)),
+                        &at(kept, t),
                         &uplift(c, t),
-                        &at(scale, t),
+                        &at(total, t),
                     ))
                 }),
             );
@@ -397,7 +422,7 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
     }
 
     // §3 each capability's benefit after risk.
-    let cycle_months = ctx.baseline(s.baseline.sales_cycle_months.as_ref());
+    let cycle_months = ctx.scalars.cycle.clone();
     for (c, cap) in s.capabilities.iter().enumerate() {
         let (margin, ib, cycle_months) =
             (margin.clone(), installed_base.clone(), cycle_months.clone());
@@ -413,6 +438,18 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
                 )
             })
             .collect();
+        let weeks: Vec<String> = s
+            .user_groups
+            .iter()
+            .map(|g| {
+                g.role.map_or_else(
+                    || "0".to_string(),
+                    |r| ctx.refs.working_weeks.get(r).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let value_schedule = ctx.refs.value_schedule.get(c).cloned().flatten();
+        let delay = ctx.scalars.delay.clone();
         let seats = ctx.refs.seats.clone();
         let driver = cap.driver;
         let compounding_of = |d: Driver| -> Option<Compounding> {
@@ -432,8 +469,11 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
             Driver::SalesCycle => "§3 ρ · NB(t) · M · S · (s_c(t) − s_c(t−1))",
             Driver::Retention => "§3 ρ · K_c(t) / 12 · M",
             Driver::CrossSell => "§3 ρ · IB(t)/12 · M · x_c(t)",
-            Driver::HoursSaved => "§3 ρ · Σ_g seats_g â_g(t − lag) h·52/12·v · w_g",
-            Driver::DirectValue => "§3 ρ · V/12 · A_c(t)",
+            Driver::HoursSaved => "§3 ρ · Σ_g seats_g a_g(t − lag) h·v · W_g/12 · w_g",
+            Driver::DirectValue if value_schedule.is_some() => {
+                "§3 ρ · V/12 · σ(t), σ = min(1, (t − F − D + 1)/R) from F + D"
+            }
+            Driver::DirectValue => "§3 ρ · V/12 · Σ_g w_g a_g(t − lag)",
             _ => "",
         };
         push(
@@ -444,19 +484,27 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
             &st.money,
             Box::new(move |t| {
                 let raw = match driver {
-                    Driver::HoursSaved => match lagged(c, t) {
+                    Driver::HoursSaved => match lagged_from(c, t, false) {
                         None => return Cell::Number(0.0),
                         Some(terms) => eq::hours_saved(
                             &terms
                                 .into_iter()
                                 .map(|(g, a)| {
-                                    (seats[g as usize].clone(), a, costs[g as usize].clone())
+                                    let g = g as usize;
+                                    (seats[g].clone(), a, weeks[g].clone(), costs[g].clone())
                                 })
                                 .collect::<Vec<_>>(),
                             &hours,
                         ),
                     },
-                    Driver::DirectValue => match lagged(c, t) {
+                    Driver::DirectValue if value_schedule.is_some() => {
+                        let (from, ramp) = value_schedule.clone().unwrap_or_default();
+                        eq::direct_value(
+                            &effect,
+                            &eq::value_schedule(&month(t), &from, &delay, &ramp),
+                        )
+                    }
+                    Driver::DirectValue => match lagged_from(c, t, false) {
                         None => return Cell::Number(0.0),
                         Some(terms) => {
                             eq::direct_value(&effect, &eq::realised_share(&weighted(c, terms)))
@@ -493,7 +541,7 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
                         None => "0".to_string(),
                     },
                 };
-                Cell::Formula(eq::after_risk(rho, &raw))
+                Cell::Formula(eq::after_risk(rho, &effect, &raw))
             }),
         );
     }
@@ -513,15 +561,31 @@ fn columns<'a>(st: &'a Styles, ctx: &'a Context<'a>, input: &'a WorkbookInput) -
         let amount = ctx.cost_amount(l);
         let sched = ctx.refs.schedule.get(l).cloned().unwrap_or_default();
         let seats = ctx.refs.seats.clone();
-        let go_live: Vec<String> = (0..s.user_groups.len())
-            .map(|g| ctx.group_cell(g, G_GO_LIVE))
-            .collect();
+        // §4 each group's first month: its go-live (delay included), its planned go-live, or the
+        // contract's month.
+        let start_of = |starts: &SeatStart| -> Vec<String> {
+            (0..s.user_groups.len())
+                .map(|g| match starts {
+                    SeatStart::GoLive => ctx.group_cell(g, G_GO_LIVE),
+                    SeatStart::Contract { month: None } => ctx.refs.go_live[g].clone(),
+                    SeatStart::Contract { month: Some(_) } => sched
+                        .contract_month
+                        .clone()
+                        .unwrap_or_else(|| "NA()".into()),
+                })
+                .collect()
+        };
+        let go_live = match schedule {
+            CostSchedule::PerSeatMonthly { starts, .. }
+            | CostSchedule::PerSeatOneOff { starts, .. } => start_of(starts),
+            _ => Vec::new(),
+        };
         let na = || "NA()".to_string();
         let equation = match schedule {
             CostSchedule::OneOff { .. } => "§4 A(1 + o)κ_r in its month",
             CostSchedule::Monthly { .. } => "§4 A(1 + o)κ_r from … to …",
-            CostSchedule::PerSeatMonthly { .. } => "§4 Σ_g seats_g A(1 + o)κ_r from go-live to …",
-            CostSchedule::PerSeatOneOff { .. } => "§4 Σ_g seats_g A(1 + o)κ_r at go-live",
+            CostSchedule::PerSeatMonthly { .. } => "§4 Σ_g seats_g A(1 + o)κ_r from S_g to …",
+            CostSchedule::PerSeatOneOff { .. } => "§4 Σ_g seats_g A(1 + o)κ_r in month S_g",
         };
         push(
             k.cost[l],
