@@ -35,6 +35,8 @@ pub struct Styles {
     pub equation: Format,
     pub text: Format,
     pub wrap: Format,
+    /// Text that wraps in a row of figures: on the figures' baseline (the cell's foot).
+    pub wrap_row: Format,
     /// Text aligned like numbers ("never" in a column of months).
     pub right: Format,
     /// Computed plain numbers, two decimals.
@@ -86,6 +88,7 @@ impl Styles {
                 .set_align(FormatAlign::Top),
             text: Format::new().set_align(FormatAlign::Top),
             wrap: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
+            wrap_row: Format::new().set_text_wrap(),
             right: Format::new().set_align(FormatAlign::Right),
             decimal: Format::new().set_num_format("#,##0.00"),
             bold: Format::new().set_bold(),

@@ -199,7 +199,7 @@ pub const SCALARS: [&str; 11] = [
 
 impl Rows {
     pub fn of(s: &Scenario) -> Rows {
-        let results = 5;
+        let results = 6;
         let scalars = results + RESULTS.len() as u32 + 3;
         let groups = scalars + SCALARS.len() as u32 + 2;
         let capabilities = groups + s.user_groups.len() as u32 + 3;

@@ -215,6 +215,7 @@ fn write_heading(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         "Base case: every input at its most likely value, month by month, as live formulas",
         &st.title,
     )?;
+    let levered = ctx.refs.risk_probability.iter().any(Option::is_some);
     let notes = [
         "Every number here is a formula on the Assumptions sheet (its blue cells), following \
          docs/MODEL.md section by section (§): change a base value there and the whole sheet \
@@ -225,8 +226,15 @@ fn write_heading(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         "valuecase decides a balance within rounding of exactly zero with an exact sum; a \
          spreadsheet's running sum can land a hair either side, which in such a tie can move a \
          payback by that month (not seen outside constructed cases).",
+        if levered {
+            "A risk that levers make less likely happens in the base case when its probability \
+             (Assumptions, structure) times the levers' multipliers exceeds one half; its \
+             'occurs' row on Assumptions, the event before the levers, is not read."
+        } else {
+            ""
+        },
     ];
-    for (k, note) in notes.iter().enumerate() {
+    for (k, note) in notes.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
         sheet.write_string_with_format(1 + k as u32, 0, *note, &st.note_inline)?;
     }
     let _ = ctx;
@@ -397,7 +405,7 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         (
             eq::product(&rho),
             &st.factor,
-            "§5 Π benefit_realised of the risks that happen",
+            "§5 Π benefit_realised of the risks that happen (a negative effect is not cut)",
         ),
         (
             eq::product(&kappa),
@@ -407,7 +415,7 @@ fn write_scalars(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
         (
             eq::delay(&delays),
             &st.integer,
-            "§5 Σ delays of the risks that happen, rounded",
+            "§5 Σ delays of the risks that happen, each rounded to whole months",
         ),
         (
             new_business,
@@ -666,8 +674,16 @@ fn write_costs(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResult<
                 SeatStart::Contract { month: Some(_) } => "per seat once, at contract month",
             },
         };
-        sheet.write_string(row, 0, &name)?;
-        sheet.write_string(row, 1, when)?;
+        // Long names and schedules wrap within their columns (36 and 18 wide) rather than run
+        // under the next cell; the row grows to show them.
+        let lines = (name.chars().count().div_ceil(30))
+            .max(when.chars().count().div_ceil(17))
+            .clamp(1, 4);
+        if lines > 1 {
+            sheet.set_row_height(row, 15.0 * lines as f64)?;
+        }
+        sheet.write_string_with_format(row, 0, &name, &st.wrap_row)?;
+        sheet.write_string_with_format(row, 1, when, &st.wrap_row)?;
         let amount = eq::cost_amount(
             &ctx.input(&line.amount.name),
             line.overrun.as_ref().map(|o| ctx.input(&o.name)).as_deref(),
