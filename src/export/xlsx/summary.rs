@@ -158,13 +158,32 @@ pub fn write(
     row += 2;
     sheet.write_string_with_format(row, 0, "Probability", &st.header)?;
     sheet.write_string_with_format(row, 1, "Share of trials", &st.header)?;
+    sheet.write_string_with_format(row, 2, "± (95%, sampling)", &st.header)?;
     row += 1;
+    let precision = &s.precision;
     sheet.write_string(row, 0, "NPV above zero")?;
     sheet.write_number_with_format(row, 1, s.prob_npv_positive, &st.share)?;
+    sheet.write_number_with_format(row, 2, precision.prob_npv_positive, &st.share)?;
     for (months, p) in &s.prob_payback_within_months.0 {
         row += 1;
         sheet.write_string(row, 0, format!("Paid back within {months} months"))?;
         sheet.write_number_with_format(row, 1, *p, &st.share)?;
+        let half_width = precision
+            .prob_payback_within_months
+            .0
+            .iter()
+            .find(|(m, _)| m == months);
+        if let Some((_, h)) = half_width {
+            sheet.write_number_with_format(row, 2, *h, &st.share)?;
+        }
+    }
+    row += 1;
+    sheet.write_string(row, 0, "Pays back, then falls below zero again")?;
+    sheet.write_number_with_format(row, 1, s.prob_falls_back, &st.share)?;
+    if let Some(cp) = &s.change_programme {
+        row += 1;
+        sheet.write_string(row, 0, "Change programme pays for itself")?;
+        sheet.write_number_with_format(row, 1, cp.prob_pays_for_itself, &st.share)?;
     }
 
     row += 2;
