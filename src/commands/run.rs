@@ -253,7 +253,7 @@ fn write_part(
         sha256,
         text,
     };
-    let part = Part::from_run(output, scenario, &model, started.elapsed().as_secs_f64());
+    let part = Part::from_run(output, scenario, model, started.elapsed().as_secs_f64());
     let path = out_dir.join(format!("part-{start:09}-{end:09}.{EXTENSION}"));
     let mut bytes = Vec::new();
     part.write_to(&mut bytes)
