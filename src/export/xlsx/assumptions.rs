@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rust_xlsxwriter::{Workbook, Worksheet, utility::row_col_to_cell_absolute};
+use rust_xlsxwriter::{Formula, Workbook, Worksheet, utility::row_col_to_cell_absolute};
 
 use super::comments::comment_for;
 use super::names::{self, Names};
@@ -122,6 +122,8 @@ pub fn write(
     names: &mut Names,
 ) -> XlsxResult<Refs> {
     let sheet = book.add_worksheet().set_name(SHEET)?;
+    // No cached results for its few formulas (see the Base case sheet).
+    sheet.set_formula_result_default("");
     Styles::page(sheet, true);
     let results = input.results;
     let scenario = input.scenario;
@@ -165,6 +167,27 @@ pub fn write(
     }
     sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
 
+    // A risk that levers make less likely happens in the base case when its probability times
+    // the levers' multipliers exceeds one half (docs/MODEL.md §5, §7): its occurrence row is
+    // that formula, on its probability (in the structure below, under a name reserved now).
+    let mut reserved: HashMap<String, String> = HashMap::new();
+    let mut levered: HashMap<String, (String, Vec<String>)> = HashMap::new();
+    for (k, r) in scenario.risks.iter().enumerate() {
+        let multipliers: Vec<String> = scenario
+            .levers
+            .iter()
+            .flat_map(|l| &l.effects.risks)
+            .filter(|e| e.risk == k)
+            .map(|e| e.probability_multiplier.name.clone())
+            .collect();
+        if multipliers.is_empty() {
+            continue;
+        }
+        let base = format!("probability_{}", r.name);
+        let name = names.unique(&base);
+        reserved.insert(base, name.clone());
+        levered.insert(r.occurrence_name(), (name, multipliers));
+    }
     let entries = scenario.input_entries();
     let mut row = HEADER_ROW + 1;
     for (k, a) in results.assumptions.inputs.iter().enumerate() {
@@ -173,7 +196,17 @@ pub fn write(
         sheet.write_string(row, 0, a.section.title())?;
         sheet.write_string(row, 1, &a.name)?;
         sheet.write_string(row, 2, describe(&a.distribution, a.truncate))?;
-        sheet.write_number_with_format(row, 3, a.base_value, st.input(a.quantity, a.base_value))?;
+        match levered.get(&a.name) {
+            Some((probability, multipliers)) => {
+                let product: Vec<String> = multipliers.iter().map(|m| refs.input(m)).collect();
+                let formula = format!("=IF(0.5<{probability}*{},1,0)", product.join("*"));
+                sheet.write_formula_with_format(row, 3, Formula::new(formula), &st.integer)?;
+            }
+            None => {
+                let format = st.input(a.quantity, a.base_value);
+                sheet.write_number_with_format(row, 3, a.base_value, format)?;
+            }
+        }
         sheet.write_string(row, 4, &a.unit)?;
         sheet.write_number_with_format(row, 5, a.p5, st.value(a.quantity))?;
         sheet.write_number_with_format(row, 6, a.p95, st.value(a.quantity))?;
@@ -234,7 +267,10 @@ pub fn write(
                     q: Quantity,
                     base: &str|
      -> XlsxResult<String> {
-        let name = names.unique(base);
+        let name = reserved
+            .get(base)
+            .cloned()
+            .unwrap_or_else(|| names.unique(base));
         sheet.write_string(row, 0, label)?;
         sheet.write_string(row, 1, field)?;
         sheet.write_number_with_format(row, 3, value, st.input(q, value))?;

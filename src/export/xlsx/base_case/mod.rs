@@ -68,26 +68,12 @@ impl Context<'_> {
         self.refs.input(stable)
     }
 
-    /// §5/§7: whether risk `k` happens in the base case, as a condition. A risk no lever names
-    /// happens when its occurrence's base value is 1 (probability above one half); one that
-    /// levers make less likely is decided by its uniform's base value, one half: it happens
-    /// when the probability times the levers' multipliers exceeds one half.
+    /// §5/§7: whether risk `k` happens in the base case, as a condition: its occurrence row on
+    /// Assumptions is 1. For a risk no lever names that is the event's base value (probability
+    /// above one half); for one that levers make less likely the row is a formula, 1 when the
+    /// probability times the levers' multipliers exceeds one half.
     pub fn risk_happens(&self, k: usize) -> String {
-        let r = &self.s.risks[k];
-        match self.refs.risk_probability.get(k).cloned().flatten() {
-            None => format!("{}>=0.5", self.input(&r.occurrence_name())),
-            Some(p) => {
-                let multipliers: Vec<String> = self
-                    .s
-                    .levers
-                    .iter()
-                    .flat_map(|l| &l.effects.risks)
-                    .filter(|e| e.risk == k)
-                    .map(|e| self.input(&e.probability_multiplier.name))
-                    .collect();
-                format!("0.5<{p}*{}", eq::product(&multipliers))
-            }
-        }
+        format!("{}>=0.5", self.input(&self.s.risks[k].occurrence_name()))
     }
 
     /// A baseline amount's name, or `0` when the scenario has none.
@@ -228,8 +214,8 @@ fn write_heading(sheet: &mut Worksheet, st: &Styles, ctx: &Context) -> XlsxResul
          payback by that month (not seen outside constructed cases).",
         if levered {
             "A risk that levers make less likely happens in the base case when its probability \
-             (Assumptions, structure) times the levers' multipliers exceeds one half; its \
-             'occurs' row on Assumptions, the event before the levers, is not read."
+             (Assumptions, structure) times the levers' multipliers exceeds one half: its \
+             'occurs' row on Assumptions is that formula, not a number to type over."
         } else {
             ""
         },
