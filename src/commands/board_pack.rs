@@ -12,6 +12,7 @@ use crate::report::charts::{self, ChartContext, FontSearch};
 use crate::report::{html, terminal};
 use crate::results::RunResults;
 
+use super::data_files::{self, RunData};
 use super::output_set::OutputSet;
 
 /// Read a user font for PNG charts (names in scripts DejaVu lacks, e.g. Chinese) and check
@@ -50,11 +51,13 @@ fn write_charts_and_report(
     Ok((files, notes.chain(warnings).collect()))
 }
 
-/// Write `results.json` (and the board pack unless `--no-charts`) into the output set and
-/// commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
-/// by [`read_png_font`] before the run, so a wrong path fails before any work is done.
+/// Write `results.json`, the data files ([`data_files`]) and the board pack (unless
+/// `--no-charts`) into the output set and commit it, then print the summary (with `note`
+/// after it) or the JSON. `png_font` was read by [`read_png_font`] before the run, so a wrong
+/// path fails before any work is done.
 pub fn publish(
     results: &RunResults,
+    data: &RunData,
     out: OutputSet,
     args: &PublishArgs,
     png_font: Option<&[u8]>,
@@ -64,6 +67,7 @@ pub fn publish(
     let staging = out.staging();
     let staged = (|| {
         let mut staged = vec![export::write(&Json, results, staging)?];
+        staged.extend(data_files::write(results, data, args, staging)?);
         let mut warnings = Vec::new();
         if !args.no_charts {
             let (files, messages) = write_charts_and_report(results, staging, png_font)?;

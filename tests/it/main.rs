@@ -21,7 +21,9 @@
 //! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk;
 //! - [`sensitivity`], [`precision`], [`breakeven`]: what drives the result (planted inputs),
 //!   the stated precision's coverage and the stopping rule, break-even values checked by
-//!   running the scenario at them.
+//!   running the scenario at them;
+//! - [`workbook`]: case.xlsx recalculated by LibreOffice against the base case, trials.csv
+//!   against `cashflow --trial`, exports of merged runs, the files a run owns.
 
 mod bad_inputs;
 mod breakeven;
@@ -43,3 +45,4 @@ mod precision;
 mod report_browser;
 mod sensitivity;
 mod shards;
+mod workbook;
