@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Monte Carlo value cases for CRM and IT transformations.
 ///
@@ -121,8 +121,6 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub publish: PublishArgs,
-    #[command(flatten)]
-    pub exports: ExportArgs,
     /// Run only trials START..END (0-based, END excluded) of the scenario's run and write
     /// them to a part file in the output directory instead of results.json; `valuecase merge`
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
@@ -258,8 +256,6 @@ pub struct MergeArgs {
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]
-    pub exports: ExportArgs,
-    #[command(flatten)]
     pub threads: ThreadsArg,
 }
 
@@ -272,30 +268,42 @@ pub struct PublishArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Write only results.json: no charts, no report.html.
+    /// No charts and no report.html (results.json, monthly.csv and case.xlsx are still
+    /// written).
     #[arg(long)]
     pub no_charts: bool,
+    /// Do not write the Excel workbook case.xlsx.
+    #[arg(long)]
+    pub no_workbook: bool,
+    /// Data files beside results.json, comma-separated: `monthly` (monthly.csv: percentiles,
+    /// means and the base case by month), `trials` (trials.csv: one row per trial with every
+    /// sampled input, NPV, ROI, IRR, paybacks and each capability's contribution; about 1 KB a
+    /// trial), `sipmath` (sips.json: a SIPmath 3.0 library of NPV, ROI, payback and the
+    /// uncertain inputs, docs/MODEL.md), or `none`. See docs/OUTPUTS.md.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "monthly"
+    )]
+    pub export: Vec<ExportKind>,
     /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
     /// font lacks (e.g. Chinese). SVG charts and the HTML report use the viewer's fonts.
     #[arg(long, value_name = "FILE")]
     pub png_font: Option<PathBuf>,
 }
 
-/// The files `run` and `merge` may write beside results.json (not `compare` or `diff`,
-/// whose outputs are comparisons, not one run).
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// Also write FORMAT beside results.json (repeat for several): `sipmath` writes sips.json,
-    /// a SIPmath 3.0 library of NPV, ROI, payback and the uncertain inputs (docs/MODEL.md).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub export: Vec<ExportFormat>,
-}
-
-/// The formats `--export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
+/// The data files a run may write beside results.json (`--export`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// monthly.csv: the run month by month across trials.
+    Monthly,
+    /// trials.csv: one row per trial.
+    Trials,
     /// sips.json: a SIPmath 3.0 library (Metalog SIPs, HDR generators, Gaussian copula).
     Sipmath,
+    /// No data file.
+    None,
 }
 
 /// Options of `valuecase compare`.
@@ -368,6 +376,26 @@ pub struct CashflowArgs {
     /// Print CSV instead of a table.
     #[arg(long)]
     pub csv: bool,
+    /// Print trial N of a run (0-based, as in trials.csv) instead of the base case: its inputs
+    /// drawn again from the seed, exactly as the run drew them.
+    #[arg(long, value_name = "N", value_parser = parse_trial)]
+    pub trial: Option<u64>,
+    /// The run's seed, for --trial (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true, requires = "trial")]
+    pub seed: Option<u64>,
+}
+
+/// `--trial N`: a trial index, 0 ≤ N < 100,000,000.
+fn parse_trial(s: &str) -> Result<u64, String> {
+    let help = format!(
+        "a trial is a whole number from 0 to {}, e.g. --trial 17",
+        MAX_TRIALS - 1
+    );
+    let n = whole_number(s).map_err(|e| format!("{e}: {help}"))?;
+    match u64::try_from(n) {
+        Ok(n) if n < MAX_TRIALS => Ok(n),
+        _ => Err(format!("trial {s} is out of range: {help}")),
+    }
 }
 
 /// Options of `valuecase init`.

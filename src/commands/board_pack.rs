@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ExportFormat, PublishArgs};
+use crate::cli::{ExportKind, PublishArgs};
 use crate::error::{AppError, print};
 use crate::export::{self, json::Json};
 use crate::files::write_atomically;
@@ -12,6 +12,7 @@ use crate::report::charts::{self, ChartContext, FontSearch};
 use crate::report::{html, terminal};
 use crate::results::RunResults;
 
+use super::data_files::{self, RunData};
 use super::output_set::OutputSet;
 
 /// Read a user font for PNG charts (names in scripts DejaVu lacks, e.g. Chinese) and check
@@ -54,33 +55,27 @@ fn write_charts_and_report(
 /// is still at hand): the SIPmath library's quantiles and correlations.
 pub fn gather_exports(
     results: &mut RunResults,
-    exports: &[ExportFormat],
+    args: &PublishArgs,
     scenario: &crate::scenario::Scenario,
     model: &crate::model::Model,
     output: &crate::engine::RunOutput,
 ) {
-    if exports.contains(&ExportFormat::Sipmath) {
+    if args.export.contains(&ExportKind::Sipmath) {
         results.sips = Some(crate::analysis::sipmath::sip_source(
             scenario, model, output,
         ));
     }
 }
 
-/// The exporter of a format.
-fn exporter(format: ExportFormat) -> &'static dyn export::Exporter {
-    match format {
-        ExportFormat::Sipmath => &export::sipmath::Sipmath,
-    }
-}
-
-/// Write `results.json`, the `exports` (each format once) and the board pack unless
-/// `--no-charts` into the output set and commit it, then print the summary (with `note` after it) or the JSON. `png_font` was read
-/// by [`read_png_font`] before the run, so a wrong path fails before any work is done.
+/// Write `results.json`, the data files ([`data_files`]) and the board pack (unless
+/// `--no-charts`) into the output set and commit it, then print the summary (with `note`
+/// after it) or the JSON. `png_font` was read by [`read_png_font`] before the run, so a wrong
+/// path fails before any work is done.
 pub fn publish(
     results: &RunResults,
+    data: &RunData,
     out: OutputSet,
     args: &PublishArgs,
-    exports: &[ExportFormat],
     png_font: Option<&[u8]>,
     note: Option<String>,
 ) -> Result<(), AppError> {
@@ -88,11 +83,7 @@ pub fn publish(
     let staging = out.staging();
     let staged = (|| {
         let mut staged = vec![export::write(&Json, results, staging)?];
-        for (i, &format) in exports.iter().enumerate() {
-            if !exports[..i].contains(&format) {
-                staged.push(export::write(exporter(format), results, staging)?);
-            }
-        }
+        staged.extend(data_files::write(results, data, args, staging)?);
         let mut warnings = Vec::new();
         if !args.no_charts {
             let (files, messages) = write_charts_and_report(results, staging, png_font)?;

@@ -15,6 +15,8 @@ pub struct Loaded {
     pub sha256: String,
     /// A safe folder name for the default output directory.
     pub stem: String,
+    /// The scenario file's text (its comments go into the workbook's Assumptions sheet).
+    pub text: String,
 }
 
 /// A file or folder name made only of `a-z0-9-_`: a scenario can never steer output outside
@@ -50,6 +52,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, AppError> {
                 file: Some(p.display().to_string()),
                 sha256: scenario::fingerprint(&bytes),
                 stem,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
             })
         }
         None => {
@@ -59,6 +62,7 @@ pub fn load(path: Option<&Path>) -> Result<Loaded, AppError> {
                 file: None,
                 sha256: scenario::fingerprint(scenario::BUILT_IN.as_bytes()),
                 stem: "reference".into(),
+                text: scenario::BUILT_IN.to_string(),
             })
         }
     }

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::model::Model;
 use crate::scenario;
 
+use super::data_files::{self, RunData};
 use super::output_set::OutputSet;
 
 /// Merge part files.
@@ -36,6 +37,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let model = Model::compile(&parsed);
     if model.horizon != header.horizon_months
         || engine::table_width(&model) != header.width
+        || model.capabilities.len() != header.capabilities
         || output.sketches.adoption.len() != model.groups.len() * model.horizon
     {
         return Err(shard::PartError::Merge(shard::MergeProblem::LayoutMismatch).into());
@@ -43,8 +45,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let meta = &parsed.meta;
     let identity = ScenarioIdentity::new(meta, sc.file.clone(), sc.sha256.clone());
     let mut results = engine::run_results(&parsed, &model, &output, &identity, 0.0);
-    super::board_pack::gather_exports(&mut results, &args.exports.export, &parsed, &model, &output);
-    drop(output);
+    super::board_pack::gather_exports(&mut results, &args.publish, &parsed, &model, &output);
+    // The per-trial table is kept only for trials.csv.
+    let output = data_files::wants_trials(&args.publish).then_some(output);
     results.summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();
 
     let out_dir = args.out.clone().unwrap_or_else(|| {
@@ -54,11 +57,17 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
             .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
     let out = OutputSet::new(&out_dir)?;
+    let data = RunData {
+        scenario: &parsed,
+        scenario_text: &sc.text,
+        model: &model,
+        output: output.as_ref(),
+    };
     super::board_pack::publish(
         &results,
+        &data,
         out,
         &args.publish,
-        &args.exports.export,
         font.as_deref(),
         Some(format!(
             "merged {} parts ({} trials)",

@@ -5,6 +5,7 @@ mod board_pack;
 mod breakeven;
 mod cashflow;
 mod compare;
+mod data_files;
 mod diff;
 mod init;
 mod load;

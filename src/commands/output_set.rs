@@ -24,8 +24,11 @@ use crate::report::charts::ChartError;
 /// the commit replaces. An output folder holds the outputs of one command (`run`, `compare` or
 /// `diff`): the others' files there are stale and go too. Anything else in the output folder
 /// is left alone.
-pub(super) const OWNED: [&str; 8] = [
+pub(super) const OWNED: [&str; 11] = [
     "results.json",
+    "monthly.csv",
+    "trials.csv",
+    "case.xlsx",
     "report.html",
     "comparison.json",
     "comparison.html",

@@ -12,6 +12,7 @@ use crate::model::Model;
 use crate::results::StoppingRule;
 use crate::scenario;
 
+use super::data_files::{self, RunData};
 use super::load;
 use super::output_set::OutputSet;
 
@@ -79,24 +80,25 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
     super::board_pack::gather_exports(
         &mut results,
-        &args.exports.export,
+        &args.publish,
         &loaded.scenario,
         &model,
         &output,
     );
     results.summary.precision.stopping_rule = stopping_rule;
-    drop(output);
+    // The per-trial table is kept only for trials.csv.
+    let output = data_files::wants_trials(&args.publish).then_some(output);
     results.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     let t_summary = started.elapsed();
 
-    let published = super::board_pack::publish(
-        &results,
-        out,
-        &args.publish,
-        &args.exports.export,
-        font.as_deref(),
-        None,
-    );
+    let data = RunData {
+        scenario: &loaded.scenario,
+        scenario_text: &loaded.text,
+        model: &model,
+        output: output.as_ref(),
+    };
+    let published =
+        super::board_pack::publish(&results, &data, out, &args.publish, font.as_deref(), None);
     if std::env::var_os("VALUECASE_TIMINGS").is_some() {
         eprintln!(
             "timings: engine {:.3} s, summary {:.3} s, publish {:.3} s",
@@ -258,12 +260,7 @@ fn write_part(
         sha256,
         text,
     };
-    let part = Part::from_run(
-        output,
-        scenario,
-        model.horizon,
-        started.elapsed().as_secs_f64(),
-    );
+    let part = Part::from_run(output, scenario, model, started.elapsed().as_secs_f64());
     let path = out_dir.join(format!("part-{start:09}-{end:09}.{EXTENSION}"));
     let mut bytes = Vec::new();
     part.write_to(&mut bytes)

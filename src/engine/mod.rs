@@ -6,6 +6,7 @@
 //! base-case cash flow beside it (all three make a [`crate::results::RunResults`]); [`shard`] stores a range of a run's trials
 //! (a part) so that parts computed apart merge into exactly the run over all their trials.
 
+pub mod exact;
 pub mod levers;
 mod npvs;
 pub mod precision;
@@ -26,5 +27,7 @@ pub use run::{
 };
 pub use stats::{defined_stats, payback_stats, quantiles_of, stats_of};
 pub use summary::{ScenarioIdentity, base_case, histogram, summarise};
-pub use tables::{assumptions, base_cashflow, run_results};
-pub use trials::{for_each_trial_draws, trial_cashflow, trial_draws};
+pub use tables::{assumptions, base_cashflow, monthly_table, run_results, trial_sample};
+pub use trials::{
+    events_as_occurrences, for_each_trial_draws, has_levered_risks, trial_cashflow, trial_draws,
+};

@@ -13,6 +13,7 @@ use crate::finance;
 use crate::finance::tei::{TeiPeriods, monthly_present_values};
 use crate::model::{Model, Scratch, TrialOutcome, annual_irr};
 
+use super::exact::{MonthlyAccumulator, MonthlySums};
 use super::random::{stream_key, uniforms_into};
 use super::sketch::{LogSketch, ShareCounts, ShareHistogram, SketchMapping};
 
@@ -51,6 +52,8 @@ pub fn estimated_memory_bytes(model: &Model, trials: u64) -> u64 {
     let h = model.horizon as u64;
     let groups = model.groups.len() as u64;
     let per_worker = h * 8 * 1024
+        // The net cash flow's sketches and keys, and the exact monthly sums.
+        + h * (8 * 1024 + 4 * LANE as u64 + 2 * std::mem::size_of::<super::exact::ExactSum>() as u64)
         // Adoption histograms, and the 256-bin counters they are counted in while running.
         + groups * h * (super::sketch::SHARE_BINS as u64 + 256) * 4
         + (groups * 2 + model.capabilities.len() as u64 * 2 + model.cost_lines.len() as u64 + 8)
@@ -146,31 +149,42 @@ impl TrialTable {
     }
 }
 
-/// Month-by-month distributions, as mergeable sketches.
+/// Month-by-month distributions, as mergeable sketches, and the exact monthly sums behind the
+/// mean cash flow: all of them merge exactly, in any order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonthlySketches {
     /// Cumulative net cash flow, one sketch per month.
     pub cumulative_net: Vec<LogSketch>,
+    /// Net cash flow of the month, one sketch per month.
+    pub net: Vec<LogSketch>,
     /// Adoption share, `[group * horizon + month]`.
     pub adoption: Vec<ShareHistogram>,
+    /// Benefits and costs of each month summed exactly over the trials.
+    pub sums: MonthlySums,
 }
 
 impl MonthlySketches {
     fn new(model: &Model) -> Self {
         MonthlySketches {
             cumulative_net: vec![LogSketch::new(); model.horizon],
+            net: vec![LogSketch::new(); model.horizon],
             adoption: vec![ShareHistogram::default(); model.horizon * model.groups.len()],
+            sums: MonthlySums::new(model.horizon),
         }
     }
 
-    /// Add another set of counts (order does not matter).
+    /// Add another set of counts and sums (order does not matter).
     pub fn merge(&mut self, other: &MonthlySketches) {
         for (a, b) in self.cumulative_net.iter_mut().zip(&other.cumulative_net) {
+            a.merge(b);
+        }
+        for (a, b) in self.net.iter_mut().zip(&other.net) {
             a.merge(b);
         }
         for (a, b) in self.adoption.iter_mut().zip(&other.adoption) {
             a.merge(b);
         }
+        self.sums.merge(&other.sums);
     }
 }
 
@@ -352,10 +366,16 @@ struct Worker {
     /// The sketch keys of a lane's cumulative net cash flows, trial by trial:
     /// `[i * horizon + t]`.
     lane_keys: Vec<i32>,
+    /// The same for the lane's monthly net cash flows.
+    lane_net_keys: Vec<i32>,
     /// A lane's adoption bins, trial by trial: `[i * groups * horizon + g * horizon + t]`.
     lane_bins: Vec<u8>,
     /// Cumulative net cash flow, one sketch per month.
     cumulative_net: Vec<LogSketch>,
+    /// Monthly net cash flow, one sketch per month.
+    net: Vec<LogSketch>,
+    /// Benefits and costs by month, summed exactly.
+    sums: MonthlyAccumulator,
     /// Adoption counts, `[group * horizon + month]`, moved into histograms at the end.
     adoption: ShareCounts,
     irr: IrrQueue,
@@ -410,6 +430,7 @@ impl Worker {
     fn flush_lane(&mut self, n: usize) {
         let h = self.cumulative_net.len();
         LogSketch::add_key_rows(&mut self.cumulative_net, &self.lane_keys[..n * h]);
+        LogSketch::add_key_rows(&mut self.net, &self.lane_net_keys[..n * h]);
         let gh = self.lane_bins.len() / LANE;
         self.adoption.add_rows(&self.lane_bins[..n * gh]);
     }
@@ -418,6 +439,8 @@ impl Worker {
     fn into_sketches(mut self, model: &Model) -> MonthlySketches {
         let mut sketches = MonthlySketches::new(model);
         sketches.cumulative_net = self.cumulative_net;
+        sketches.net = self.net;
+        sketches.sums = self.sums.into_sums();
         self.adoption.drain_into(&mut sketches.adoption);
         sketches
     }
@@ -496,8 +519,11 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 lane_keys: vec![0; h * LANE],
+                lane_net_keys: vec![0; h * LANE],
                 lane_bins: vec![0; groups * h * LANE],
                 cumulative_net: vec![LogSketch::new(); h],
+                net: vec![LogSketch::new(); h],
+                sums: MonthlyAccumulator::new(h),
                 adoption: ShareCounts::new(groups * h),
                 irr: IrrQueue::new(h),
             });
@@ -516,6 +542,9 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         tei_outcome(&w.scratch, &tei_factors),
                         &w.scratch.capability_pv,
                     );
+                    // The net row goes to the IRR queue just below: its keys are taken first.
+                    mapping.keys_into(&w.scratch.net, &mut w.lane_net_keys[i * h..(i + 1) * h]);
+                    w.sums.add_trial(&w.scratch.benefits, &w.scratch.costs);
                     w.irr
                         .push(lane_start + i, &mut w.scratch.net, columns[col::IRR_ANNUAL]);
                     mapping.keys_into(

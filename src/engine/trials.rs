@@ -36,6 +36,25 @@ pub fn for_each_trial_draws(
     }
 }
 
+/// Whether `model` has risks whose probability levers multiply: their occurrence input is drawn
+/// as the uniform that decides them, which [`events_as_occurrences`] turns into 0 or 1.
+pub fn has_levered_risks(model: &Model) -> bool {
+    model.risk_models.iter().any(|r| r.event.is_some())
+}
+
+/// Replace in a trial's `draws` the deciding uniform of every risk that levers make less likely
+/// by whether the risk happens in the trial (1 or 0, every lever applied, as in the run), so
+/// that every risk's occurrence reads as a Bernoulli one does.
+pub fn events_as_occurrences(model: &Model, draws: &mut [f64]) {
+    let on = vec![true; model.lever_models.len()];
+    for r in &model.risk_models {
+        if let Some(e) = &r.event {
+            let happens = e.happens(draws[r.occurs], draws, &on);
+            draws[r.occurs] = f64::from(u8::from(happens));
+        }
+    }
+}
+
 /// The draws of one trial.
 pub fn trial_draws(model: &Model, seed: u64, trial: u64) -> Vec<f64> {
     let mut out = Vec::new();

@@ -12,6 +12,7 @@ pub mod cashflow;
 pub mod change_programme;
 pub mod comparison;
 pub mod diff;
+pub mod monthly;
 pub mod precision;
 pub mod sensitivity;
 pub mod sips;
@@ -23,6 +24,10 @@ pub use cashflow::CashflowTable;
 pub use change_programme::{ChangeProgramme, LeverShare};
 pub use comparison::{Comparison, PairComparison};
 pub use diff::{Diff, DiffFigures, DiffItem};
+pub use monthly::{
+    GroupAdoptionMonthly, LEVER_COLUMNS, MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS,
+    TRIAL_SAMPLE_CAP, TRIAL_SCALARS, TrialSample,
+};
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 pub use tei::{
@@ -329,6 +334,10 @@ pub struct RunResults {
     /// What a SIPmath library of the run is made from, when one is asked for
     /// (`--export sipmath`; it redraws the inputs of every trial).
     pub sips: Option<sips::SipSource>,
+    /// The run month by month across trials (percentiles, mean flows, adoption, base case).
+    pub monthly: MonthlyTable,
+    /// The first trials' key values.
+    pub trial_sample: TrialSample,
 }
 
 #[cfg(test)]

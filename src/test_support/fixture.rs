@@ -72,7 +72,7 @@ pub(crate) fn results_of(summary: Summary, scenario: &Scenario) -> RunResults {
         summary,
         assumptions: engine::assumptions(scenario, &model),
         base_cashflow: engine::base_cashflow(&model),
-        sips: None,
+        ..run().clone()
     }
 }
 

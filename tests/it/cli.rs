@@ -270,7 +270,17 @@ fn human_summary_has_table_and_sentence() {
 #[test]
 fn a_single_file_written_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let text = run_printed(&["--trials", "500", "--no-charts"], dir.path());
+    let text = run_printed(
+        &[
+            "--trials",
+            "500",
+            "--no-charts",
+            "--no-workbook",
+            "--export",
+            "none",
+        ],
+        dir.path(),
+    );
     let json = dir.path().join("results.json");
     assert!(
         text.ends_with(&format!("wrote {}\n", json.display())),

@@ -23,7 +23,9 @@
 //! - [`tei`]: the TEI tables recompute from their own rows, vendor studies checked and placed.
 //! - [`sensitivity`], [`precision`], [`breakeven`]: what drives the result (planted inputs),
 //!   the stated precision's coverage and the stopping rule, break-even values checked by
-//!   running the scenario at them.
+//!   running the scenario at them;
+//! - [`workbook`]: case.xlsx recalculated by LibreOffice against the base case, trials.csv
+//!   against `cashflow --trial`, exports of merged runs, the files a run owns.
 
 mod bad_inputs;
 mod breakeven;
@@ -47,3 +49,4 @@ mod sensitivity;
 mod shards;
 mod sipmath;
 mod tei;
+mod workbook;

@@ -22,6 +22,12 @@ pub(super) fn layout(h: &PartHeader) -> Result<(usize, u64), PartProblem> {
     if h.width < SCALARS || h.width > SCALARS + 100_000 {
         return Err(PartProblem::Layout("the table width is impossible"));
     }
+    // After the scalars: one column per capability, then none or the two no-lever columns.
+    if !matches!(h.width.checked_sub(SCALARS + h.capabilities), Some(0 | 2)) {
+        return Err(PartProblem::Layout(
+            "the table width does not match the capabilities",
+        ));
+    }
     if h.horizon_months == 0 || h.horizon_months > MAX_HORIZON_MONTHS as usize {
         return Err(PartProblem::Layout("the horizon is out of range"));
     }
@@ -45,17 +51,20 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::PV_BENEFITS => ("PV of benefits", |v, _| v.is_finite()),
             col::PV_COSTS => ("PV of costs", |v, _| v.is_finite() && v >= 0.0),
             col::ROI => ("ROI", |v, _| v.is_finite()),
-            col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v > -1.0),
+            // −100% itself: a monthly root so near −1 that its twelfth power rounds to 0.
+            col::IRR_ANNUAL => ("IRR", |v, _| v.is_finite() && v >= -1.0),
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
             col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
             col::TEI_NPV => ("NPV by TEI conventions", |v, _| v.is_finite()),
             col::TEI_ROI => ("ROI by TEI conventions", |v, _| v.is_finite()),
-            _ => (
-                "a capability's contribution or a no-lever figure",
-                |v, _| v.is_finite(),
-            ),
+            c if c < SCALARS + h.capabilities => {
+                ("a capability's contribution", |v, _| v.is_finite())
+            }
+            c if c == SCALARS + h.capabilities => ("NPV without the levers", |v, _| v.is_finite()),
+            _ => ("PV of the levers' costs", |v, _| v.is_finite() && v >= 0.0),
         };
+        let lever_costs = c == SCALARS + h.capabilities + 1;
         let may_be_nan = matches!(
             c,
             col::ROI
@@ -67,8 +76,9 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
         );
         let allowed = match (may_be_nan, c) {
             (false, col::PV_COSTS) => "finite and not negative",
+            (false, _) if lever_costs => "finite and not negative",
             (false, _) => "finite",
-            (true, col::IRR_ANNUAL) => "finite and above -100%, or undefined (NaN)",
+            (true, col::IRR_ANNUAL) => "finite and at least -100%, or undefined (NaN)",
             (true, col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK) => {
                 "between 0 and the horizon, or never (NaN)"
             }
@@ -87,6 +97,9 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
     }
     let sk = &h.sketches;
     if sk.cumulative_net.len() != h.horizon_months
+        || sk.net.len() != h.horizon_months
+        || sk.sums.benefits.len() != h.horizon_months
+        || sk.sums.costs.len() != h.horizon_months
         || !sk.adoption.len().is_multiple_of(h.horizon_months)
     {
         return Err(PartProblem::Sketches("one sketch per month was expected"));
@@ -95,6 +108,7 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
     if sk
         .cumulative_net
         .iter()
+        .chain(&sk.net)
         .any(|s| s.checked_count() != Some(rows))
     {
         return Err(PartProblem::Sketches(

@@ -8,7 +8,7 @@
 //! trial number), so a trial computes to the same bits in any shard, and sketches hold integer
 //! counts, so merging parts gives exactly what one run over all their trials gives.
 //!
-//! Layout (little-endian): the magic line `VALUECASE-PART 4\n`, the length of the header as a
+//! Layout (little-endian): the magic line `VALUECASE-PART 5\n`, the length of the header as a
 //! u64, the header as JSON ([`PartHeader`]), then `width` columns of `rows` f64 values each,
 //! column by column (the layout of [`TrialTable`]), then the CRC-32 (IEEE) of everything
 //! before it as a u32.
@@ -28,11 +28,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::run::{MonthlySketches, RunOutput, RunSpec, TrialTable};
+use crate::model::Model;
 
 pub use error::{MergeProblem, PartError, PartProblem};
 
 /// First bytes of every part file (the digit is the format version).
-pub const MAGIC: &[u8] = b"VALUECASE-PART 4\n";
+pub const MAGIC: &[u8] = b"VALUECASE-PART 5\n";
 
 /// Largest header accepted, in bytes: the sketches of the longest horizon with many user
 /// groups take a few megabytes.
@@ -68,6 +69,9 @@ pub struct PartHeader {
     pub end: u64,
     /// Columns of the table (values per trial).
     pub width: usize,
+    /// Capabilities of the scenario, whose contributions follow the scalar columns; any two
+    /// columns after them are the trial without its levers ([`super::lever_columns`]).
+    pub capabilities: usize,
     pub horizon_months: usize,
     /// Seconds the part took to compute.
     pub elapsed_seconds: f64,
@@ -117,7 +121,7 @@ impl Part {
     pub fn from_run(
         out: RunOutput,
         scenario: PartScenario,
-        horizon_months: usize,
+        model: &Model,
         elapsed_seconds: f64,
     ) -> Part {
         Part {
@@ -128,7 +132,8 @@ impl Part {
                 start: out.spec.first_trial,
                 end: out.spec.first_trial + out.spec.trials,
                 width: out.table.width,
-                horizon_months,
+                capabilities: model.capabilities.len(),
+                horizon_months: model.horizon,
                 elapsed_seconds,
                 sketches: out.sketches,
             },
@@ -285,7 +290,10 @@ pub fn merge(parts: Vec<Part>, names: &[String]) -> Result<(PartHeader, RunOutpu
             }
             .into());
         }
-        if h.width != first.width || h.horizon_months != first.horizon_months {
+        if h.width != first.width
+            || h.capabilities != first.capabilities
+            || h.horizon_months != first.horizon_months
+        {
             return Err(MergeProblem::DifferentLayouts {
                 a: name(order[0]).into(),
                 b: name(i).into(),

@@ -4,7 +4,11 @@ use crate::model::Model;
 
 /// A real part: trials 100..400 of the built-in scenario.
 fn part() -> Part {
-    let text = crate::scenario::BUILT_IN;
+    part_of(crate::scenario::BUILT_IN)
+}
+
+/// Trials 100..400 of the scenario `text`.
+fn part_of(text: &str) -> Part {
     let scenario = crate::scenario::parse_str(text, None).expect("built-in parses");
     let model = Model::compile(&scenario);
     let spec = RunSpec {
@@ -19,7 +23,7 @@ fn part() -> Part {
         sha256: crate::scenario::fingerprint(text.as_bytes()),
         text: text.to_string(),
     };
-    Part::from_run(out, identity, model.horizon, 0.5)
+    Part::from_run(out, identity, &model, 0.5)
 }
 
 fn bytes(p: &Part) -> Vec<u8> {
@@ -84,11 +88,38 @@ fn values_a_run_never_writes_are_refused_even_with_a_good_checksum() {
             other => panic!("{column}: {:?}", other.map(|_| "accepted")),
         }
     }
+    // Every column kind of a scenario with levers: the month it falls back, a capability's
+    // contribution, the no-lever NPV and the levers' costs.
+    let levers = include_str!("../../../scenarios/hightech-change-programme.toml");
+    let p = part_of(levers);
+    let first_lever = run::SCALARS + p.header.capabilities;
+    assert_eq!(p.header.width, first_lever + 2, "the scenario has levers");
+    for (column, value) in [
+        (run_col::FALLS_BACK, -1.0),
+        (run::SCALARS, f64::INFINITY),
+        (first_lever, f64::NAN),
+        (first_lever + 1, -1.0),
+    ] {
+        let mut p = p.clone();
+        let rows = p.table.rows;
+        p.table.data[column * rows + 7] = value;
+        match read(&bytes(&p)) {
+            Err(PartProblem::Value { trial, .. }) => assert_eq!(trial, 107),
+            other => panic!("{column}: {:?}", other.map(|_| "accepted")),
+        }
+    }
+    assert!(read(&bytes(&p)).is_ok());
+    // A width that does not fit the capabilities.
+    let mut bad = p.clone();
+    bad.header.capabilities += 1;
+    assert!(matches!(read(&bytes(&bad)), Err(PartProblem::Layout(_))));
     // Undefined IRR and never-paying trials are NaN by design.
     let mut p = part();
     let rows = p.table.rows;
     p.table.data[run_col::IRR_ANNUAL * rows] = f64::NAN;
     p.table.data[run_col::PAYBACK * rows] = f64::NAN;
+    // An annual IRR of exactly −100%: a monthly root whose twelfth power rounds to 0.
+    p.table.data[run_col::IRR_ANNUAL * rows + 1] = -1.0;
     assert!(read(&bytes(&p)).is_ok());
 }
 
