@@ -29,6 +29,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a commented starter scenario to FILE.
     Init(InitArgs),
+    /// Show the case as a TEI table (as vendors publish returns), placed in the simulation;
+    /// with --vendor, check a vendor's published TEI study and place it in this case.
+    Tei(TeiArgs),
     /// Compare 2 to 8 scenarios trial by trial (one seed and trial count for all): each
     /// against the baseline, with P(B beats A) and the mean NPV difference with its interval.
     Compare(CompareArgs),
@@ -121,7 +124,7 @@ pub struct RunArgs {
     /// Run only trials START..END (0-based, END excluded) of the scenario's run and write
     /// them to a part file in the output directory instead of results.json; `valuecase merge`
     /// turns the parts into the results of the whole run (see docs/SCALING.md).
-    #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with = "trials")]
+    #[arg(long, value_name = "START..END", value_parser = parse_trials_range, conflicts_with_all = ["trials", "export"])]
     pub trials_range: Option<(u64, u64)>,
     /// Add trials in blocks until the 95% half-width of mean NPV is within this share of
     /// |mean NPV| and that of P(NPV > 0) within this many probability units (0.005: ±0.5% and
@@ -275,7 +278,8 @@ pub struct PublishArgs {
     /// Data files beside results.json, comma-separated: `monthly` (monthly.csv: percentiles,
     /// means and the base case by month), `trials` (trials.csv: one row per trial with every
     /// sampled input, NPV, ROI, IRR, paybacks and each capability's contribution; about 1 KB a
-    /// trial), or `none`. See docs/OUTPUTS.md.
+    /// trial), `sipmath` (sips.json: a SIPmath 3.0 library of NPV, ROI, payback and the
+    /// uncertain inputs, docs/MODEL.md), or `none`. See docs/OUTPUTS.md.
     #[arg(
         long,
         value_name = "LIST",
@@ -296,6 +300,8 @@ pub enum ExportKind {
     Monthly,
     /// trials.csv: one row per trial.
     Trials,
+    /// sips.json: a SIPmath 3.0 library (Metalog SIPs, HDR generators, Gaussian copula).
+    Sipmath,
     /// No data file.
     None,
 }
@@ -400,4 +406,53 @@ pub struct InitArgs {
     /// Overwrite FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `valuecase tei`.
+#[derive(Debug, Args)]
+pub struct TeiArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A vendor's TEI study as printed (TOML; see docs/SCENARIO.md, "A vendor's TEI study"):
+    /// its figures are recomputed from its own table, and its ROI and NPV placed in this case.
+    #[arg(long, value_name = "STUDY.toml")]
+    pub vendor: Option<PathBuf>,
+    /// Scale the vendor's NPV to this case before placing it: a factor (e.g. 0.25), or `seats`
+    /// for this case's seats divided by the study's `seats`. ROI is a ratio and is not scaled.
+    #[arg(long, value_name = "FACTOR|seats", requires = "vendor", value_parser = parse_vendor_scale, allow_negative_numbers = true)]
+    pub vendor_scale: Option<VendorScale>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Number of trials, 1 to 100,000,000 (default: the scenario's `trials`).
+    #[arg(long, value_parser = parse_trials, allow_negative_numbers = true)]
+    pub trials: Option<u64>,
+    /// Seed for the random numbers, a whole number >= 0 (default: the scenario's `seed`).
+    #[arg(long, value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+}
+
+/// How a vendor's NPV is scaled to this case (`--vendor-scale`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VendorScale {
+    /// Multiply by this factor.
+    Factor(f64),
+    /// This case's seats (all user groups) divided by the study's `seats`.
+    Seats,
+}
+
+/// `--vendor-scale`: a positive factor or the word `seats`.
+fn parse_vendor_scale(s: &str) -> Result<VendorScale, String> {
+    let allowed = "give a positive factor (e.g. --vendor-scale 0.25) or `seats` (this case's \
+                   seats divided by the study's `seats`)";
+    if s.trim().eq_ignore_ascii_case("seats") {
+        return Ok(VendorScale::Seats);
+    }
+    match s.trim().replace('_', "").parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(VendorScale::Factor(x)),
+        Ok(_) => Err(format!("{s} is out of range: {allowed}")),
+        Err(_) => Err(format!("`{s}` is neither a number nor `seats`: {allowed}")),
+    }
 }

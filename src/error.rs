@@ -71,6 +71,9 @@ pub enum AppError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// A vendor's study cannot be scaled as asked.
+    #[error(transparent)]
+    VendorScale(#[from] crate::analysis::tei::ScaleError),
     /// A break-even search that cannot start (unknown input, unreadable target, bad range).
     #[error(transparent)]
     Breakeven(#[from] crate::analysis::breakeven::BreakevenError),

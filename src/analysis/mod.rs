@@ -10,6 +10,8 @@
 pub mod breakeven;
 pub mod compare;
 pub mod diff;
+pub mod sipmath;
+pub mod tei;
 
 /// Why scenarios cannot be analysed together.
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::PublishArgs;
+use crate::cli::{ExportKind, PublishArgs};
 use crate::error::{AppError, print};
 use crate::export::{self, json::Json};
 use crate::files::write_atomically;
@@ -49,6 +49,22 @@ fn write_charts_and_report(
     let notes = out.notes.iter().map(|n| format!("note: {n}"));
     let warnings = out.warnings.iter().map(|w| format!("warning: {w}"));
     Ok((files, notes.chain(warnings).collect()))
+}
+
+/// What the exports asked for need from the run beyond its results (while its per-trial table
+/// is still at hand): the SIPmath library's quantiles and correlations.
+pub fn gather_exports(
+    results: &mut RunResults,
+    args: &PublishArgs,
+    scenario: &crate::scenario::Scenario,
+    model: &crate::model::Model,
+    output: &crate::engine::RunOutput,
+) {
+    if args.export.contains(&ExportKind::Sipmath) {
+        results.sips = Some(crate::analysis::sipmath::sip_source(
+            scenario, model, output,
+        ));
+    }
 }
 
 /// Write `results.json`, the data files ([`data_files`]) and the board pack (unless

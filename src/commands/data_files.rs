@@ -1,5 +1,6 @@
 //! The data files of a run beside results.json: `case.xlsx` unless `--no-workbook`, and those
-//! `--export` lists: `monthly.csv` (the default) and `trials.csv` (docs/OUTPUTS.md). Shared by `run` and
+//! `--export` lists: `monthly.csv` (the default), `trials.csv` (docs/OUTPUTS.md) and `sips.json`
+//! (docs/MODEL.md, SIPmath libraries). Shared by `run` and
 //! `merge`, so a merged run writes the same files as one run over all its trials.
 
 use std::io::Write;
@@ -42,6 +43,9 @@ pub fn write(
     let mut written = Vec::new();
     if args.export.contains(&ExportKind::Monthly) {
         written.push(export::write(&MonthlyCsv, results, dir)?);
+    }
+    if args.export.contains(&ExportKind::Sipmath) {
+        written.push(export::write(&export::sipmath::Sipmath, results, dir)?);
     }
     if !args.no_workbook {
         written.push(write_workbook(results, data, dir)?);

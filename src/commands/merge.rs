@@ -45,6 +45,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), AppError> {
     let meta = &parsed.meta;
     let identity = ScenarioIdentity::new(meta, sc.file.clone(), sc.sha256.clone());
     let mut results = engine::run_results(&parsed, &model, &output, &identity, 0.0);
+    super::board_pack::gather_exports(&mut results, &args.publish, &parsed, &model, &output);
     // The per-trial table is kept only for trials.csv.
     let output = data_files::wants_trials(&args.publish).then_some(output);
     results.summary.elapsed_seconds = part_seconds + started.elapsed().as_secs_f64();

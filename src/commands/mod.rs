@@ -12,6 +12,7 @@ mod load;
 mod merge;
 mod output_set;
 mod run;
+mod tei;
 mod validate;
 
 pub use load::{Loaded, load, slug};
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Cashflow(args) => cashflow::cashflow(&args),
         Command::Init(args) => init::init(&args),
         Command::Merge(args) => on_threads(args.threads.threads, || merge::merge(&args)),
+        Command::Tei(args) => on_threads(args.threads.threads, || tei::tei(&args)),
         Command::Breakeven(args) => {
             on_threads(args.threads.threads, || breakeven::breakeven(&args))
         }

@@ -24,7 +24,7 @@ use crate::report::charts::ChartError;
 /// the commit replaces. An output folder holds the outputs of one command (`run`, `compare` or
 /// `diff`): the others' files there are stale and go too. Anything else in the output folder
 /// is left alone.
-pub(super) const OWNED: [&str; 10] = [
+pub(super) const OWNED: [&str; 11] = [
     "results.json",
     "monthly.csv",
     "trials.csv",
@@ -33,6 +33,7 @@ pub(super) const OWNED: [&str; 10] = [
     "comparison.json",
     "comparison.html",
     "diff.json",
+    "sips.json",
     "*.png",
     "*.svg",
 ];

@@ -78,6 +78,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     };
     let t_engine = started.elapsed();
     let mut results = engine::run_results(&loaded.scenario, &model, &output, &identity, 0.0);
+    super::board_pack::gather_exports(
+        &mut results,
+        &args.publish,
+        &loaded.scenario,
+        &model,
+        &output,
+    );
     results.summary.precision.stopping_rule = stopping_rule;
     // The per-trial table is kept only for trials.csv.
     let output = data_files::wants_trials(&args.publish).then_some(output);

@@ -7,6 +7,8 @@
 //! definitions; nothing here knows about scenarios, models or money.
 
 pub mod copula;
+pub mod hdr;
+pub mod metalog;
 mod sampler;
 
 use serde::Serialize;

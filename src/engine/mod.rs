@@ -18,6 +18,7 @@ pub mod sketch;
 pub mod stats;
 pub mod summary;
 pub mod tables;
+pub mod tei;
 pub mod trials;
 
 pub use npvs::npvs;

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::finance;
+use crate::finance::tei::{TeiPeriods, monthly_present_values};
 use crate::model::{Model, Scratch, TrialOutcome, annual_irr};
 
 use super::exact::{MonthlyAccumulator, MonthlySums};
@@ -24,7 +25,7 @@ pub const MAX_TRIALS: u64 = 100_000_000;
 pub const BLOCK: usize = 1024;
 
 /// Columns of the per-trial table before the per-capability contributions.
-pub const SCALARS: usize = 8;
+pub const SCALARS: usize = 10;
 /// Column indices of the per-trial table.
 pub mod col {
     pub const NPV: usize = 0;
@@ -36,6 +37,11 @@ pub mod col {
     pub const DISCOUNTED_PAYBACK: usize = 6;
     /// Months until a trial that paid back falls below zero for good (NaN when it does not).
     pub const FALLS_BACK: usize = 7;
+    /// NPV by TEI conventions (`finance::tei`: yearly periods, each discounted at its year's
+    /// end), where a TEI study's NPV is placed.
+    pub const TEI_NPV: usize = 8;
+    /// ROI by TEI conventions.
+    pub const TEI_ROI: usize = 9;
 }
 
 /// Bytes a run of `trials` trials is expected to need: the per-trial table plus two working
@@ -217,6 +223,14 @@ impl RunOutput {
     /// When each trial that paid back falls below zero for good (NaN for the others).
     pub fn falls_back_months(&self) -> &[f64] {
         self.table.column(col::FALLS_BACK)
+    }
+    /// NPV by TEI conventions (see [`col::TEI_NPV`]).
+    pub fn tei_npv(&self) -> &[f64] {
+        self.table.column(col::TEI_NPV)
+    }
+    /// ROI by TEI conventions; NaN where its PV of costs is 0.
+    pub fn tei_roi(&self) -> &[f64] {
+        self.table.column(col::TEI_ROI)
     }
     /// The PV of the benefits attributed to capability `c`, trial by trial.
     pub fn capability_contribution(&self, c: usize) -> &[f64] {
@@ -432,13 +446,24 @@ impl Worker {
     }
 }
 
+/// A trial's (NPV, ROI) by TEI conventions, from its monthly benefits and costs and each
+/// month's period factor ([`TeiPeriods::monthly_factors`]). Two dot products over the
+/// horizon: a few percent of a trial (docs/PERFORMANCE.md).
+#[inline]
+pub fn tei_outcome(s: &Scratch, monthly_factors: &[f64]) -> (f64, f64) {
+    let (pv_b, pv_c) = monthly_present_values(&s.benefits, &s.costs, monthly_factors);
+    let npv = pv_b - pv_c;
+    (npv, if pv_c > 0.0 { npv / pv_c } else { f64::NAN })
+}
+
 /// Write trial `i` of a block into its columns, all but the IRR column: the [`IrrQueue`]
-/// fills that, four trials at a time.
+/// fills that, four trials at a time. `tei` is the trial's [`tei_outcome`].
 #[inline]
 fn write_trial_but_irr(
     columns: &mut [&mut [f64]],
     i: usize,
     o: &TrialOutcome,
+    tei: (f64, f64),
     capability_pv: &[f64],
 ) {
     let scalars = [
@@ -449,6 +474,8 @@ fn write_trial_but_irr(
         (col::PAYBACK, o.payback_months),
         (col::DISCOUNTED_PAYBACK, o.discounted_payback_months),
         (col::FALLS_BACK, o.falls_back_months),
+        (col::TEI_NPV, tei.0),
+        (col::TEI_ROI, tei.1),
     ];
     for (c, v) in scalars {
         columns[c][i] = v;
@@ -468,6 +495,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
     let h = model.horizon;
     let groups = model.groups.len();
     let mapping = SketchMapping::default();
+    let tei_factors = TeiPeriods::of_horizon(h, model.discount_rate).monthly_factors();
 
     // One worker per thread, whichever blocks the thread takes: its sketches stay warm in the
     // thread's cache, and a run allocates (and merges) as many sets of monthly sketches as
@@ -511,6 +539,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
                         &mut columns,
                         lane_start + i,
                         &outcome,
+                        tei_outcome(&w.scratch, &tei_factors),
                         &w.scratch.capability_pv,
                     );
                     // The net row goes to the IRR queue just below: its keys are taken first.
@@ -647,6 +676,8 @@ mod tests {
             let mut draws = drawer.base();
             let mut scratch = Scratch::for_trials(&model);
             let mut with_irr = 0;
+            let factors =
+                TeiPeriods::of_horizon(model.horizon, model.discount_rate).monthly_factors();
             for i in 0..spec.trials as usize {
                 drawer.draw_lane(&model, spec.first_trial + i as u64, 1, &mut lanes);
                 drawer.gather(&lanes, 0, &mut draws);
@@ -659,6 +690,7 @@ mod tests {
                         .collect::<Vec<_>>(),
                     0,
                     &o,
+                    tei_outcome(&scratch, &factors),
                     &scratch.capability_pv,
                 );
                 want[col::IRR_ANNUAL] = o.irr_annual;

@@ -7,7 +7,7 @@ use crate::results::{
     AnnualCashFlow, BaseCase, CapabilityResult, ChartData, GroupAdoption, Histogram,
     MonthlyQuantiles, PaybackWithin, ScenarioInfo, Stats, Summary,
 };
-use crate::scenario::CostCategory;
+use crate::scenario::{CostCategory, TeiAdjustments};
 
 use super::run::{RunOutput, SCALARS, col};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
@@ -381,6 +381,8 @@ pub fn summarise(
         // Filled in beside the summary (`tables::run_results`): it redraws trials.
         sensitivity: Default::default(),
         change_programme: super::levers::change_programme(model, out),
+        // Without the scenario's `[tei]` adjustments: `run_results` adds them when it has any.
+        tei: super::tei::tei_section(model, out, &TeiAdjustments::default()),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::results::{
     MonthlyPercentiles, MonthlyTable, PERCENTILE_LEVELS, RunResults, TRIAL_SAMPLE_CAP,
     TRIAL_SCALARS, TrialSample,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TeiAdjustments};
 
 use super::run::{RunOutput, SCALARS};
 use super::sketch::{RELATIVE_ACCURACY, ShareHistogram};
@@ -25,11 +25,15 @@ pub fn run_results(
     elapsed_seconds: f64,
 ) -> RunResults {
     let mut summary = summarise(model, out, id, elapsed_seconds);
+    if scenario.tei != TeiAdjustments::default() {
+        summary.tei = super::tei::tei_section(model, out, &scenario.tei);
+    }
     summary.sensitivity = super::sensitivity::sensitivity(model, out);
     RunResults {
         summary,
         assumptions: assumptions(scenario, model),
         base_cashflow: base_cashflow(model),
+        sips: None,
         monthly: monthly_table(model, out),
         trial_sample: trial_sample(model, out),
     }

@@ -7,6 +7,7 @@ pub mod cashflow_csv;
 pub mod json;
 pub mod monthly_csv;
 pub mod number;
+pub mod sipmath;
 pub mod trials_csv;
 pub mod xlsx;
 

@@ -81,6 +81,8 @@ mod tests {
             14.2,
             f64::NAN,
             f64::NAN,
+            -1.4e6,
+            f64::NAN,
             1.0 / 3.0,
         ];
         push_row(&mut bytes, 7, &[0.123, 1.0], &values);
@@ -94,8 +96,9 @@ mod tests {
         assert_eq!(row.len(), h.len());
         assert_eq!((&row[0], &row[1], &row[2]), ("7", "0.123", "1"));
         assert_eq!((&row[3], &row[7], &row[9]), ("-1500000", "", ""));
+        assert_eq!((&row[11], &row[12]), ("-1400000", ""));
         assert_eq!(
-            row[11].parse::<f64>().unwrap().to_bits(),
+            row[13].parse::<f64>().unwrap().to_bits(),
             (1.0f64 / 3.0).to_bits()
         );
     }

@@ -16,6 +16,7 @@
 //! | [`payback()`], [`discounted_payback`], [`payback_from_balances`] | `payback_first`, `discounted_payback_first` |
 //! | [`payback_last`], [`discounted_payback_last`] | `payback_last`, `discounted_payback_last` |
 //! | [`xnpv()`], [`xirr`] | `xnpv_act365`, `xirr_act365` |
+//! | [`tei`] | the conventions of a TEI table (yearly periods, discounted at each year's end) |
 //!
 //! The model computes a trial's NPV, PV of benefits and costs, payback and discounted payback
 //! with these definitions (the [`discount_factors`] table, [`payback_from_balances`] on its
@@ -33,6 +34,7 @@ mod irr;
 mod mirr;
 mod npv;
 mod payback;
+pub mod tei;
 mod xnpv;
 
 pub use balance::{

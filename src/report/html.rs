@@ -114,6 +114,8 @@ struct BoardPack<'a> {
     npv_margin: String,
     /// The sketches' relative error and the adoption histograms' absolute error, in points.
     sketch_errors: Option<(String, String)>,
+    /// The case as a TEI table.
+    tei: crate::report::tei::BoardTei,
     /// P(NPV > 0), its median and P(payback within m) with their 95% half-widths, in words.
     precision_notes: Vec<String>,
     /// "Two inputs explain 68% of the variance in NPV: …"; `None` when no input varies.
@@ -240,6 +242,7 @@ impl<'a> BoardPack<'a> {
                     (max_adoption_error * 100.0).to_string(),
                 )
             }),
+            tei: crate::report::tei::board(s),
         }
     }
 }

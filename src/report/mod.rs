@@ -14,4 +14,5 @@ pub mod html;
 pub mod input_label;
 mod plot;
 pub mod sentences;
+pub mod tei;
 pub mod terminal;

@@ -15,6 +15,8 @@ pub mod diff;
 pub mod monthly;
 pub mod precision;
 pub mod sensitivity;
+pub mod sips;
+pub mod tei;
 
 pub use assumptions::{Assumption, Assumptions, CorrelationPair};
 pub use breakeven::{Breakeven, CurvePoint};
@@ -28,6 +30,9 @@ pub use monthly::{
 };
 pub use precision::{Precision, StoppingRule};
 pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
+pub use tei::{
+    Tei, TeiDiscrepancy, TeiFigures, TeiLine, TeiLineKind, TeiPublished, TeiTable, TeiVendor,
+};
 
 /// Where `results.json` may hold `null`: the statistics of quantities undefined in some
 /// trials (IRR without a root, ROI with zero costs, payback that never happens; see
@@ -35,7 +40,7 @@ pub use sensitivity::{InputSensitivity, Sensitivity, TornadoBar};
 /// dropped; a trailing dot stands for every field below. serde_json writes NaN and ±∞ as
 /// `null`, so a `null` anywhere else is a number that went wrong: tools reading the file, the
 /// tests and the fuzz target can check for that with [`may_be_null`].
-pub const NULLABLE_PATHS: [&str; 15] = [
+pub const NULLABLE_PATHS: [&str; 21] = [
     "start_month",
     "scenario.file",
     "base_case.roi",
@@ -47,6 +52,12 @@ pub const NULLABLE_PATHS: [&str; 15] = [
     "irr_annual.",
     "payback_months.",
     "discounted_payback_months.",
+    "tei.unadjusted.roi",
+    "tei.unadjusted.payback_months",
+    "tei.risk_adjusted.roi",
+    "tei.risk_adjusted.payback_months",
+    "tei.roi_percentile",
+    "tei.simulated_roi.",
     "precision.stopping_rule",
     "sensitivity.inputs.npv_mean_low_decile",
     "sensitivity.inputs.npv_mean_high_decile",
@@ -295,6 +306,10 @@ pub struct Summary {
     pub capabilities: Vec<CapabilityResult>,
     pub charts: ChartData,
     pub elapsed_seconds: f64,
+    /// The base case as a TEI table, and where it sits in the simulation (absent from files
+    /// written before it existed).
+    #[serde(default)]
+    pub tei: Tei,
     /// 95% half-widths of the headline figures.
     #[serde(default)]
     pub precision: Precision,
@@ -316,6 +331,9 @@ pub struct RunResults {
     pub assumptions: Assumptions,
     /// The base case month by month.
     pub base_cashflow: CashflowTable,
+    /// What a SIPmath library of the run is made from, when one is asked for
+    /// (`--export sipmath`; it redraws the inputs of every trial).
+    pub sips: Option<sips::SipSource>,
     /// The run month by month across trials (percentiles, mean flows, adoption, base case).
     pub monthly: MonthlyTable,
     /// The first trials' key values.

@@ -70,7 +70,7 @@ pub struct TrialSample {
 
 /// The names of a trial's key values, in the run's per-trial order: the scalars every trial
 /// has, then `contribution: <capability>` per capability.
-pub const TRIAL_SCALARS: [&str; 8] = [
+pub const TRIAL_SCALARS: [&str; 10] = [
     "npv",
     "pv_benefits",
     "pv_costs",
@@ -79,6 +79,8 @@ pub const TRIAL_SCALARS: [&str; 8] = [
     "payback_months",
     "discounted_payback_months",
     "falls_back_months",
+    "tei_npv",
+    "tei_roi",
 ];
 
 /// The names of the two columns after the contributions in a scenario with levers: the same

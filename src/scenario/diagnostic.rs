@@ -102,7 +102,7 @@ impl ScenarioError {
     }
 
     /// Problems located in `text`.
-    pub(super) fn in_text(file: Option<PathBuf>, diagnostics: Vec<Diagnostic>, text: &str) -> Self {
+    pub(crate) fn in_text(file: Option<PathBuf>, diagnostics: Vec<Diagnostic>, text: &str) -> Self {
         ScenarioError {
             file,
             diagnostics,
@@ -112,7 +112,7 @@ impl ScenarioError {
     }
 
     /// The same error, with `omitted` more problems found but not kept.
-    pub(super) fn with_omitted(mut self, omitted: usize) -> Self {
+    pub(crate) fn with_omitted(mut self, omitted: usize) -> Self {
         self.omitted = omitted;
         self
     }

@@ -7,7 +7,7 @@
 //! - `parse`: the entry points, [`parse_str`] and [`parse_file`], and the order in which the
 //!   sections are read;
 //! - `schema/`: one file per TOML section (`meta` is `[scenario]`, then `baseline`, `roles`,
-//!   `user_groups`, `capabilities`, `levers`, `costs`, `risks`, `correlations`), each reading
+//!   `user_groups`, `capabilities`, `levers`, `costs`, `risks`, `correlations`, `tei`), each reading
 //!   top-down as that section's fields with their bounds and defaults: what `[[capabilities]]`
 //!   accepts is in `schema/capabilities.rs`;
 //! - `read/`: the schema-free machinery the sections are written with: spanned values and
@@ -36,6 +36,9 @@ mod tests;
 pub use diagnostic::{Diagnostic, ScenarioError};
 pub use inputs::{InputEntry, InputSection, Quantity};
 pub use parse::{parse_file, parse_str};
+/// The span-aware TOML walker, for other files read with the same quality of messages
+/// (vendor TEI studies).
+pub(crate) use read::{Bounds, Reader, Table, Value};
 pub(crate) use read::{describe_dist, fmt_num, quoted};
 pub use read::{escape_invisible, is_invisible};
 pub use types::*;

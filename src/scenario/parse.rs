@@ -191,7 +191,7 @@ pub fn parse_file(path: &Path) -> Result<(Scenario, Vec<u8>), ScenarioError> {
 }
 
 /// The top-level sections, in the order they are read.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "scenario",
     "baseline",
     "roles",
@@ -201,6 +201,7 @@ const SECTIONS: [&str; 9] = [
     "costs",
     "risks",
     "correlations",
+    "tei",
 ];
 
 /// Read every section of a syntactically valid document; problems go to `r`.
@@ -230,10 +231,12 @@ fn build<'r>(r: &'r Reader<'r>, doc: &'r toml::Spanned<DeTable<'r>>) -> Scenario
         costs,
         risks,
         correlations: Vec::new(),
+        tei: Default::default(),
         allowed_ranges: Default::default(),
     };
     // Correlations name inputs of every other section: read them last.
     scenario.correlations = schema::parse_correlations(&mut root, r, &scenario);
+    scenario.tei = schema::parse_tei(&mut root, r, &scenario);
     // Fields written above the first [section] header land at the top level: say where they
     // belong instead of calling them unknown sections.
     for (fields, section) in [

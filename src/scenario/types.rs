@@ -534,9 +534,35 @@ pub struct Scenario {
     pub risks: Vec<Risk>,
     /// Rank correlations between uncertain inputs; empty when every input is independent.
     pub correlations: Vec<Correlation>,
+    /// The risk adjustments of the TEI view (`[tei]`); none by default.
+    pub tei: TeiAdjustments,
     /// The closed range every value of each input must lie in (the schema's bounds), by stable
     /// name: what an analysis that moves an input (`valuecase breakeven`) may move it within.
     /// Risk probabilities are not listed: they lie in [0, 1].
     #[serde(skip)]
     pub allowed_ranges: std::collections::BTreeMap<String, (f64, f64)>,
+}
+
+/// How the TEI view of the case adjusts its base case for risk, line by line, as TEI studies
+/// do (`[tei]`, docs/SCENARIO.md): benefits cut by a haircut, costs raised by an uplift. The
+/// simulation itself never reads them: it models risk by drawing the inputs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct TeiAdjustments {
+    /// Share taken off each capability's benefits (0.1 = 10% less), by capability index;
+    /// empty when the scenario has no `[tei]` section (no haircuts).
+    pub benefit_haircuts: Vec<f64>,
+    /// Share added to each cost line (0.1 = 10% more), by cost line index; empty likewise.
+    pub cost_uplifts: Vec<f64>,
+}
+
+impl TeiAdjustments {
+    /// The haircut of capability `c` (0 when none is declared).
+    pub fn haircut(&self, c: usize) -> f64 {
+        self.benefit_haircuts.get(c).copied().unwrap_or(0.0)
+    }
+
+    /// The uplift of cost line `l` (0 when none is declared).
+    pub fn uplift(&self, l: usize) -> f64 {
+        self.cost_uplifts.get(l).copied().unwrap_or(0.0)
+    }
 }

@@ -19,6 +19,8 @@
 //! - [`compare`]: `compare` and `diff` of the shipped pair, self-comparisons, refusals;
 //! - [`names_in_outputs`], [`png_font`]: names escaped for every output, fonts for every script;
 //! - [`output_set`]: the output folder written all or nothing, on a genuinely full disk;
+//! - [`sipmath`]: the SIPmath library regenerates the simulation, checked independently;
+//! - [`tei`]: the TEI tables recompute from their own rows, vendor studies checked and placed.
 //! - [`sensitivity`], [`precision`], [`breakeven`]: what drives the result (planted inputs),
 //!   the stated precision's coverage and the stopping rule, break-even values checked by
 //!   running the scenario at them;
@@ -45,4 +47,6 @@ mod precision;
 mod report_browser;
 mod sensitivity;
 mod shards;
+mod sipmath;
+mod tei;
 mod workbook;

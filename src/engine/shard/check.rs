@@ -56,6 +56,8 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
             col::PAYBACK => ("payback", |v, h| (0.0..=h).contains(&v)),
             col::DISCOUNTED_PAYBACK => ("discounted payback", |v, h| (0.0..=h).contains(&v)),
             col::FALLS_BACK => ("the month it falls back", |v, h| (0.0..=h).contains(&v)),
+            col::TEI_NPV => ("NPV by TEI conventions", |v, _| v.is_finite()),
+            col::TEI_ROI => ("ROI by TEI conventions", |v, _| v.is_finite()),
             c if c < SCALARS + h.capabilities => {
                 ("a capability's contribution", |v, _| v.is_finite())
             }
@@ -65,7 +67,12 @@ pub(super) fn content(h: &PartHeader, table: &TrialTable) -> Result<(), PartProb
         let lever_costs = c == SCALARS + h.capabilities + 1;
         let may_be_nan = matches!(
             c,
-            col::ROI | col::IRR_ANNUAL | col::PAYBACK | col::DISCOUNTED_PAYBACK | col::FALLS_BACK
+            col::ROI
+                | col::IRR_ANNUAL
+                | col::PAYBACK
+                | col::DISCOUNTED_PAYBACK
+                | col::FALLS_BACK
+                | col::TEI_ROI
         );
         let allowed = match (may_be_nan, c) {
             (false, col::PV_COSTS) => "finite and not negative",

@@ -8,7 +8,7 @@
 //! trial number), so a trial computes to the same bits in any shard, and sketches hold integer
 //! counts, so merging parts gives exactly what one run over all their trials gives.
 //!
-//! Layout (little-endian): the magic line `VALUECASE-PART 4\n`, the length of the header as a
+//! Layout (little-endian): the magic line `VALUECASE-PART 5\n`, the length of the header as a
 //! u64, the header as JSON ([`PartHeader`]), then `width` columns of `rows` f64 values each,
 //! column by column (the layout of [`TrialTable`]), then the CRC-32 (IEEE) of everything
 //! before it as a u32.
@@ -33,7 +33,7 @@ use crate::model::Model;
 pub use error::{MergeProblem, PartError, PartProblem};
 
 /// First bytes of every part file (the digit is the format version).
-pub const MAGIC: &[u8] = b"VALUECASE-PART 4\n";
+pub const MAGIC: &[u8] = b"VALUECASE-PART 5\n";
 
 /// Largest header accepted, in bytes: the sketches of the longest horizon with many user
 /// groups take a few megabytes.

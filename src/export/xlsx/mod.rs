@@ -8,6 +8,8 @@
 //! - *Base case*: the model month by month as live formulas ([`base_case`]);
 //! - *Mean cash flow*: the mean benefits, costs and net flow across trials, with the NPV of the
 //!   mean flows as a formula beside the mean NPV;
+//! - *TEI*: the base case as a TEI study prints it (docs/MODEL.md §16), its lines summed live
+//!   from the Base case columns, the `[tei]` adjustments and PV, NPV, ROI as formulas;
 //! - *Distribution*: percentiles of NPV, ROI, IRR and paybacks; native charts of the NPV
 //!   histogram and of the probability of payback by month;
 //! - *Trials*: the key values of the first trials (at most [`crate::results::TRIAL_SAMPLE_CAP`]).
@@ -24,6 +26,7 @@ mod mean_flow;
 mod names;
 mod style;
 mod summary;
+mod tei;
 mod trials;
 
 use rust_xlsxwriter::{DocProperties, Workbook, XlsxError};
@@ -39,7 +42,7 @@ type XlsxResult<T> = Result<T, XlsxError>;
 
 /// Defined names of the workbook's own cells, reserved before the inputs' names are made (an
 /// input whose name would clash gets a suffix instead).
-pub const FIXED_NAMES: [&str; 14] = [
+pub const FIXED_NAMES: [&str; 19] = [
     "monthly_rate",
     "risk_benefit_share",
     "risk_cost_multiplier",
@@ -54,6 +57,11 @@ pub const FIXED_NAMES: [&str; 14] = [
     "base_payback_months",
     "base_discounted_payback_months",
     "mean_flow_npv",
+    "tei_pv_costs",
+    "tei_pv_benefits",
+    "tei_npv",
+    "tei_roi",
+    "tei_unadjusted_npv",
 ];
 
 /// What the workbook is made from.
@@ -99,6 +107,7 @@ fn build(input: &WorkbookInput) -> XlsxResult<Vec<u8>> {
     let refs = assumptions::write(&mut book, input, &st, &mut names)?;
     let base = base_case::write(&mut book, input, &st, &mut names, &refs)?;
     mean_flow::write(&mut book, input, &st, &base)?;
+    tei::write(&mut book, input, &st, &base, &refs)?;
     distribution::write(&mut book, input, &st)?;
     trials::write(&mut book, input, &st)?;
     summary::write(&mut book, input, &st, &base)?;

@@ -46,11 +46,14 @@ pub fn write(book: &mut Workbook, input: &WorkbookInput, st: &Styles) -> XlsxRes
         "Payback (months)",
         "Discounted payback (months)",
         "Falls back below zero (months)",
+        "NPV by TEI conventions",
+        "ROI by TEI conventions",
     ];
     debug_assert_eq!(titles.len(), TRIAL_SCALARS.len());
     let mut titles = titles.to_vec();
     let mut formats = vec![
         &st.money, &st.money, &st.money, &st.share, &st.share, &st.months, &st.months, &st.months,
+        &st.money, &st.share,
     ];
     // The trial's own columns, then (with levers) the same trial without them.
     let mut columns: Vec<usize> = (0..titles.len()).collect();

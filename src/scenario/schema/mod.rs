@@ -16,6 +16,7 @@ mod meta;
 mod names;
 mod risks;
 mod roles;
+mod tei;
 mod user_groups;
 
 pub(super) use baseline::{BASELINE_FIELDS, parse_baseline};
@@ -27,6 +28,7 @@ pub(super) use meta::{SCENARIO_FIELDS, parse_meta};
 use names::Names;
 pub(super) use risks::parse_risks;
 pub(super) use roles::parse_roles;
+pub(super) use tei::parse_tei;
 pub(super) use user_groups::parse_user_groups;
 
 /// Most seats (or headcount) a group or role may have.

@@ -9,6 +9,7 @@ mod names;
 mod robustness;
 mod sections;
 mod shipped;
+mod tei;
 
 use std::fs::{self, File};
 use std::path::Path;

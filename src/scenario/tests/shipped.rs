@@ -255,10 +255,12 @@ fn scenario_reference_examples_parse() {
         "[[costs]]",
         "[[risks]]",
         "[[correlations]]",
+        "[tei]",
     ] {
         all += first(prefix);
     }
     let s = parse_str(&all, None).unwrap_or_else(|e| panic!("{e}\n{all}"));
+    assert!(s.tei.benefit_haircuts.contains(&0.25) && s.tei.cost_uplifts.contains(&0.2));
     assert_eq!(s.capabilities.len(), Driver::ALL.len());
     assert_eq!(s.correlations.len(), 2);
     let curves = ["logistic", "bass", "gompertz", "linear", "table"];

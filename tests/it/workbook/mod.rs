@@ -103,6 +103,7 @@ fn check_base_case(what: &str, book: &Book, results: &serde_json::Value) {
             }
         }
     }
+    check_tei(what, book, results);
     // The mean flows' NPV, a formula, is the mean NPV (NPV is linear).
     let mean_npv = results["npv"]["mean"].as_f64().expect("mean NPV");
     let sheet_npv = book
@@ -117,6 +118,40 @@ fn check_base_case(what: &str, book: &Book, results: &serde_json::Value) {
     );
 }
 
+/// The TEI sheet's figures, formulas over the Base case columns and the `[tei]` adjustments,
+/// as LibreOffice computed them, against results.json's `tei` tables.
+fn check_tei(what: &str, book: &Book, results: &serde_json::Value) {
+    let tei = &results["tei"];
+    for (name, table, key) in [
+        ("tei_pv_costs", "risk_adjusted", "pv_costs"),
+        ("tei_pv_benefits", "risk_adjusted", "pv_benefits"),
+        ("tei_npv", "risk_adjusted", "npv"),
+        ("tei_roi", "risk_adjusted", "roi"),
+        ("tei_unadjusted_npv", "unadjusted", "npv"),
+    ] {
+        let want = tei[table][key].as_f64();
+        match (book.named(name), want) {
+            (Some(Value::Number(x)), Some(want)) => {
+                let scale = tei[table]["pv_costs"].as_f64().unwrap_or(0.0)
+                    + tei[table]["pv_benefits"].as_f64().unwrap_or(0.0);
+                let tol = if key == "roi" {
+                    1e-9
+                } else {
+                    1e-9 * scale.max(1.0)
+                };
+                assert!(
+                    (x - want).abs() <= tol,
+                    "{what}: {name} is {x} in LibreOffice, {want} in valuecase"
+                );
+            }
+            (Some(Value::Text(t)), None) => assert_eq!(t, "n/a", "{what}: {name}"),
+            (got, want) => {
+                panic!("{what}: {name} is {got:?} in LibreOffice, {want:?} in valuecase")
+            }
+        }
+    }
+}
+
 #[test]
 fn every_workbook_recomputes_to_valuecases_own_base_case() {
     let Some(soffice) = calc::soffice_or_skip("workbook recalculation") else {
@@ -127,6 +162,15 @@ fn every_workbook_recomputes_to_valuecases_own_base_case() {
         .into_iter()
         .map(|p| (p.display().to_string(), p))
         .collect();
+    // A case with TEI risk adjustments: haircuts and uplifts, one line's its own.
+    let adjusted = dir.path().join("tei-adjusted.toml");
+    std::fs::write(
+        &adjusted,
+        std::fs::read_to_string(root().join("scenarios/midmarket-50m.toml")).expect("scenario")
+            + "\n[tei]\nbenefit_haircut = 0.1\ncost_uplift = 0.05\n\n[[tei.costs]]\nname = \"CRM licences\"\nuplift = 0.2\n",
+    )
+    .expect("scenario written");
+    cases.push(("midmarket-50m.toml with [tei] adjustments".into(), adjusted));
     let mut texts = String::new();
     for seed in 1..=12 {
         let path = dir.path().join(format!("generated-{seed}.toml"));

@@ -33,6 +33,11 @@ pub struct Results {
     pub payback: String,
     pub discounted_payback: String,
     pub monthly_rate: String,
+    /// The monthly table's row of month 0 (month t is `first_month + t`), and the columns of
+    /// each capability's benefit and each cost line's cost (model order), for the TEI sheet.
+    pub first_month: u32,
+    pub benefit_cols: Vec<u16>,
+    pub cost_cols: Vec<u16>,
 }
 
 /// The names of the run-wide values (defined names pointing at this sheet).
@@ -163,6 +168,9 @@ pub fn write(
         payback: define(names, "base_payback_months", result(5), 1),
         discounted_payback: define(names, "base_discounted_payback_months", result(6), 1),
         monthly_rate: scalars.monthly_rate.clone(),
+        first_month: rows.first_month,
+        benefit_cols: cols.benefit.clone(),
+        cost_cols: cols.cost.clone(),
     };
     let ctx = Context {
         s,
