@@ -293,6 +293,25 @@ pub struct PublishArgs {
     pub png_font: Option<PathBuf>,
 }
 
+/// What `compare` and `diff` print and write: their pages and charts. They have no workbook
+/// or data files of their own (each scenario's are `run`'s), so they take no `--export`.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Print only the JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// No charts and no HTML page (only the JSON file is written).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// A TrueType/OpenType font for text in PNG charts, for names in scripts the built-in
+    /// font lacks (e.g. Chinese). SVG charts and the HTML page use the viewer's fonts.
+    #[arg(long, value_name = "FILE")]
+    pub png_font: Option<PathBuf>,
+}
+
 /// The data files a run may write beside results.json (`--export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportKind {
@@ -328,7 +347,7 @@ pub struct CompareArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[command(flatten)]
-    pub publish: PublishArgs,
+    pub publish: PageArgs,
     /// Refuse comparisons whose largest run is estimated to need more memory than this many
     /// MiB.
     #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..))]
@@ -355,7 +374,7 @@ pub struct DiffArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[command(flatten)]
-    pub publish: PublishArgs,
+    pub publish: PageArgs,
     #[command(flatten)]
     pub threads: ThreadsArg,
 }

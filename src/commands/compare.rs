@@ -167,9 +167,9 @@ fn publish(
     } else {
         let page = written.iter().find(|f| f.ends_with("comparison.html"));
         format!(
-            "{}\nwrote {} files to {}{}\n",
+            "{}\nwrote {} to {}{}\n",
             comparison::terminal(c),
-            written.len(),
+            super::files_count(written.len()),
             dir.display(),
             page.map(|p| format!(" (open {})", p.display()))
                 .unwrap_or_default()

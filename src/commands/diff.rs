@@ -104,9 +104,9 @@ fn publish(
         String::new()
     } else {
         format!(
-            "{}wrote {} files to {}\n",
+            "{}wrote {} to {}\n",
             crate::report::diff::terminal(d),
-            written.len(),
+            super::files_count(written.len()),
             dir.display()
         )
     };

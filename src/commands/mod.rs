@@ -66,3 +66,12 @@ mod tests {
         assert_eq!(threads(None).ok(), Some(rayon::current_num_threads()));
     }
 }
+
+/// "1 file", "5 files".
+pub(crate) fn files_count(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
+}

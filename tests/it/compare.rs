@@ -412,3 +412,22 @@ fn names_with_markup_stay_text_in_the_comparison() {
         );
     }
 }
+
+/// `compare` and `diff` write no workbook or data files (each scenario's are `run`'s): asking
+/// for them is a usage error, not a flag silently ignored.
+#[test]
+fn compare_and_diff_refuse_the_run_only_export_flags() {
+    for flags in [["--export", "trials"], ["--no-workbook", "--json"]] {
+        for command in ["compare", "diff"] {
+            let out = bin()
+                .arg(command)
+                .arg(without())
+                .arg(with())
+                .args(flags)
+                .assert()
+                .code(2);
+            let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+            assert!(stderr.contains(flags[0]), "{command} {flags:?}: {stderr}");
+        }
+    }
+}
