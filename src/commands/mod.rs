@@ -54,6 +54,15 @@ fn on_threads<T: Send>(
     pool.install(work)
 }
 
+/// "1 file", "5 files".
+pub(crate) fn files_count(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{n} files")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,14 +73,5 @@ mod tests {
         assert_eq!(threads(Some(1)).ok(), Some(1));
         assert_eq!(threads(Some(3)).ok(), Some(3));
         assert_eq!(threads(None).ok(), Some(rayon::current_num_threads()));
-    }
-}
-
-/// "1 file", "5 files".
-pub(crate) fn files_count(n: usize) -> String {
-    if n == 1 {
-        "1 file".to_string()
-    } else {
-        format!("{n} files")
     }
 }
