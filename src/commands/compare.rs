@@ -8,7 +8,7 @@ use crate::analysis::AnalysisError;
 use crate::analysis::compare::{self, CompareInput, MAX_SCENARIOS};
 use crate::cli::CompareArgs;
 use crate::engine::{self, RunSpec, ScenarioIdentity};
-use crate::error::{AppError, print};
+use crate::error::AppError;
 use crate::export::ExportError;
 use crate::files::write_atomically;
 use crate::model::Model;
@@ -153,27 +153,21 @@ fn publish(
         }
         Ok((files, messages))
     })();
-    let (staged, messages) = staged.map_err(|e| out.as_user_sees_it(e))?;
-    let dir = out.target().to_path_buf();
-    let names: Vec<&str> = charts::all_names().collect();
-    let written = out.commit(&staged, &names)?;
-    for m in messages {
-        eprintln!("{m}");
-    }
-    let text = if args.publish.json {
-        to_json(c)?
-    } else if args.publish.quiet {
-        String::new()
-    } else {
-        let page = written.iter().find(|f| f.ends_with("comparison.html"));
-        format!(
-            "{}\nwrote {} to {}{}\n",
-            comparison::terminal(c),
-            super::files_count(written.len()),
-            dir.display(),
-            page.map(|p| format!(" (open {})", p.display()))
-                .unwrap_or_default()
-        )
-    };
-    print(&text)
+    super::page::publish(
+        out,
+        staged,
+        &args.publish,
+        || Ok(to_json(c)?),
+        |written, dir| {
+            let page = written.iter().find(|f| f.ends_with("comparison.html"));
+            format!(
+                "{}\nwrote {} to {}{}\n",
+                comparison::terminal(c),
+                super::files_count(written.len()),
+                dir.display(),
+                page.map(|p| format!(" (open {})", p.display()))
+                    .unwrap_or_default()
+            )
+        },
+    )
 }

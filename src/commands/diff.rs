@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::analysis::diff::{self, Version, changes};
 use crate::cli::DiffArgs;
 use crate::engine::{RunSpec, ScenarioIdentity};
-use crate::error::{AppError, print};
+use crate::error::AppError;
 use crate::files::write_atomically;
 use crate::report::charts::{self, ChartContext, FontSearch};
 use crate::results::Diff;
@@ -91,24 +91,18 @@ fn publish(
         }
         Ok((files, messages))
     })();
-    let (staged, messages) = staged.map_err(|e| out.as_user_sees_it(e))?;
-    let dir = out.target().to_path_buf();
-    let names: Vec<&str> = charts::all_names().collect();
-    let written = out.commit(&staged, &names)?;
-    for m in messages {
-        eprintln!("{m}");
-    }
-    let text = if args.publish.json {
-        to_json(d)?
-    } else if args.publish.quiet {
-        String::new()
-    } else {
-        format!(
-            "{}wrote {} to {}\n",
-            crate::report::diff::terminal(d),
-            super::files_count(written.len()),
-            dir.display()
-        )
-    };
-    print(&text)
+    super::page::publish(
+        out,
+        staged,
+        &args.publish,
+        || Ok(to_json(d)?),
+        |written, dir| {
+            format!(
+                "{}wrote {} to {}\n",
+                crate::report::diff::terminal(d),
+                super::files_count(written.len()),
+                dir.display()
+            )
+        },
+    )
 }

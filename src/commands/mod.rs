@@ -11,6 +11,7 @@ mod init;
 mod load;
 mod merge;
 mod output_set;
+mod page;
 mod run;
 mod tei;
 mod validate;
