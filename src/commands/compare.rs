@@ -129,35 +129,25 @@ fn publish(
     args: &CompareArgs,
     png_font: Option<&[u8]>,
 ) -> Result<(), AppError> {
-    let staging = out.staging().to_path_buf();
-    let staged = (|| -> Result<(Vec<PathBuf>, Vec<String>), AppError> {
-        let json = staging.join("comparison.json");
-        write_atomically(&json, to_json(c)?.as_bytes())
-            .map_err(|e| AppError::io("write", &json, e))?;
-        let mut files = vec![json];
-        let mut messages = Vec::new();
-        if !args.publish.no_charts {
-            let ctx = ChartContext {
-                summary: &c.scenarios[0],
-                png_font,
-                fonts: FontSearch::System,
-            };
-            let charts = charts::write_comparison(&ctx, c, &staging)?;
-            let page = staging.join("comparison.html");
-            write_atomically(&page, html::render_comparison(c, &charts.svg).as_bytes())
-                .map_err(|e| AppError::io("write", &page, e))?;
-            files.extend(charts.files);
-            files.push(page);
-            messages.extend(charts.notes.iter().map(|n| format!("note: {n}")));
-            messages.extend(charts.warnings.iter().map(|w| format!("warning: {w}")));
-        }
-        Ok((files, messages))
-    })();
+    let draw = |staging: &Path| -> Result<_, AppError> {
+        let ctx = ChartContext {
+            summary: &c.scenarios[0],
+            png_font,
+            fonts: FontSearch::System,
+        };
+        let mut charts = charts::write_comparison(&ctx, c, staging)?;
+        let page = staging.join("comparison.html");
+        write_atomically(&page, html::render_comparison(c, &charts.svg).as_bytes())
+            .map_err(|e| AppError::io("write", &page, e))?;
+        charts.files.push(page);
+        Ok(charts)
+    };
     super::page::publish(
         out,
-        staged,
         &args.publish,
-        || Ok(to_json(c)?),
+        "comparison.json",
+        &to_json(c)?,
+        draw,
         |written, dir| {
             let page = written.iter().find(|f| f.ends_with("comparison.html"));
             format!(

@@ -2,13 +2,12 @@
 //! a sub-run per subset of them (or per step of sampled orders), attributes the change in NPV
 //! with Shapley values, writes diff.json (and the waterfall chart) and prints the table.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::diff::{self, Version, changes};
 use crate::cli::DiffArgs;
 use crate::engine::{RunSpec, ScenarioIdentity};
 use crate::error::AppError;
-use crate::files::write_atomically;
 use crate::report::charts::{self, ChartContext, FontSearch};
 use crate::results::Diff;
 
@@ -65,37 +64,27 @@ pub fn diff(args: &DiffArgs) -> Result<(), AppError> {
     publish(&result?, out, args, font.as_deref())
 }
 
+/// Write diff.json (and the waterfall chart unless `--no-charts`), commit them, print.
 fn publish(
     d: &Diff,
     out: OutputSet,
     args: &DiffArgs,
     png_font: Option<&[u8]>,
 ) -> Result<(), AppError> {
-    let staging = out.staging().to_path_buf();
-    let staged = (|| -> Result<(Vec<PathBuf>, Vec<String>), AppError> {
-        let json = staging.join("diff.json");
-        write_atomically(&json, to_json(d)?.as_bytes())
-            .map_err(|e| AppError::io("write", &json, e))?;
-        let mut files = vec![json];
-        let mut messages = Vec::new();
-        if !args.publish.no_charts {
-            let ctx = ChartContext {
-                summary: &d.new_summary,
-                png_font,
-                fonts: FontSearch::System,
-            };
-            let charts = charts::write_diff(&ctx, d, &staging)?;
-            files.extend(charts.files);
-            messages.extend(charts.notes.iter().map(|n| format!("note: {n}")));
-            messages.extend(charts.warnings.iter().map(|w| format!("warning: {w}")));
-        }
-        Ok((files, messages))
-    })();
+    let draw = |staging: &Path| -> Result<_, AppError> {
+        let ctx = ChartContext {
+            summary: &d.new_summary,
+            png_font,
+            fonts: FontSearch::System,
+        };
+        Ok(charts::write_diff(&ctx, d, staging)?)
+    };
     super::page::publish(
         out,
-        staged,
         &args.publish,
-        || Ok(to_json(d)?),
+        "diff.json",
+        &to_json(d)?,
+        draw,
         |written, dir| {
             format!(
                 "{}wrote {} to {}\n",
