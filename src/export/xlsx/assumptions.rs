@@ -387,86 +387,70 @@ pub fn write(
         let base = base.trim_start_matches("x_").to_string();
         let mut s = Schedule::default();
         let last = f64::from(horizon.saturating_sub(1));
-        match &line.schedule {
-            CostSchedule::OneOff { month } => {
-                s.month = Some(item(
-                    sheet,
-                    "Cost month",
-                    &format!("{field}.month"),
-                    f64::from(*month),
-                    "month",
-                    Quantity::Number,
-                    &format!("month_{base}"),
-                )?);
-            }
+        // The schedule's months, each its own input row: a one-off's month, a monthly line's
+        // first month, a contract's first month for seats, and the last month (or the horizon's).
+        let contract = |starts: &SeatStart| match starts {
+            SeatStart::Contract { month: Some(m) } => Some(*m),
+            _ => None,
+        };
+        let (month, from_month, contract_month, to_month) = match &line.schedule {
+            CostSchedule::OneOff { month } => (Some(*month), None, None, None),
             CostSchedule::Monthly {
                 from_month,
                 to_month,
-            } => {
-                s.from_month = Some(item(
-                    sheet,
-                    "Cost from month",
-                    &format!("{field}.from_month"),
-                    f64::from(*from_month),
-                    "month",
-                    Quantity::Number,
-                    &format!("from_month_{base}"),
-                )?);
-                s.to_month = Some(item(
-                    sheet,
-                    "Cost to month",
-                    &format!("{field}.to_month"),
-                    to_month.map_or(last, f64::from),
-                    if to_month.is_some() {
-                        "month (inclusive)"
-                    } else {
-                        "month (the last: none given)"
-                    },
-                    Quantity::Number,
-                    &format!("to_month_{base}"),
-                )?);
-            }
+            } => (None, Some(*from_month), None, Some(*to_month)),
             CostSchedule::PerSeatMonthly {
                 to_month, starts, ..
-            } => {
-                if let SeatStart::Contract { month: Some(m) } = starts {
-                    s.contract_month = Some(item(
-                        sheet,
-                        "Seats cost from month",
-                        &format!("{field}.contract_month"),
-                        f64::from(*m),
-                        "month (the contract's: a go-live delay does not move it)",
-                        Quantity::Number,
-                        &format!("contract_month_{base}"),
-                    )?);
-                }
-                s.to_month = Some(item(
-                    sheet,
-                    "Cost to month",
-                    &format!("{field}.to_month"),
-                    to_month.map_or(last, f64::from),
-                    if to_month.is_some() {
-                        "month (inclusive)"
-                    } else {
-                        "month (the last: none given)"
-                    },
-                    Quantity::Number,
-                    &format!("to_month_{base}"),
-                )?);
-            }
-            CostSchedule::PerSeatOneOff { starts, .. } => {
-                if let SeatStart::Contract { month: Some(m) } = starts {
-                    s.contract_month = Some(item(
-                        sheet,
-                        "Seats cost from month",
-                        &format!("{field}.contract_month"),
-                        f64::from(*m),
-                        "month (the contract's: a go-live delay does not move it)",
-                        Quantity::Number,
-                        &format!("contract_month_{base}"),
-                    )?);
-                }
-            }
+            } => (None, None, contract(starts), Some(*to_month)),
+            CostSchedule::PerSeatOneOff { starts, .. } => (None, None, contract(starts), None),
+        };
+        if let Some(m) = month {
+            s.month = Some(item(
+                sheet,
+                "Cost month",
+                &format!("{field}.month"),
+                f64::from(m),
+                "month",
+                Quantity::Number,
+                &format!("month_{base}"),
+            )?);
+        }
+        if let Some(m) = from_month {
+            s.from_month = Some(item(
+                sheet,
+                "Cost from month",
+                &format!("{field}.from_month"),
+                f64::from(m),
+                "month",
+                Quantity::Number,
+                &format!("from_month_{base}"),
+            )?);
+        }
+        if let Some(m) = contract_month {
+            s.contract_month = Some(item(
+                sheet,
+                "Seats cost from month",
+                &format!("{field}.contract_month"),
+                f64::from(m),
+                "month (the contract's: a go-live delay does not move it)",
+                Quantity::Number,
+                &format!("contract_month_{base}"),
+            )?);
+        }
+        if let Some(to_month) = to_month {
+            s.to_month = Some(item(
+                sheet,
+                "Cost to month",
+                &format!("{field}.to_month"),
+                to_month.map_or(last, f64::from),
+                if to_month.is_some() {
+                    "month (inclusive)"
+                } else {
+                    "month (the last: none given)"
+                },
+                Quantity::Number,
+                &format!("to_month_{base}"),
+            )?);
         }
         refs.schedule.push(s);
     }
