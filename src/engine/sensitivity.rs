@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{Model, Scratch};
+use crate::model::{Model, RiskEvent, Scratch};
 use crate::results::sensitivity::SAMPLE_LIMIT;
 use crate::results::{InputSensitivity, Sensitivity, TornadoBar};
 
@@ -144,32 +144,20 @@ fn redraw(
         .map(|&(k, _)| order.iter().position(|&r| r == k).unwrap_or(0))
         .collect();
     // A risk that levers make less likely draws a plain uniform (`RiskEvent`): its column
-    // holds whether it happens (0 or 1), from that uniform and its multipliers' draws.
-    let base = model.base_draws();
-    let events: Vec<Option<LeveredEvent>> = inputs
+    // holds whether it happens (0 or 1), decided by the model's own rule from the trial's
+    // draws with every lever on, as in the run.
+    let events: Vec<Option<&RiskEvent>> = inputs
         .iter()
         .map(|&(k, _)| {
-            let e = model
+            model
                 .risk_models
                 .iter()
                 .find(|r| r.occurs == k)?
                 .event
-                .as_ref()?;
-            let multipliers = e
-                .multipliers
-                .iter()
-                .map(|&(_, id)| match order.iter().position(|&r| r == id) {
-                    Some(row) => Multiplier::Drawn(row),
-                    None => Multiplier::Fixed(base[id]),
-                })
-                .collect();
-            Some(LeveredEvent {
-                probability: e.probability,
-                flipped: e.flipped,
-                multipliers,
-            })
+                .as_ref()
         })
         .collect();
+    let all_on = vec![true; model.lever_models.len()];
     let mut columns = vec![vec![0u64; sample]; inputs.len()];
     let mut chunks: Vec<Vec<&mut [u64]>> = (0..sample.div_ceil(CHUNK))
         .map(|_| Vec::with_capacity(inputs.len()))
@@ -180,8 +168,11 @@ fn redraw(
         }
     }
     chunks.into_par_iter().enumerate().for_each_init(
-        || vec![0.0; drawer.random_inputs().max(1) * LANE],
-        |lanes, (c, mut parts)| {
+        || {
+            let lanes = vec![0.0; drawer.random_inputs().max(1) * LANE];
+            (lanes, drawer.base())
+        },
+        |(lanes, draws), (c, mut parts)| {
             let len = parts.first().map_or(0, |p| p.len());
             let mut t = 0;
             while t < len {
@@ -192,7 +183,10 @@ fn redraw(
                         let x = lanes[j * LANE + i];
                         let x = match event {
                             None => x,
-                            Some(e) => f64::from(u8::from(e.happens(x, lanes, i))),
+                            Some(e) => {
+                                drawer.gather(lanes, i, draws);
+                                f64::from(u8::from(e.happens(x, draws, &all_on)))
+                            }
                         };
                         *key = ordered_bits(x);
                     }
@@ -202,35 +196,6 @@ fn redraw(
         },
     );
     columns
-}
-
-/// A risk event that levers make less likely, as [`redraw`] decides it from a lane of draws.
-struct LeveredEvent {
-    probability: f64,
-    flipped: bool,
-    multipliers: Vec<Multiplier>,
-}
-
-/// A lever's multiplier of a risk's probability: drawn (its row among the lanes) or fixed.
-enum Multiplier {
-    Drawn(usize),
-    Fixed(f64),
-}
-
-impl LeveredEvent {
-    /// Whether the risk happens in lane `i` whose occurrence uniform is `u`, every lever on (as
-    /// in the run): the rule of `RiskEvent::happens`.
-    fn happens(&self, u: f64, lanes: &[f64], i: usize) -> bool {
-        let v = if self.flipped { 1.0 - u } else { u };
-        let p = self
-            .multipliers
-            .iter()
-            .fold(self.probability, |p, m| match *m {
-                Multiplier::Drawn(row) => p * lanes[row * LANE + i],
-                Multiplier::Fixed(x) => p * x,
-            });
-        v < p
-    }
 }
 
 /// The draw of risk event input `k` that makes the risk happen (`true`) or not: 1 or 0 for a

@@ -11,4 +11,5 @@ mod events;
 mod trial;
 
 pub use compile::{CapabilityInfo, CostInfo, GroupInfo, Input, Model, SamplerCache};
+pub(crate) use events::RiskEvent;
 pub use trial::{Scratch, TrialOutcome, annual_irr};
