@@ -9,6 +9,7 @@ use crate::scenario::{CostSchedule, Driver};
 
 use super::adoption::{self, Curve, ExpMemo};
 use super::compile::{CurveIds, Model, NewBusinessIds};
+use npv_only::Retention;
 
 /// The range of a logistic or Gompertz midpoint (months after go-live), also after levers.
 const MIDPOINT_MIN: f64 = -24.0;
@@ -47,6 +48,9 @@ pub struct Scratch {
     /// Fill every per-capability and per-cost-line row (base case, `cashflow`), or only what
     /// the trial's summary numbers need (the engine): see [`Scratch::for_trials`].
     detail: bool,
+    /// Only the trial's NPV, PV of benefits and PV of costs are wanted (see
+    /// [`Scratch::npv_only`]).
+    npv_only: bool,
     /// Adoption share by group, `[group * horizon + t]`.
     pub adoption: Vec<f64>,
     /// Adoption × data quality by group, same layout; only the rows of groups whose data
@@ -109,6 +113,7 @@ impl Scratch {
         Scratch {
             horizon: h,
             detail: true,
+            npv_only: false,
             adoption: vec![0.0; g * h],
             quality_adoption: vec![0.0; g * h],
             quality_one: vec![false; g],
@@ -172,6 +177,21 @@ impl Scratch {
         }
     }
 
+    /// This working memory for trials whose NPV is all that is read: the counterfactual
+    /// without levers, the levers' subsets, the sub-runs of `valuecase diff`. A compounding
+    /// driver's gain then goes whole to the first row of its capabilities (none of the
+    /// logarithms and divisions that share it out) when every one of them takes the same
+    /// risk haircut, and the paybacks are not scanned (NaN). NPV, PV of benefits and PV of
+    /// costs are the same sums in another order: equal to a full evaluation's within rounding
+    /// (about 1e-15 of the PVs), and to the bit between NPV-only evaluations of the same
+    /// trial, so two such runs still pair exactly.
+    pub fn npv_only(self) -> Scratch {
+        Scratch {
+            npv_only: true,
+            ..self
+        }
+    }
+
     /// Adoption of group `g` by month.
     pub fn group_adoption(&self, g: usize) -> &[f64] {
         &self.adoption[g * self.horizon..(g + 1) * self.horizon]
@@ -185,35 +205,6 @@ impl Scratch {
     /// Cost of line `l` by month.
     pub fn cost_line_costs(&self, l: usize) -> &[f64] {
         &self.cost_line[l * self.horizon..(l + 1) * self.horizon]
-    }
-}
-
-/// [`finance::payback_from_balances`] (first crossing, convention `payback_first`) of a
-/// trial's `flows` and their running `balances` as [`month_pass`] leaves them, NaN for
-/// "never" and when a flow is not finite: the trial's payback is [`finance::payback`] of its
-/// net flows (and its discounted payback [`finance::discounted_payback`] of them at the
-/// monthly rate) to the bit.
-#[inline]
-fn payback_months(flows: &[f64], balances: &[f64], finite: bool) -> f64 {
-    if !finite {
-        return f64::NAN;
-    }
-    finance::payback_from_balances(flows, balances).unwrap_or(f64::NAN)
-}
-
-/// When a case that paid back falls below zero again for good: with `balances` the running
-/// balances of `flows` (as [`month_pass`] leaves them, signs exact) and `paid_back` its first-
-/// crossing payback, `j + B_j / (−CF_{j+1})` for the last month j with B_j ≥ 0, when the last
-/// balance is negative; NaN when it never paid back or ends non-negative (docs/MODEL.md,
-/// section 6, "Falling back"). Reads the last balance only, unless the case does fall back.
-#[inline]
-fn falls_back_months(flows: &[f64], balances: &[f64], paid_back: f64) -> f64 {
-    if paid_back.is_nan() || balances.last().is_none_or(|&b| b >= 0.0) {
-        return f64::NAN;
-    }
-    match balances.iter().rposition(|&b| b >= 0.0) {
-        Some(j) => j as f64 + (balances[j] / -flows[j + 1]).clamp(0.0, 1.0),
-        None => f64::NAN,
     }
 }
 
@@ -252,10 +243,13 @@ impl<'a> QualityRows<'a> {
 
 mod cost_steps;
 mod kernels;
+mod npv_only;
+mod paybacks;
 
 use cost_steps::CostSteps;
 
 use kernels::*;
+use paybacks::{falls_back_months, payback_months};
 
 impl Model {
     /// Lever effects summed (or multiplied) per group.
@@ -444,6 +438,15 @@ impl Model {
         let ix = &self.by_driver;
         let x = &s.uplift;
         let out = &mut s.capability_benefit;
+        // NPV only: a list of capabilities whose rows all take the same haircut below may put
+        // its whole gain in its first row (see `Scratch::npv_only`).
+        let dis_benefit = |c: usize| d(self.capability_models[c].effect) < 0.0;
+        let one_row = |list: &[usize]| {
+            s.npv_only
+                && (benefit_share == 1.0
+                    || list.iter().all(|&c| dis_benefit(c) == dis_benefit(list[0])))
+        };
+        let lump = |list: &[usize]| list.len() > 1 && one_row(list);
 
         // Funnel drivers compound: revenue × Π(1 + realised uplift). The gain is split by
         // each factor's share of the log of the product, which sums exactly to the gain (a
@@ -451,7 +454,8 @@ impl Model {
         if !ix.funnel.is_empty() {
             let list = &ix.funnel;
             let weights = &mut s.weights[..list.len()];
-            let split = list.len() > 1;
+            let lumped = lump(list);
+            let split = list.len() > 1 && !lumped;
             for t in 0..h {
                 let mut product = 1.0;
                 for (w, &c) in weights.iter_mut().zip(list) {
@@ -463,7 +467,11 @@ impl Model {
                 }
                 let nb_month = new_business * s.growth[t] / 12.0;
                 let gain = nb_month * margin * (product - 1.0);
-                split_exact(gain, list, weights, out, t, h);
+                if lumped {
+                    all_to_first(gain, list, out, t, h);
+                } else {
+                    split_exact(gain, list, weights, out, t, h);
+                }
             }
         }
 
@@ -476,7 +484,8 @@ impl Model {
                 continue;
             }
             let weights = &mut s.weights[..list.len()];
-            let split = list.len() > 1;
+            let lumped = lump(list);
+            let split = list.len() > 1 && !lumped;
             for t in 0..h {
                 let mut kept = 1.0;
                 for (w, &c) in weights.iter_mut().zip(list) {
@@ -487,7 +496,11 @@ impl Model {
                     }
                 }
                 let base = base * s.growth[t] / 12.0;
-                split_exact(base * (1.0 - kept), list, weights, out, t, h);
+                if lumped {
+                    all_to_first(base * (1.0 - kept), list, out, t, h);
+                } else {
+                    split_exact(base * (1.0 - kept), list, weights, out, t, h);
+                }
             }
         }
 
@@ -525,7 +538,16 @@ impl Model {
         // the monthly survival of the installed base from s = (1 − ch)^(1/12) to
         // (1 − ch + X)^(1/12); the revenue kept each month is a stock that then survives at s
         // and grows with the baseline, like the rest of the installed base.
-        if !ix.retention.is_empty() {
+        if !ix.retention.is_empty() && one_row(&ix.retention) {
+            let retention = Retention {
+                churn,
+                survival: (1.0 - churn).powf(1.0 / 12.0),
+                growth_step,
+                installed_base,
+                margin,
+            };
+            retention.benefit_in_first_row(&ix.retention, x, &s.growth, out, h);
+        } else if !ix.retention.is_empty() {
             for &c in &ix.retention {
                 s.retention_stock[c] = 0.0;
             }
@@ -672,6 +694,9 @@ impl Model {
                     s.lever_costs_pv += v * (cum[to] - cum[from]);
                 }
             }
+        }
+        if s.npv_only {
+            return self.npv_only_outcome(draws, s, benefit_share);
         }
         s.cost_steps.sums(&s.span_values, &mut s.costs);
         if s.detail {

@@ -86,6 +86,42 @@ pub(super) fn arr4(x: &[f64]) -> [f64; 4] {
     [x[0], x[1], x[2], x[3]]
 }
 
+/// `Σ a[t] · b[t]` in four interleaved partial sums (t mod 4) and the tail, added up in a fixed
+/// order: a PV where no month total is wanted ([`super::Scratch::npv_only`]).
+#[inline]
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the processor has AVX (checked just above).
+        return unsafe { dot_avx(a, b) };
+    }
+    dot_portable(a, b)
+}
+
+crate::simd::avx_build_of! {
+    /// [`dot`] compiled with AVX: the four lanes in one register, the same operations.
+    dot_avx = dot_portable(a: &[f64], b: &[f64]) -> f64
+}
+
+/// [`dot`] for any processor.
+#[inline(always)]
+pub(super) fn dot_portable(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut sums = [0.0f64; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let mut tail = 0.0;
+    for (x, y) in ac.remainder().iter().zip(bc.remainder()) {
+        tail += x * y;
+    }
+    for (x, y) in ac.zip(bc) {
+        for l in 0..4 {
+            sums[l] += x[l] * y[l];
+        }
+    }
+    ((sums[0] + sums[1]) + (sums[2] + sums[3])) + tail
+}
+
 /// Scale `row` by `share` (unless it is 1), add it into `acc`, and return `Σ row[t] · d[t]`
 /// as `dot` in the tests sums it (four interleaved partial sums, t mod 4, then the tail): a
 /// capability's benefit row after risk, into the month totals and its PV, in one pass.
@@ -200,6 +236,16 @@ pub(super) fn split_exact(
         };
         assigned += part;
         out[c * h + t] = 0.0 + part;
+    }
+}
+
+/// `total` to the first of the capabilities `caps` in month `t`, 0 to the others: the
+/// rows' sum is `total` itself, for an evaluation that reads no row on its own
+/// ([`super::Scratch::npv_only`]).
+#[inline]
+pub(super) fn all_to_first(total: f64, caps: &[usize], out: &mut [f64], t: usize, h: usize) {
+    for (k, &c) in caps.iter().enumerate() {
+        out[c * h + t] = if k == 0 { 0.0 + total } else { 0.0 };
     }
 }
 

@@ -114,6 +114,14 @@ proptest! {
     }
 
     #[test]
+    fn dot_matches_the_plain_loop(a in values(0..70), d in values(70..71)) {
+        let n = a.len();
+        let want = reference::dot(&a, &d[..n]).to_bits();
+        prop_assert_eq!(dot(&a, &d[..n]).to_bits(), want);
+        prop_assert_eq!(dot_portable(&a, &d[..n]).to_bits(), want);
+    }
+
+    #[test]
     fn add_scaled_and_dot_matches_the_plain_loop(
         a in values(0..70),
         acc in values(70..71),
@@ -471,4 +479,70 @@ fn root12_series_matches_the_logarithmic_form() {
         worst = worst.max(((got - want) / want).abs());
     }
     assert!(worst <= 1e-15, "worst relative difference {worst:e}");
+}
+
+/// An NPV-only evaluation gives the full evaluation's NPV and PVs within rounding, also when a
+/// risk haircuts the benefits and a capability of a compounding driver or of retention is a
+/// dis-benefit (its row keeps its whole value, so the driver's gain is shared out as in full),
+/// and with two retention capabilities (one stock for both); its paybacks are not scanned.
+#[test]
+fn npv_only_evaluation_is_the_full_one_within_rounding() {
+    let second_retention = "\n[[capabilities]]\nname = \"Service recovery\"\n\
+        group = \"Customer insight\"\nused_by = [\"Wave 3 - Customer service\"]\n\
+        driver = \"retention\"\nuplift = { pert = [0.0, 0.005, 0.02] }\nlag_months = 2\n";
+    for text in [
+        crate::scenario::BUILT_IN.to_string(),
+        format!("{}{second_retention}", crate::scenario::BUILT_IN),
+    ] {
+        let scenario = crate::scenario::parse_str(&text, None).expect("scenario parses");
+        let model = Model::compile(&scenario);
+        let ix = &model.by_driver;
+        assert!(ix.funnel.len() > 1, "the built-in case compounds a funnel");
+        assert!(!ix.retention.is_empty());
+        let (mut full, mut fast) = (
+            Scratch::for_trials(&model),
+            Scratch::for_trials(&model).npv_only(),
+        );
+        let mut rnd = crate::test_support::uniforms(0x5EED_F0A1);
+        let mut haircut_and_dis_benefit = 0;
+        for trial in 0..300 {
+            let mut draws: Vec<f64> = model
+                .inputs
+                .iter()
+                .map(|i| i.sampler.quantile(0.005 + 0.99 * rnd()))
+                .collect();
+            if trial % 2 == 0 {
+                // Every benefit-cutting risk happens, and a capability takes value away.
+                for r in model.risk_models.iter().filter(|r| r.event.is_none()) {
+                    if let Some(share) = r.benefit_realised {
+                        draws[r.occurs] = 1.0;
+                        draws[share] = 0.6;
+                    }
+                }
+                let c = if trial % 4 == 0 {
+                    ix.funnel[0]
+                } else {
+                    ix.retention[0]
+                };
+                draws[model.capability_models[c].effect] = -0.004;
+                haircut_and_dis_benefit += 1;
+            }
+            let a = model.evaluate_all_but_irr(&draws, &mut full);
+            let b = model.evaluate_all_but_irr(&draws, &mut fast);
+            let scale = a.pv_benefits.abs() + a.pv_costs.abs();
+            for (x, y) in [
+                (a.npv, b.npv),
+                (a.pv_benefits, b.pv_benefits),
+                (a.pv_costs, b.pv_costs),
+            ] {
+                assert!(
+                    (x - y).abs() <= 1e-13 * scale,
+                    "trial {trial}: {x} against {y}"
+                );
+            }
+            assert!(b.payback_months.is_nan() && b.falls_back_months.is_nan());
+            assert_eq!(a.roi.is_nan(), b.roi.is_nan());
+        }
+        assert!(haircut_and_dis_benefit > 100);
+    }
 }
