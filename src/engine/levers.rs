@@ -195,7 +195,7 @@ fn trial_shapley(
             // values[s * len + t]: the NPV of subset s in trial lo + t.
             let len = hi - lo;
             let mut values = vec![0.0; subsets.len() * len];
-            let mut scratch = Scratch::for_trials(model);
+            let mut scratch = Scratch::for_trials(model).npv_only();
             for (s, set) in subsets.iter().enumerate() {
                 scratch.set_levers(set);
                 for t in 0..len {

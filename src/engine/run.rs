@@ -359,7 +359,7 @@ impl Drawer {
 
 struct Worker {
     scratch: Scratch,
-    /// For a model with levers: the scratch of the same trial without them.
+    /// For a model with levers: the scratch of the same trial without them (NPV only).
     without_levers: Option<Scratch>,
     draws: Vec<f64>,
     lanes: Vec<f64>,
@@ -515,7 +515,7 @@ pub fn run(model: &Model, spec: RunSpec, progress: &(dyn Fn(u64) + Sync)) -> Run
             let mut guard = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
             let w = guard.get_or_insert_with(|| Worker {
                 scratch: Scratch::for_trials(model),
-                without_levers: levers.map(|_| Scratch::with_levers(model, &[])),
+                without_levers: levers.map(|_| Scratch::with_levers(model, &[]).npv_only()),
                 draws: drawer.base(),
                 lanes: vec![0.0; drawer.random_inputs() * LANE],
                 lane_keys: vec![0; h * LANE],

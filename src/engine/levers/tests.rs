@@ -1,5 +1,6 @@
 use super::*;
-use crate::engine::{RunSpec, run};
+use crate::engine::run::col;
+use crate::engine::{RunSpec, npvs, run};
 use crate::scenario::parse_str;
 
 fn programme() -> crate::scenario::Scenario {
@@ -68,9 +69,9 @@ fn regression_adjusted_shares_sum_to_the_whole_runs_gain() {
     assert_eq!(flat, vec![2.0, 2.0]);
 }
 
-/// The trial without levers in the programme file is, to the bit, the trial of the file
-/// without the programme: same draws for every shared input, same risk decided by the same
-/// uniform, no lever cost, no lever effect.
+/// The trial without levers in the programme file is, to the bit, the NPV-only trial of the
+/// file without the programme (and its full trial within rounding): same draws for every
+/// shared input, same risk decided by the same uniform, no lever cost, no lever effect.
 #[test]
 fn the_trial_without_levers_is_the_no_programme_trial() {
     let with = Model::compile(&programme());
@@ -89,11 +90,12 @@ fn the_trial_without_levers_is_the_no_programme_trial() {
     let (a, b) = (run(&with, spec, &|_| {}), run(&without, spec, &|_| {}));
     let columns = lever_columns(&with).expect("levers");
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    let same = bits(a.npv_without_levers(columns)) == bits(b.npv());
+    let same = bits(a.npv_without_levers(columns)) == bits(&npvs(&without, spec));
     assert!(
         same,
         "the trials without levers differ from the no-programme trials"
     );
+    assert_within_rounding(a.npv_without_levers(columns), &b);
     assert!(lever_columns(&without).is_none());
     // And the levers do something in most trials.
     let moved = a.npv().iter().zip(b.npv()).filter(|(x, y)| x != y).count();
@@ -176,12 +178,25 @@ fn a_correlated_risk_without_levers_is_the_no_programme_risk() {
     let same = a
         .npv_without_levers(columns)
         .iter()
-        .zip(b.npv())
+        .zip(&npvs(&without, spec))
         .all(|(x, y)| x.to_bits() == y.to_bits());
     assert!(
         same,
         "the correlated risk is decided differently without levers"
     );
+    assert_within_rounding(a.npv_without_levers(columns), &b);
+}
+
+/// `npv` is the NPV column of `run` within rounding of each trial's PVs.
+fn assert_within_rounding(npv: &[f64], run: &RunOutput) {
+    let (b, c) = (
+        run.table.column(col::PV_BENEFITS),
+        run.table.column(col::PV_COSTS),
+    );
+    for (i, (&x, &y)) in npv.iter().zip(run.npv()).enumerate() {
+        let scale = b[i].abs() + c[i].abs();
+        assert!((x - y).abs() <= 1e-13 * scale, "trial {i}: {x} against {y}");
+    }
 }
 
 /// Above eight levers the shares come from sampled orders, and still sum to the mean gain.
