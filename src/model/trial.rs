@@ -181,10 +181,10 @@ impl Scratch {
     /// without levers, the levers' subsets, the sub-runs of `valuecase diff`. A compounding
     /// driver's gain then goes whole to the first row of its capabilities (none of the
     /// logarithms and divisions that share it out) when every one of them takes the same
-    /// risk haircut, and the paybacks are not scanned (NaN). NPV, PV of benefits and PV of
-    /// costs are the same sums in another order: equal to a full evaluation's within rounding
-    /// (about 1e-15 of the PVs), and to the bit between NPV-only evaluations of the same
-    /// trial, so two such runs still pair exactly.
+    /// risk haircut; the month totals (`benefits`, `costs`, `net`, …) are not written, and IRR
+    /// and paybacks are NaN. NPV, PV of benefits and PV of costs are the same sums in another
+    /// order: equal to a full evaluation's within rounding (about 1e-15 of the PVs), and to the
+    /// bit between NPV-only evaluations of the same trial, so two such runs still pair exactly.
     pub fn npv_only(self) -> Scratch {
         Scratch {
             npv_only: true,
@@ -291,6 +291,10 @@ impl Model {
     /// Evaluate one trial. `draws[i]` is the value of `self.inputs[i]`.
     pub fn evaluate(&self, draws: &[f64], s: &mut Scratch) -> TrialOutcome {
         let outcome = self.evaluate_all_but_irr(draws, s);
+        if s.npv_only {
+            // No net flows were written to find an IRR in.
+            return outcome;
+        }
         TrialOutcome {
             irr_annual: annual_irr(finance::irr(&s.net)),
             ..outcome

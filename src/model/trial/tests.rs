@@ -541,6 +541,7 @@ fn npv_only_evaluation_is_the_full_one_within_rounding() {
                 );
             }
             assert!(b.payback_months.is_nan() && b.falls_back_months.is_nan());
+            assert!(model.evaluate(&draws, &mut fast).irr_annual.is_nan());
             assert_eq!(a.roi.is_nan(), b.roi.is_nan());
         }
         assert!(haircut_and_dis_benefit > 100);
