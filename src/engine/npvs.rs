@@ -39,10 +39,26 @@ pub fn npvs(model: &Model, spec: RunSpec) -> Vec<f64> {
     out
 }
 
+/// Test support: `npv` is the NPV column of `run` within rounding of each trial's PVs
+/// (1e-13 of PV benefits + PV costs), as an NPV-only evaluation gives it.
+#[cfg(test)]
+pub(crate) fn assert_within_rounding(npv: &[f64], run: &super::RunOutput) {
+    use super::run::col;
+    let (b, c) = (
+        run.table.column(col::PV_BENEFITS),
+        run.table.column(col::PV_COSTS),
+    );
+    assert_eq!(npv.len(), run.npv().len());
+    for (i, (&x, &y)) in npv.iter().zip(run.npv()).enumerate() {
+        let scale = b[i].abs() + c[i].abs();
+        assert!((x - y).abs() <= 1e-13 * scale, "trial {i}: {x} against {y}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::run::{self, col};
+    use crate::engine::run;
 
     /// Every shipped scenario with a risk haircut, dis-benefits and compounding drivers: the
     /// NPV-only NPVs are the run's within rounding of the PVs.
@@ -61,17 +77,7 @@ mod tests {
                 trials: 2 * BLOCK as u64 + 100,
             };
             let full = run::run(&model, spec, &|_| {});
-            let (b, c) = (
-                full.table.column(col::PV_BENEFITS),
-                full.table.column(col::PV_COSTS),
-            );
-            for (i, (&fast, &npv)) in npvs(&model, spec).iter().zip(full.npv()).enumerate() {
-                let scale = b[i].abs() + c[i].abs();
-                assert!(
-                    (fast - npv).abs() <= 1e-13 * scale,
-                    "trial {i}: {fast} against {npv} (PVs {scale})"
-                );
-            }
+            assert_within_rounding(&npvs(&model, spec), &full);
         }
     }
 

@@ -288,6 +288,18 @@ impl Model {
         }
     }
 
+    /// The share of capability `c`'s benefit a trial keeps when the risks leave `benefit_share`
+    /// of the benefits: all of a dis-benefit (a negative effect in this trial), which a
+    /// programme that fails to deliver its gains still bears.
+    #[inline]
+    fn haircut(&self, draws: &[f64], c: usize, benefit_share: f64) -> f64 {
+        if draws[self.capability_models[c].effect] < 0.0 {
+            1.0
+        } else {
+            benefit_share
+        }
+    }
+
     /// Evaluate one trial. `draws[i]` is the value of `self.inputs[i]`.
     pub fn evaluate(&self, draws: &[f64], s: &mut Scratch) -> TrialOutcome {
         let outcome = self.evaluate_all_but_irr(draws, s);
@@ -442,14 +454,11 @@ impl Model {
         let ix = &self.by_driver;
         let x = &s.uplift;
         let out = &mut s.capability_benefit;
-        // NPV only: a list of capabilities whose rows all take the same haircut below may put
-        // its whole gain in its first row (see `Scratch::npv_only`).
-        let dis_benefit = |c: usize| d(self.capability_models[c].effect) < 0.0;
-        let one_row = |list: &[usize]| {
-            s.npv_only
-                && (benefit_share == 1.0
-                    || list.iter().all(|&c| dis_benefit(c) == dis_benefit(list[0])))
-        };
+        let haircut = |c: usize| self.haircut(draws, c, benefit_share);
+        // NPV only: a list of capabilities whose rows all take the same haircut may put its
+        // whole gain in its first row (see `Scratch::npv_only`).
+        let one_row =
+            |list: &[usize]| s.npv_only && list.iter().all(|&c| haircut(c) == haircut(list[0]));
         let lump = |list: &[usize]| list.len() > 1 && one_row(list);
 
         // Funnel drivers compound: revenue × Π(1 + realised uplift). The gain is split by
@@ -542,10 +551,11 @@ impl Model {
         // the monthly survival of the installed base from s = (1 − ch)^(1/12) to
         // (1 − ch + X)^(1/12); the revenue kept each month is a stock that then survives at s
         // and grows with the baseline, like the rest of the installed base.
+        let survival = || (1.0 - churn).powf(1.0 / 12.0);
         if !ix.retention.is_empty() && one_row(&ix.retention) {
             let retention = Retention {
                 churn,
-                survival: (1.0 - churn).powf(1.0 / 12.0),
+                survival: survival(),
                 growth_step,
                 installed_base,
                 margin,
@@ -555,7 +565,7 @@ impl Model {
             for &c in &ix.retention {
                 s.retention_stock[c] = 0.0;
             }
-            let survival = (1.0 - churn).powf(1.0 / 12.0);
+            let survival = survival();
             let keep = survival * growth_step;
             for t in 0..h {
                 let mut total = 0.0;
@@ -716,14 +726,8 @@ impl Model {
         // in their order for each month; sums over months use a fixed four-way split.
         // The risks' benefit share ρ cuts every benefit line except dis-benefits: a capability
         // whose effect is negative in this trial keeps its full (negative) value, because a
-        // programme that fails to deliver its gains still bears what it costs the business.
-        let haircut = |c: usize| {
-            if d(self.capability_models[c].effect) < 0.0 {
-                1.0
-            } else {
-                benefit_share
-            }
-        };
+        // programme that fails to deliver its gains still bears what it costs the business
+        // (`haircut`, above).
         s.benefits.fill(0.0);
         for &c in &ix.row_caps {
             let row = &mut s.capability_benefit[c * h..(c + 1) * h];

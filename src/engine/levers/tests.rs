@@ -1,5 +1,5 @@
 use super::*;
-use crate::engine::run::col;
+use crate::engine::npvs::assert_within_rounding;
 use crate::engine::{RunSpec, npvs, run};
 use crate::scenario::parse_str;
 
@@ -185,18 +185,6 @@ fn a_correlated_risk_without_levers_is_the_no_programme_risk() {
         "the correlated risk is decided differently without levers"
     );
     assert_within_rounding(a.npv_without_levers(columns), &b);
-}
-
-/// `npv` is the NPV column of `run` within rounding of each trial's PVs.
-fn assert_within_rounding(npv: &[f64], run: &RunOutput) {
-    let (b, c) = (
-        run.table.column(col::PV_BENEFITS),
-        run.table.column(col::PV_COSTS),
-    );
-    for (i, (&x, &y)) in npv.iter().zip(run.npv()).enumerate() {
-        let scale = b[i].abs() + c[i].abs();
-        assert!((x - y).abs() <= 1e-13 * scale, "trial {i}: {x} against {y}");
-    }
 }
 
 /// Above eight levers the shares come from sampled orders, and still sum to the mean gain.

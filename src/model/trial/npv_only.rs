@@ -19,13 +19,7 @@ impl Model {
     ) -> TrialOutcome {
         let h = self.horizon;
         let ix = &self.by_driver;
-        let haircut = |c: usize| {
-            if draws[self.capability_models[c].effect] < 0.0 {
-                1.0
-            } else {
-                benefit_share
-            }
-        };
+        let haircut = |c: usize| self.haircut(draws, c, benefit_share);
         let mut pv_b = 0.0;
         for &c in &ix.row_caps {
             let row = &s.capability_benefit[c * h..(c + 1) * h];
